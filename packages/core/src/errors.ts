@@ -1,0 +1,82 @@
+/** One problem found in an input, located by its path (e.g. `loop.routes.detractor.owner`). */
+export interface Issue {
+  /** Dotted path to the offending field; empty for the input as a whole. */
+  path: string;
+  /** Stable, machine-readable code such as `missing_route` or `invalid_type`. */
+  code: string;
+  /** Human-readable explanation naming the field and the problem. */
+  message: string;
+}
+
+/**
+ * Base class of every error Closeloop throws. `name` is the class name and `code` is stable
+ * across releases, so callers can branch on it without parsing messages.
+ */
+export class CloseloopError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+function summarize(intro: string, issues: readonly Issue[]): string {
+  const lines = issues.map((i) => `  - ${i.path || "(root)"}: ${i.message} [${i.code}]`);
+  return [`${intro} (${issues.length} issue${issues.length === 1 ? "" : "s"}):`, ...lines].join(
+    "\n",
+  );
+}
+
+/**
+ * Input from outside failed its schema. `issues` lists every problem with its path.
+ *
+ * @example
+ * try { parseResponse(body) } catch (e) { if (e instanceof ValidationError) console.log(e.issues) }
+ */
+export class ValidationError extends CloseloopError {
+  readonly issues: readonly Issue[];
+  constructor(what: string, issues: readonly Issue[]) {
+    super("validation_failed", summarize(`Invalid ${what}`, issues));
+    this.issues = issues;
+  }
+}
+
+/**
+ * A survey definition is incomplete or inconsistent: thrown by `defineSurvey` and
+ * `defineFeedbackPolicy`. `issues` lists **every** problem, not only the first.
+ */
+export class SurveyDefinitionError extends CloseloopError {
+  readonly issues: readonly Issue[];
+  constructor(what: string, issues: readonly Issue[]) {
+    super("survey_definition_invalid", summarize(`${what} is not publishable`, issues));
+    this.issues = issues;
+  }
+}
+
+/** A value given to `SurveySession.answer` does not fit its question, or the move is not allowed. */
+export class InvalidAnswerError extends CloseloopError {
+  /** Id of the question the answer was for. */
+  readonly questionId: string;
+  /** Why: `wrong_type`, `out_of_range`, `unknown_option`, `too_short`, `too_long`, `required`, `not_current`, … */
+  readonly reason: string;
+  constructor(questionId: string, reason: string, message: string) {
+    super("invalid_answer", `Question "${questionId}": ${message}`);
+    this.questionId = questionId;
+    this.reason = reason;
+  }
+}
+
+/** A loop transition that the state machine does not allow, or one missing what its target state requires. */
+export class LoopTransitionError extends CloseloopError {
+  readonly from: string;
+  readonly to: string;
+  /** Why: `illegal`, `missing_informed_via`, `missing_message`, `missing_owner`, `out_of_order`, `invalid_options`. */
+  readonly reason: string;
+  constructor(from: string, to: string, reason: string, message: string) {
+    super("loop_transition_invalid", `Loop cannot go ${from} → ${to}: ${message}`);
+    this.from = from;
+    this.to = to;
+    this.reason = reason;
+  }
+}

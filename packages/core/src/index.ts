@@ -1,0 +1,143 @@
+/**
+ * `@closeloop/core` — the pure domain of Closeloop: schemas, the survey engine, the loop state
+ * machine, the no-partial-loop gate and the metrics. No DOM, no `node:*`, no I/O.
+ *
+ * @packageDocumentation
+ */
+
+export { parseDuration } from "./duration.js";
+export type { Issue } from "./errors.js";
+export {
+  CloseloopError,
+  InvalidAnswerError,
+  LoopTransitionError,
+  SurveyDefinitionError,
+  ValidationError,
+} from "./errors.js";
+export type { CloseloopBus, CloseloopEventName, CloseloopEvents, DeliveryError } from "./events.js";
+export { createEventBus } from "./events.js";
+export type { FeedbackPolicy, FeedbackPolicyInput } from "./feedback/policy.js";
+export {
+  ANY_CHANNEL,
+  defineFeedbackPolicy,
+  FeedbackPolicySchema,
+  feedbackRoute,
+} from "./feedback/policy.js";
+export { uuidv7 } from "./id.js";
+export type { DueDeadline, LoopClock } from "./loop/clock.js";
+export { createLoopClock } from "./loop/clock.js";
+export type { Breach, DeadlineKind, Deadlines } from "./loop/deadlines.js";
+export { breaches, deadlines, isBreached, pendingDeadlines } from "./loop/deadlines.js";
+export type { CreateLoopInput, TransitionOptions } from "./loop/transition.js";
+export {
+  canTransition,
+  createLoop,
+  OPEN_STATES,
+  TRANSITIONS,
+  transition,
+} from "./loop/transition.js";
+export type { CesResult } from "./metrics/ces.js";
+export { ces } from "./metrics/ces.js";
+export type { CsatResult } from "./metrics/csat.js";
+export { csat } from "./metrics/csat.js";
+export type { AssetGrowth, CountValue, CustomerEvent } from "./metrics/customers.js";
+export { customerAssetGrowth, valueAtRisk } from "./metrics/customers.js";
+export type { Dimension } from "./metrics/group.js";
+export {
+  DIMENSIONS,
+  groupBy,
+  loopDimension,
+  metricBy,
+  NONE,
+  responseDimension,
+} from "./metrics/group.js";
+export type { LoopHealth, Percentiles } from "./metrics/loop-health.js";
+export { loopHealth } from "./metrics/loop-health.js";
+export type { NpsResult } from "./metrics/nps.js";
+export { nps } from "./metrics/nps.js";
+export { quantile } from "./metrics/quantile.js";
+export type { RiskSignal, ScoredAnswer } from "./metrics/risk.js";
+export { riskSignals } from "./metrics/risk.js";
+export { parse } from "./parse.js";
+export type { BatchItem, BatchResult } from "./schemas/batch.js";
+export {
+  BatchItemSchema,
+  BatchRequestSchema,
+  BatchResultSchema,
+  ITEM_TYPES,
+} from "./schemas/batch.js";
+export type { ClosureNotice } from "./schemas/closure.js";
+export { ClosureNoticeSchema } from "./schemas/closure.js";
+export type { Locale, LocalizedText } from "./schemas/common.js";
+export {
+  DurationSchema,
+  IdSchema,
+  LocaleSchema,
+  LocalizedTextSchema,
+  TimestampSchema,
+} from "./schemas/common.js";
+export type { Customer, Feedback, FeedbackInput } from "./schemas/feedback.js";
+export { CustomerSchema, FeedbackSchema, KNOWN_CHANNELS } from "./schemas/feedback.js";
+export type { Comparison, Condition, ConditionOp, QuestionLogic, Rule } from "./schemas/logic.js";
+export {
+  CONDITION_OPS,
+  ComparisonSchema,
+  ConditionSchema,
+  QuestionLogicSchema,
+  RuleSchema,
+} from "./schemas/logic.js";
+export type { Loop, LoopEvent, LoopState } from "./schemas/loop.js";
+export {
+  InformedViaSchema,
+  LOOP_STATES,
+  LoopEventSchema,
+  LoopSchema,
+  LoopStateSchema,
+} from "./schemas/loop.js";
+export type { LoopPolicy, Route } from "./schemas/loop-policy.js";
+export { LoopPolicySchema, RouteSchema } from "./schemas/loop-policy.js";
+export type {
+  Answers,
+  AnswerValue,
+  Question,
+  QuestionInput,
+  QuestionType,
+  ScoringQuestion,
+} from "./schemas/question.js";
+export {
+  AnswersSchema,
+  AnswerValueSchema,
+  QuestionSchema,
+  SCORING_TYPES,
+} from "./schemas/question.js";
+export type { Respondent, Response, ResponseContext } from "./schemas/response.js";
+export { RespondentSchema, ResponseContextSchema, ResponseSchema } from "./schemas/response.js";
+export type { Survey, SurveyInput } from "./schemas/survey.js";
+export { SurveySchema } from "./schemas/survey.js";
+export type { Display, Targeting } from "./schemas/targeting.js";
+export { DisplaySchema, TargetingSchema } from "./schemas/targeting.js";
+export type { AcknowledgementParts } from "./survey/acknowledgement.js";
+export { composeAcknowledgement } from "./survey/acknowledgement.js";
+export { validateAnswer } from "./survey/answer.js";
+export { evaluateCondition } from "./survey/condition.js";
+export type { DefineSurveyOptions, SurveyCheck } from "./survey/define.js";
+export { checkSurvey, defineSurvey } from "./survey/define.js";
+export { localize, resolveLocale } from "./survey/locale.js";
+export {
+  NEGATIVE_SEGMENTS,
+  SEGMENT_ALL,
+  SEGMENT_UNSCORED,
+  SEGMENTS,
+  scoringQuestionOf,
+  segmentForScore,
+  segmentOf,
+  segmentsOf,
+} from "./survey/segment.js";
+export type {
+  QuestionView,
+  SessionOptions,
+  SessionOutcome,
+  SessionState,
+  SurveySession,
+} from "./survey/session.js";
+export { createSurveySession, SessionStateSchema } from "./survey/session.js";

@@ -1,0 +1,23 @@
+import { checkScores, round1 } from "./scores.js";
+
+/** CSAT: the share of satisfied answers (4–5 on the 5-point scale). */
+export interface CsatResult {
+  /** % of answers that are 4 or 5, one decimal; `null` with no scores. */
+  score: number | null;
+  n: number;
+  satisfied: number;
+  scale: 5;
+}
+
+/**
+ * CSAT = % of answers that are 4 or 5 on a 1–5 scale.
+ *
+ * @throws ValidationError when a score is not an integer 1–5.
+ * @example csat([5, 4, 2, 3]) // { score: 50, n: 4, satisfied: 2, scale: 5 }
+ */
+export function csat(scores: readonly number[]): CsatResult {
+  checkScores(scores, 1, 5, "CSAT");
+  const satisfied = scores.filter((s) => s >= 4).length;
+  const n = scores.length;
+  return { score: n === 0 ? null : round1((satisfied / n) * 100), n, satisfied, scale: 5 };
+}

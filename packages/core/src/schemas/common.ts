@@ -1,0 +1,33 @@
+import { z } from "zod/mini";
+import { DURATION_PATTERN } from "../duration.js";
+
+/** An identifier chosen by a person: letters, digits, `_`, `-`, `.` and `:`, 1–128 characters. */
+export const IdSchema = z
+  .string()
+  .check(z.regex(/^[A-Za-z0-9_.:-]{1,128}$/, "must be 1–128 letters, digits, or _ . : -"));
+
+/** A BCP 47 language tag such as `en`, `fr` or `pt-BR`. */
+export const LocaleSchema = z
+  .string()
+  .check(z.regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "must be a language tag like en or pt-BR"));
+/** @see LocaleSchema */
+export type Locale = z.infer<typeof LocaleSchema>;
+
+/** Text in several languages, keyed by locale: `{ en: "Thanks", fr: "Merci" }`. */
+export const LocalizedTextSchema = z.record(
+  LocaleSchema,
+  z.string().check(z.minLength(1, "must not be empty"), z.maxLength(10_000)),
+);
+/** @see LocalizedTextSchema */
+export type LocalizedText = z.infer<typeof LocalizedTextSchema>;
+
+/** A duration such as `30m`, `48h` or `7d` (units s, m, h, d, w). */
+export const DurationSchema = z
+  .string()
+  .check(z.regex(DURATION_PATTERN, "must be a duration like 30m, 48h or 7d"));
+
+/** An ISO-8601 timestamp with a UTC offset, e.g. `2026-11-23T10:00:00.000Z`. */
+export const TimestampSchema = z.iso.datetime({ offset: true });
+
+/** A UUID (Closeloop generates version 7 for responses). */
+export const UuidSchema = z.uuid();

@@ -1,0 +1,36 @@
+import { z } from "zod/mini";
+import { IdSchema, LocaleSchema, TimestampSchema } from "./common.js";
+
+/** The channels Closeloop knows by name; any other id is a custom channel. */
+export const KNOWN_CHANNELS = ["support", "review", "email", "call", "in-app"] as const;
+
+/** The customer behind a piece of feedback. `value` is e.g. annual revenue, used for value at risk. */
+export const CustomerSchema = z.strictObject({
+  id: z.string().check(z.minLength(1), z.maxLength(256)),
+  email: z.optional(z.email()),
+  value: z.optional(z.number().check(z.gte(0))),
+  region: z.optional(IdSchema),
+});
+/** @see CustomerSchema */
+export type Customer = z.infer<typeof CustomerSchema>;
+
+/** Feedback without a survey: a support ticket, an app review, an email, a call note. */
+export const FeedbackSchema = z.strictObject({
+  id: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+  channel: IdSchema,
+  text: z.string().check(z.minLength(1, "must not be empty"), z.maxLength(10_000)),
+  /** An optional score on a 0–10 scale (normalise other scales before sending). */
+  rating: z.optional(z.number().check(z.gte(0), z.lte(10))),
+  tags: z._default(
+    z.array(z.string().check(z.minLength(1), z.maxLength(64))).check(z.maxLength(50)),
+    [],
+  ),
+  customer: z.optional(CustomerSchema),
+  journey: z.optional(IdSchema),
+  locale: z.optional(LocaleSchema),
+  createdAt: z.optional(TimestampSchema),
+});
+/** @see FeedbackSchema */
+export type Feedback = z.infer<typeof FeedbackSchema>;
+/** Feedback as written by a caller (defaults not yet applied). */
+export type FeedbackInput = z.input<typeof FeedbackSchema>;

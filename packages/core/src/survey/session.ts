@@ -1,0 +1,277 @@
+import { z } from "zod/mini";
+import { InvalidAnswerError, type Issue, ValidationError } from "../errors.js";
+import { IdSchema, LocaleSchema } from "../schemas/common.js";
+import { parseWith } from "../schemas/issues.js";
+import type { Route } from "../schemas/loop-policy.js";
+import { type Answers, AnswersSchema, type Question } from "../schemas/question.js";
+import type { Survey } from "../schemas/survey.js";
+import { validateAnswer } from "./answer.js";
+import { evaluateCondition } from "./condition.js";
+import { localize, resolveLocale } from "./locale.js";
+import { segmentOf } from "./segment.js";
+
+/** The resumable state of a session: what `toJSON()` returns and `restore` accepts. */
+export const SessionStateSchema = z.strictObject({
+  surveyId: IdSchema,
+  surveyVersion: z.number().check(z.int(), z.gte(1)),
+  locale: LocaleSchema,
+  /** Questions visited, in order; the last is the current one unless `finished`. */
+  path: z.array(IdSchema).check(z.minLength(1)),
+  finished: z.boolean(),
+  answers: AnswersSchema,
+  /** Option order per shuffled question, so a resumed session shows the same order. */
+  order: z.record(IdSchema, z.array(IdSchema)),
+});
+/** @see SessionStateSchema */
+export type SessionState = z.infer<typeof SessionStateSchema>;
+
+/** A question as the respondent sees it: text in the session's locale, options in display order. */
+export interface QuestionView {
+  id: string;
+  type: Question["type"];
+  text: string;
+  required: boolean;
+  /** Position in the survey (0-based) and the number of questions, for a progress bar. */
+  index: number;
+  total: number;
+  /** Current answer, when the respondent already gave one (after `back()` or a resume). */
+  answer?: Answers[string];
+  options?: { id: string; text: string }[];
+  other?: string;
+  scale?: number;
+  display?: "number" | "stars" | "emoji";
+  minLength?: number;
+  maxLength?: number;
+}
+
+/** What a finished session leads to: its segment, its route and the acknowledgement to show. */
+export interface SessionOutcome {
+  segment: string;
+  route: Route;
+  acknowledgement: string;
+}
+
+/** A respondent's walk through one survey; see `createSurveySession`. */
+export interface SurveySession {
+  readonly survey: Survey;
+  readonly locale: string;
+  /** True once the flow reached its end; `current()` is then `undefined`. */
+  readonly finished: boolean;
+  /** Answers on the path taken (answers on abandoned branches are kept but not reported). */
+  readonly answers: Answers;
+  current(): QuestionView | undefined;
+  /** Answers the current question; `undefined` clears it. Throws `InvalidAnswerError`. */
+  answer(questionId: string, value: unknown): void;
+  /** Moves on by the logic rules; throws `InvalidAnswerError` (`required`) if the current question needs an answer. */
+  next(): QuestionView | undefined;
+  /** Goes back one question (or re-opens the last one when finished). */
+  back(): QuestionView | undefined;
+  /** Segment, route and acknowledgement text; only once finished. */
+  outcome(): SessionOutcome | undefined;
+  toJSON(): SessionState;
+}
+
+/** Options of `createSurveySession`. */
+export interface SessionOptions {
+  /** Preferred locale; the closest the survey offers is used (see `resolveLocale`). */
+  locale?: string;
+  /** State from an earlier `toJSON()`, to resume after a reload. */
+  restore?: unknown;
+  /** Random source for shuffled options (defaults to `Math.random`). */
+  random?: () => number;
+}
+
+function shuffled(ids: string[], random: () => number): string[] {
+  const out = [...ids];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j] as string, out[i] as string];
+  }
+  return out;
+}
+
+function restoredState(survey: Survey, input: unknown): SessionState {
+  const state = parseWith(SessionStateSchema, input, "session state");
+  const issues: Issue[] = [];
+  if (state.surveyId !== survey.id || state.surveyVersion !== survey.version) {
+    issues.push({
+      path: "surveyId",
+      code: "survey_mismatch",
+      message: `state is for ${state.surveyId}@${state.surveyVersion}, not ${survey.id}@${survey.version}`,
+    });
+  }
+  const ids = new Set(survey.questions.map((q) => q.id));
+  state.path.forEach((id, i) => {
+    if (!ids.has(id)) {
+      issues.push({ path: `path.${i}`, code: "unknown_question", message: `no question "${id}"` });
+    }
+  });
+  for (const [id, value] of Object.entries(state.answers)) {
+    const q = survey.questions.find((x) => x.id === id);
+    if (!q) {
+      issues.push({
+        path: `answers.${id}`,
+        code: "unknown_question",
+        message: `no question "${id}"`,
+      });
+      continue;
+    }
+    try {
+      validateAnswer(q, value);
+    } catch (e) {
+      if (!(e instanceof InvalidAnswerError)) throw e;
+      issues.push({ path: `answers.${id}`, code: e.reason, message: e.message });
+    }
+  }
+  if (issues.length > 0) throw new ValidationError("session state", issues);
+  return state;
+}
+
+/**
+ * Starts (or resumes) a respondent's session on a survey: shows one question at a time,
+ * validates each answer, and follows the survey's logic to the end.
+ *
+ * @example
+ * const s = createSurveySession(survey, { locale: "fr" });
+ * s.answer("score", 3); s.next();          // logic jumps to "why"
+ * s.answer("why", "Trop lent"); s.next();  // finished
+ * s.outcome()?.acknowledgement             // the detractor message, in French
+ */
+export function createSurveySession(survey: Survey, options: SessionOptions = {}): SurveySession {
+  const byId = new Map(survey.questions.map((q, i) => [q.id, { q, i }]));
+  const random = options.random ?? Math.random;
+  const state: SessionState = options.restore
+    ? restoredState(survey, options.restore)
+    : {
+        surveyId: survey.id,
+        surveyVersion: survey.version,
+        locale: resolveLocale(survey.locales, options.locale),
+        path: [(survey.questions[0] as Question).id],
+        finished: false,
+        answers: {},
+        order: {},
+      };
+  const defaultLocale = survey.locales[0];
+  const rules = new Map(survey.logic.map((l) => [l.question, l.rules]));
+
+  const currentId = (): string | undefined =>
+    state.finished ? undefined : state.path[state.path.length - 1];
+
+  const pathAnswers = (): Answers => {
+    const out: Answers = {};
+    for (const id of state.path) {
+      const a = state.answers[id];
+      if (a !== undefined) out[id] = a;
+    }
+    return out;
+  };
+
+  const view = (id: string | undefined): QuestionView | undefined => {
+    const entry = id === undefined ? undefined : byId.get(id);
+    if (!entry) return undefined;
+    const { q, i } = entry;
+    const text = (t: Record<string, string>) => localize(t, state.locale, defaultLocale);
+    const v: QuestionView = {
+      id: q.id,
+      type: q.type,
+      text: text(q.text),
+      required: q.required,
+      index: i,
+      total: survey.questions.length,
+    };
+    const given = state.answers[q.id];
+    if (given !== undefined) v.answer = given;
+    if (q.type === "rating") {
+      v.scale = q.scale;
+      v.display = q.display;
+    }
+    if (q.type === "open_text") {
+      v.maxLength = q.maxLength;
+      if (q.minLength !== undefined) v.minLength = q.minLength;
+    }
+    if (q.type === "single_choice" || q.type === "multi_choice") {
+      let order = state.order[q.id];
+      if (!order) {
+        const ids = q.options.map((o) => o.id);
+        order = q.shuffle ? shuffled(ids, random) : ids;
+        if (q.shuffle) state.order[q.id] = order;
+      }
+      const optionText = new Map(q.options.map((o) => [o.id, text(o.text)]));
+      v.options = order.flatMap((o) => {
+        const t = optionText.get(o);
+        return t === undefined ? [] : [{ id: o, text: t }];
+      });
+      if (q.other) v.other = text(q.other.text);
+    }
+    return v;
+  };
+
+  const nextOf = (id: string): string | undefined => {
+    const answers = pathAnswers();
+    for (const rule of rules.get(id) ?? []) {
+      if (!rule.if || evaluateCondition(rule.if, answers)) {
+        return rule.then === "end" ? undefined : rule.then.jump;
+      }
+    }
+    const i = byId.get(id)?.i ?? survey.questions.length;
+    return survey.questions[i + 1]?.id;
+  };
+
+  const session: SurveySession = {
+    survey,
+    get locale() {
+      return state.locale;
+    },
+    get finished() {
+      return state.finished;
+    },
+    get answers() {
+      return pathAnswers();
+    },
+    current: () => view(currentId()),
+    answer(questionId, value) {
+      const id = currentId();
+      if (id !== questionId) {
+        throw new InvalidAnswerError(
+          questionId,
+          "not_current",
+          id === undefined ? "the session is finished" : `the current question is "${id}"`,
+        );
+      }
+      const q = (byId.get(id) as { q: Question }).q;
+      if (value === undefined) delete state.answers[id];
+      else state.answers[id] = validateAnswer(q, value);
+    },
+    next() {
+      const id = currentId();
+      if (id === undefined) return undefined;
+      const q = (byId.get(id) as { q: Question }).q;
+      if (q.required && state.answers[id] === undefined) {
+        throw new InvalidAnswerError(id, "required", "needs an answer before moving on");
+      }
+      const to = nextOf(id);
+      // A defined survey has no cycles; the guard keeps an unchecked one from looping forever.
+      if (to === undefined || state.path.includes(to)) state.finished = true;
+      else state.path.push(to);
+      return view(currentId());
+    },
+    back() {
+      if (state.finished) state.finished = false;
+      else if (state.path.length > 1) state.path.pop();
+      return view(currentId());
+    },
+    outcome() {
+      if (!state.finished) return undefined;
+      const segment = segmentOf(survey, pathAnswers());
+      const route = survey.loop.routes[segment];
+      if (!route) return undefined;
+      return {
+        segment,
+        route,
+        acknowledgement: localize(route.acknowledge.message, state.locale, defaultLocale),
+      };
+    },
+    toJSON: () => JSON.parse(JSON.stringify(state)) as SessionState,
+  };
+  return session;
+}

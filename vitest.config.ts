@@ -1,0 +1,23 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+// Tests run against the sources, so `pnpm test` needs no build first.
+const resolve = {
+  alias: {
+    "@closeloop/core": fileURLToPath(new URL("packages/core/src/index.ts", import.meta.url)),
+  },
+};
+
+// One workspace config: each package is a project, run together by `pnpm test`.
+export default defineConfig({
+  test: {
+    projects: [
+      { resolve, test: { name: "core", root: "packages/core", include: ["test/**/*.test.ts"] } },
+      {
+        resolve,
+        test: { name: "browser", root: "packages/browser", include: ["test/**/*.test.ts"] },
+      },
+      { resolve, test: { name: "node", root: "packages/node", include: ["test/**/*.test.ts"] } },
+    ],
+  },
+});
