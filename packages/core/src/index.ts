@@ -112,6 +112,8 @@ export {
 } from "./schemas/question.js";
 export type { Respondent, Response, ResponseContext } from "./schemas/response.js";
 export { RespondentSchema, ResponseContextSchema, ResponseSchema } from "./schemas/response.js";
+export type { SessionState } from "./schemas/session-state.js";
+export { SessionStateSchema } from "./schemas/session-state.js";
 export type { Survey, SurveyInput } from "./schemas/survey.js";
 export { SurveySchema } from "./schemas/survey.js";
 export type { Display, Targeting } from "./schemas/targeting.js";
@@ -137,7 +139,6 @@ export type {
   QuestionView,
   SessionOptions,
   SessionOutcome,
-  SessionState,
   SurveySession,
 } from "./survey/session.js";
-export { createSurveySession, SessionStateSchema } from "./survey/session.js";
+export { createSurveySession } from "./survey/session.js";

@@ -1,4 +1,4 @@
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 import { type Issue, SurveyDefinitionError } from "../errors.js";
 import { IdSchema, LocaleSchema } from "../schemas/common.js";
 import type { Feedback } from "../schemas/feedback.js";
@@ -64,7 +64,9 @@ export function feedbackRoute(
   policy: FeedbackPolicy,
   feedback: Pick<Feedback, "channel">,
 ): { segment: string; route: Route } {
-  const own = policy.routes[feedback.channel];
+  const own = Object.hasOwn(policy.routes, feedback.channel)
+    ? policy.routes[feedback.channel]
+    : undefined;
   if (own) return { segment: feedback.channel, route: own };
   return { segment: ANY_CHANNEL, route: policy.routes[ANY_CHANNEL] as Route };
 }

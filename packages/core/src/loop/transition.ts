@@ -1,15 +1,9 @@
-import { z } from "zod/mini";
+import type * as z from "zod/mini";
 import { LoopTransitionError } from "../errors.js";
 import { uuidv7 } from "../id.js";
-import { TimestampSchema } from "../schemas/common.js";
+import { INFORMED_VIA_PATTERN, isTimestamp } from "../patterns.js";
 import type { Customer } from "../schemas/feedback.js";
-import {
-  InformedViaSchema,
-  type Loop,
-  type LoopEvent,
-  type LoopSchema,
-  type LoopState,
-} from "../schemas/loop.js";
+import type { Loop, LoopEvent, LoopSchema, LoopState } from "../schemas/loop.js";
 import type { Route } from "../schemas/loop-policy.js";
 
 /**
@@ -64,7 +58,7 @@ export interface CreateLoopInput {
  *   route: survey.loop.routes.detractor, at: new Date().toISOString() });
  */
 export function createLoop(input: CreateLoopInput): Loop {
-  if (!TimestampSchema.safeParse(input.at).success) {
+  if (!isTimestamp(input.at)) {
     throw new LoopTransitionError(
       "none",
       "received",
@@ -101,14 +95,28 @@ export interface TransitionOptions {
   owner?: string;
 }
 
-const OptionsSchema = z.object({
-  actor: z.string().check(z.minLength(1), z.maxLength(256)),
-  at: TimestampSchema,
-  note: z.optional(z.string().check(z.maxLength(10_000))),
-  message: z.optional(z.string().check(z.maxLength(10_000))),
-  informedVia: z.optional(InformedViaSchema),
-  owner: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
-});
+/** The first problem with transition options, or `undefined` (hand-checked to keep zod out of the browser path). */
+function optionsProblem(o: TransitionOptions): string | undefined {
+  const text = (v: unknown, max: number) =>
+    v === undefined || (typeof v === "string" && v.length <= max);
+  if (typeof o !== "object" || o === null) return "options must be an object";
+  if (typeof o.actor !== "string" || o.actor.length < 1 || o.actor.length > 256) {
+    return "actor: must be 1–256 characters";
+  }
+  if (!isTimestamp(o.at)) return "at: must be an ISO-8601 timestamp with an offset";
+  if (!text(o.note, 10_000)) return "note: must be text of at most 10000 characters";
+  if (!text(o.message, 10_000)) return "message: must be text of at most 10000 characters";
+  if (o.informedVia !== undefined && !INFORMED_VIA_PATTERN.test(o.informedVia)) {
+    return "informedVia: must be in-app, email, call, sms, chat, meeting or webhook:<name>";
+  }
+  if (
+    o.owner !== undefined &&
+    !(typeof o.owner === "string" && /^[A-Za-z0-9_.:-]{1,128}$/.test(o.owner))
+  ) {
+    return "owner: must be 1–128 letters, digits, or _ . : -";
+  }
+  return undefined;
+}
 
 /**
  * Moves a loop to `to`, returning a new loop with one more event; the input is not changed
@@ -124,11 +132,8 @@ export function transition(loop: Loop, to: LoopState, options: TransitionOptions
   const fail = (reason: string, message: string): never => {
     throw new LoopTransitionError(from, to, reason, message);
   };
-  const parsed = OptionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const i = parsed.error.issues[0];
-    fail("invalid_options", `${i?.path.join(".") || "options"}: ${i?.message}`);
-  }
+  const problem = optionsProblem(options);
+  if (problem) fail("invalid_options", problem);
   if (!canTransition(from, to, loop.route.action)) {
     const allowed = TRANSITIONS[from].filter((s) => canTransition(from, s, loop.route.action));
     fail("illegal", `allowed from "${from}": ${allowed.join(", ") || "nothing"}`);

@@ -1,4 +1,4 @@
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 
 /** Item types accepted by `POST /v1/batch`. */
 export const ITEM_TYPES = ["response", "feedback", "ack-seen", "closure-seen", "customer"] as const;

@@ -1,4 +1,4 @@
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 import { DURATION_PATTERN } from "../duration.js";
 
 /** An identifier chosen by a person: letters, digits, `_`, `-`, `.` and `:`, 1–128 characters. */

@@ -1,4 +1,4 @@
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 import { IdSchema, LocaleSchema, TimestampSchema } from "./common.js";
 
 /** The channels Closeloop knows by name; any other id is a custom channel. */

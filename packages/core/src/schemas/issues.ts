@@ -1,4 +1,4 @@
-import type { z } from "zod/mini";
+import type * as z from "zod/mini";
 import { type Issue, ValidationError } from "../errors.js";
 
 type ZodIssueLike = z.core.$ZodIssue;

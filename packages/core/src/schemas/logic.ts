@@ -1,4 +1,4 @@
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 import { IdSchema } from "./common.js";
 
 /** Comparison operators a logic condition may use. */

@@ -1,4 +1,5 @@
-import { z } from "zod/mini";
+import * as z from "zod/mini";
+import { INFORMED_VIA_PATTERN } from "../patterns.js";
 import { IdSchema, TimestampSchema } from "./common.js";
 import { CustomerSchema } from "./feedback.js";
 import { RouteSchema } from "./loop-policy.js";

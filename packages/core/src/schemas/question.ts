@@ -1,4 +1,5 @@
-import { z } from "zod/mini";
+import * as z from "zod/mini";
+import { SCORING_TYPES } from "../patterns.js";
 import { IdSchema, LocalizedTextSchema } from "./common.js";
 
 const base = {
@@ -71,8 +72,7 @@ export type Question = z.infer<typeof QuestionSchema>;
 export type QuestionInput = z.input<typeof QuestionSchema>;
 /** The `type` of a question. */
 export type QuestionType = Question["type"];
-/** Question types whose answer places a respondent in a segment. */
-export const SCORING_TYPES = ["nps", "csat", "ces", "rating"] as const;
+export { SCORING_TYPES };
 /** A question whose answer is a score. */
 export type ScoringQuestion = Extract<Question, { type: (typeof SCORING_TYPES)[number] }>;
 

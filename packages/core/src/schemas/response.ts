@@ -1,4 +1,4 @@
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 import { IdSchema, LocaleSchema, TimestampSchema, UuidSchema } from "./common.js";
 import { AnswersSchema } from "./question.js";
 

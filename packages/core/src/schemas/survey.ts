@@ -1,4 +1,4 @@
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 import { IdSchema, LocaleSchema } from "./common.js";
 import { QuestionLogicSchema } from "./logic.js";
 import { LoopPolicySchema } from "./loop-policy.js";

@@ -1,4 +1,4 @@
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 
 /** A URL rule: the page URL (path and query) must match `value` in the given way. */
 export const UrlRuleSchema = z.strictObject({

@@ -59,6 +59,7 @@ export function validateAnswer(q: Question, value: unknown): AnswerValue {
     case "multi_choice": {
       if (!Array.isArray(value)) fail(q, "wrong_type", "expected an array of option ids");
       const picked = value.map((v) => checkChoice(q, v));
+      if (q.required && picked.length === 0) fail(q, "required", "choose at least one option");
       const ids = picked.map((p) => (typeof p === "string" ? p : "other"));
       if (new Set(ids).size !== ids.length)
         fail(q, "duplicate_option", "an option is chosen twice");
@@ -72,6 +73,7 @@ export function validateAnswer(q: Question, value: unknown): AnswerValue {
     }
     case "open_text": {
       if (typeof value !== "string") fail(q, "wrong_type", "expected text");
+      if (q.required && value.trim() === "") fail(q, "required", "needs an answer");
       if (q.minLength !== undefined && value.trim().length < q.minLength) {
         fail(q, "too_short", `needs at least ${q.minLength} characters`);
       }

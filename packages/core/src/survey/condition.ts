@@ -50,7 +50,10 @@ function compare(c: Comparison, answer: AnswerValue | undefined): boolean {
 export function evaluateCondition(condition: Condition, answers: Answers): boolean {
   if ("all" in condition) return condition.all.every((c) => evaluateCondition(c, answers));
   if ("any" in condition) return condition.any.some((c) => evaluateCondition(c, answers));
-  return compare(condition, answers[condition.question]);
+  const answer = Object.hasOwn(answers, condition.question)
+    ? answers[condition.question]
+    : undefined;
+  return compare(condition, answer);
 }
 
 /** Problems with an operator's value, or `undefined` when it fits (used by the definition checks). */

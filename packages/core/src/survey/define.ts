@@ -65,6 +65,35 @@ function regexIssues(targeting: Raw): Issue[] {
   });
 }
 
+/** Deepest nesting of objects and arrays a survey may have (conditions nest; nothing else does). */
+const MAX_DEPTH = 64;
+
+/**
+ * The first place where `input` nests deeper than `MAX_DEPTH` or refers to itself. Checked
+ * before parsing, since a recursive parse of such input overflows the stack instead of failing.
+ */
+function depthIssue(input: unknown): Issue | undefined {
+  const ancestors = new Set<object>();
+  const checkedAt = new Map<object, number>();
+  const walk = (v: unknown, depth: number, path: string): Issue | undefined => {
+    if (typeof v !== "object" || v === null) return undefined;
+    if (ancestors.has(v)) return { path, code: "circular", message: "refers to itself" };
+    if (depth > MAX_DEPTH) {
+      return { path, code: "too_deep", message: `nests deeper than ${MAX_DEPTH} levels` };
+    }
+    if ((checkedAt.get(v) ?? Number.POSITIVE_INFINITY) <= depth) return undefined;
+    ancestors.add(v);
+    for (const [k, child] of Object.entries(v)) {
+      const issue = walk(child, depth + 1, path ? `${path}.${k}` : k);
+      if (issue) return issue;
+    }
+    ancestors.delete(v);
+    checkedAt.set(v, depth);
+    return undefined;
+  };
+  return walk(input, 1, "");
+}
+
 /**
  * Checks a survey against the schema and the no-partial-loop gate without throwing. Lists
  * **every** problem with its path: a segment with no route, a route without a message in one of
@@ -77,6 +106,8 @@ function regexIssues(targeting: Raw): Issue[] {
  * if (!ok) for (const i of issues) console.error(`${i.path}: ${i.message}`);
  */
 export function checkSurvey(input: unknown): SurveyCheck {
+  const tooDeep = depthIssue(input);
+  if (tooDeep) return { ok: false, issues: [tooDeep], warnings: [] };
   const parsed = SurveySchema.safeParse(input);
   const raw = asRecord(input);
   const issues: Issue[] = parsed.success ? [] : toIssues(parsed.error.issues);

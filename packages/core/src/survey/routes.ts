@@ -17,7 +17,7 @@ export function routeIssues(
   const issues: Issue[] = [];
   const given = routes as Record<string, unknown>;
   for (const segment of segments) {
-    if (!(segment in given)) {
+    if (!Object.hasOwn(given, segment)) {
       issues.push({
         path: `${path}.${segment}`,
         code: "missing_route",

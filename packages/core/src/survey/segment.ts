@@ -1,5 +1,5 @@
+import { SCORING_TYPES } from "../patterns.js";
 import type { Answers, Question, ScoringQuestion } from "../schemas/question.js";
-import { SCORING_TYPES } from "../schemas/question.js";
 import type { Survey } from "../schemas/survey.js";
 import { canFinishWithout, logicGraph } from "./graph.js";
 

@@ -1,29 +1,12 @@
-import { z } from "zod/mini";
 import { InvalidAnswerError, type Issue, ValidationError } from "../errors.js";
-import { IdSchema, LocaleSchema } from "../schemas/common.js";
-import { parseWith } from "../schemas/issues.js";
 import type { Route } from "../schemas/loop-policy.js";
-import { type Answers, AnswersSchema, type Question } from "../schemas/question.js";
+import type { Answers, Question } from "../schemas/question.js";
+import type { SessionState } from "../schemas/session-state.js";
 import type { Survey } from "../schemas/survey.js";
 import { validateAnswer } from "./answer.js";
 import { evaluateCondition } from "./condition.js";
 import { localize, resolveLocale } from "./locale.js";
 import { segmentOf } from "./segment.js";
-
-/** The resumable state of a session: what `toJSON()` returns and `restore` accepts. */
-export const SessionStateSchema = z.strictObject({
-  surveyId: IdSchema,
-  surveyVersion: z.number().check(z.int(), z.gte(1)),
-  locale: LocaleSchema,
-  /** Questions visited, in order; the last is the current one unless `finished`. */
-  path: z.array(IdSchema).check(z.minLength(1)),
-  finished: z.boolean(),
-  answers: AnswersSchema,
-  /** Option order per shuffled question, so a resumed session shows the same order. */
-  order: z.record(IdSchema, z.array(IdSchema)),
-});
-/** @see SessionStateSchema */
-export type SessionState = z.infer<typeof SessionStateSchema>;
 
 /** A question as the respondent sees it: text in the session's locale, options in display order. */
 export interface QuestionView {
@@ -90,24 +73,50 @@ function shuffled(ids: string[], random: () => number): string[] {
   return out;
 }
 
+/** `record[key]` when `key` is the record's own property: a question id such as `constructor` must not read `Object.prototype`. */
+function ownEntry<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+/**
+ * Checks saved state against the survey by hand (no zod, to keep the browser path small): the
+ * same survey and version, known questions, valid answers, option orders that are permutations.
+ */
 function restoredState(survey: Survey, input: unknown): SessionState {
-  const state = parseWith(SessionStateSchema, input, "session state");
-  const issues: Issue[] = [];
-  if (state.surveyId !== survey.id || state.surveyVersion !== survey.version) {
-    issues.push({
-      path: "surveyId",
-      code: "survey_mismatch",
-      message: `state is for ${state.surveyId}@${state.surveyVersion}, not ${survey.id}@${survey.version}`,
-    });
+  const fail = (path: string, code: string, message: string): never => {
+    throw new ValidationError("session state", [{ path, code, message }]);
+  };
+  if (typeof input !== "object" || input === null) fail("", "invalid_type", "must be an object");
+  const raw = input as Record<string, unknown>;
+  if (raw.surveyId !== survey.id || raw.surveyVersion !== survey.version) {
+    fail(
+      "surveyId",
+      "survey_mismatch",
+      `state is for ${String(raw.surveyId)}@${String(raw.surveyVersion)}, not ${survey.id}@${survey.version}`,
+    );
   }
-  const ids = new Set(survey.questions.map((q) => q.id));
-  state.path.forEach((id, i) => {
-    if (!ids.has(id)) {
-      issues.push({ path: `path.${i}`, code: "unknown_question", message: `no question "${id}"` });
+  const byId = new Map(survey.questions.map((q) => [q.id, q]));
+  const issues: Issue[] = [];
+  const path = Array.isArray(raw.path) ? raw.path : [];
+  if (path.length === 0)
+    issues.push({ path: "path", code: "invalid_type", message: "must list the questions visited" });
+  path.forEach((id, i) => {
+    if (typeof id !== "string" || !byId.has(id)) {
+      issues.push({
+        path: `path.${i}`,
+        code: "unknown_question",
+        message: `no question ${JSON.stringify(id)}`,
+      });
     }
   });
-  for (const [id, value] of Object.entries(state.answers)) {
-    const q = survey.questions.find((x) => x.id === id);
+  if (typeof raw.finished !== "boolean") {
+    issues.push({ path: "finished", code: "invalid_type", message: "must be true or false" });
+  }
+  const answers = (
+    typeof raw.answers === "object" && raw.answers !== null ? raw.answers : {}
+  ) as Answers;
+  for (const [id, value] of Object.entries(answers)) {
+    const q = byId.get(id);
     if (!q) {
       issues.push({
         path: `answers.${id}`,
@@ -123,8 +132,37 @@ function restoredState(survey: Survey, input: unknown): SessionState {
       issues.push({ path: `answers.${id}`, code: e.reason, message: e.message });
     }
   }
+  const order = (typeof raw.order === "object" && raw.order !== null ? raw.order : {}) as Record<
+    string,
+    string[]
+  >;
+  for (const [id, ids] of Object.entries(order)) {
+    const q = byId.get(id);
+    const own =
+      q && "options" in q
+        ? q.options
+            .map((o) => o.id)
+            .sort()
+            .join()
+        : undefined;
+    if (!Array.isArray(ids) || own !== [...ids].sort().join()) {
+      issues.push({
+        path: `order.${id}`,
+        code: "invalid_order",
+        message: "must be a permutation of the question's option ids",
+      });
+    }
+  }
   if (issues.length > 0) throw new ValidationError("session state", issues);
-  return state;
+  return {
+    surveyId: survey.id,
+    surveyVersion: survey.version,
+    locale: resolveLocale(survey.locales, typeof raw.locale === "string" ? raw.locale : undefined),
+    path: path as string[],
+    finished: raw.finished as boolean,
+    answers: { ...answers },
+    order: { ...order },
+  };
 }
 
 /**
@@ -160,7 +198,7 @@ export function createSurveySession(survey: Survey, options: SessionOptions = {}
   const pathAnswers = (): Answers => {
     const out: Answers = {};
     for (const id of state.path) {
-      const a = state.answers[id];
+      const a = ownEntry(state.answers, id);
       if (a !== undefined) out[id] = a;
     }
     return out;
@@ -179,7 +217,7 @@ export function createSurveySession(survey: Survey, options: SessionOptions = {}
       index: i,
       total: survey.questions.length,
     };
-    const given = state.answers[q.id];
+    const given = ownEntry(state.answers, q.id);
     if (given !== undefined) v.answer = given;
     if (q.type === "rating") {
       v.scale = q.scale;
@@ -190,7 +228,7 @@ export function createSurveySession(survey: Survey, options: SessionOptions = {}
       if (q.minLength !== undefined) v.minLength = q.minLength;
     }
     if (q.type === "single_choice" || q.type === "multi_choice") {
-      let order = state.order[q.id];
+      let order = ownEntry(state.order, q.id);
       if (!order) {
         const ids = q.options.map((o) => o.id);
         order = q.shuffle ? shuffled(ids, random) : ids;
@@ -246,7 +284,7 @@ export function createSurveySession(survey: Survey, options: SessionOptions = {}
       const id = currentId();
       if (id === undefined) return undefined;
       const q = (byId.get(id) as { q: Question }).q;
-      if (q.required && state.answers[id] === undefined) {
+      if (q.required && ownEntry(state.answers, id) === undefined) {
         throw new InvalidAnswerError(id, "required", "needs an answer before moving on");
       }
       const to = nextOf(id);

@@ -1,0 +1,20 @@
+// Patterns shared by the zod schemas and by the zod-free runtime paths (session, loop), so the
+// browser bundle can check input without pulling in every schema.
+
+/** How the customer was told: `in-app`, `email`, `call`, `sms`, `chat`, `meeting` or `webhook:<name>`. */
+export const INFORMED_VIA_PATTERN =
+  /^(in-app|email|call|sms|chat|meeting|webhook:[A-Za-z0-9_.-]{1,64})$/;
+
+/** An ISO-8601 date-time with a `Z` or `±hh:mm` offset. */
+export const TIMESTAMP_PATTERN =
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Whether `value` is an ISO-8601 timestamp with an offset that denotes a real instant. */
+export function isTimestamp(value: unknown): value is string {
+  return (
+    typeof value === "string" && TIMESTAMP_PATTERN.test(value) && !Number.isNaN(Date.parse(value))
+  );
+}
+
+/** Question types whose answer places a respondent in a segment. */
+export const SCORING_TYPES = ["nps", "csat", "ces", "rating"] as const;

@@ -1,0 +1,78 @@
+// Prints the min+gzip size of each browser-facing entry and fails when one is over budget.
+// Entries are bundled from source with esbuild (minified, tree-shaken, browser platform),
+// the way an app's bundler would ship them; the IIFE is measured as built by tsup.
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const core = join(root, "packages/core/src/index.ts");
+const KB = 1024;
+
+const entries = [
+  {
+    name: "@closeloop/core browser path: session, answers, segments, loop (zod-free)",
+    contents: `export { createSurveySession, validateAnswer, segmentOf, resolveLocale, localize,
+      createLoop, transition, deadlines, isBreached } from ${JSON.stringify(core)};`,
+    budget: 8 * KB,
+  },
+  {
+    name: "  + SurveySchema and ClosureNoticeSchema (zod/mini) to parse them in the browser",
+    contents: `export { createSurveySession, validateAnswer, segmentOf, resolveLocale, localize,
+      createLoop, transition, deadlines, isBreached, SurveySchema, ClosureNoticeSchema }
+      from ${JSON.stringify(core)};`,
+  },
+  {
+    name: "@closeloop/browser (ESM, every export)",
+    contents: `export * from ${JSON.stringify(join(root, "packages/browser/src/index.ts"))};`,
+    budget: 16 * KB,
+  },
+  {
+    name: "@closeloop/core (every export, for reference)",
+    contents: `export * from ${JSON.stringify(core)};`,
+  },
+];
+
+async function bundle(contents) {
+  const result = await build({
+    stdin: { contents, resolveDir: root, loader: "ts" },
+    // Resolve the workspace package to its sources, as the test runner does.
+    alias: { "@closeloop/core": core },
+    bundle: true,
+    minify: true,
+    treeShaking: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2020",
+    write: false,
+    logLevel: "silent",
+  });
+  return result.outputFiles[0].contents;
+}
+
+const rows = [];
+for (const e of entries) rows.push({ ...e, bytes: await bundle(e.contents) });
+const iife = join(root, "packages/browser/dist/index.global.js");
+try {
+  rows.push({ name: "@closeloop/browser IIFE (global Closeloop)", bytes: readFileSync(iife), budget: 16 * KB });
+} catch {
+  console.error(`missing ${iife}: run pnpm build first`);
+  process.exitCode = 1;
+}
+
+const fmt = (n) => `${(n / KB).toFixed(2)} KB`;
+let over = 0;
+console.log("entry | min | min+gzip | budget");
+for (const r of rows) {
+  const gz = gzipSync(r.bytes, { level: 9 }).length;
+  const ok = r.budget === undefined || gz <= r.budget;
+  if (!ok) over++;
+  const budget = r.budget === undefined ? "-" : `${fmt(r.budget)} ${ok ? "ok" : "OVER"}`;
+  console.log(`${r.name} | ${fmt(r.bytes.length)} | ${fmt(gz)} | ${budget}`);
+}
+if (over > 0) {
+  console.error(`${over} entr${over === 1 ? "y is" : "ies are"} over budget`);
+  process.exitCode = 1;
+}
