@@ -1,3 +1,4 @@
+import { ValidationError } from "../errors.js";
 import { checkScores, round1 } from "./scores.js";
 
 /** CES: the share of low-effort answers, and the mean. */
@@ -20,6 +21,11 @@ export interface CesResult {
  */
 export function ces(scores: readonly number[], options: { scale?: 5 | 7 } = {}): CesResult {
   const scale = options.scale ?? 7;
+  if (scale !== 5 && scale !== 7) {
+    throw new ValidationError("CES options", [
+      { path: "scale", code: "invalid_value", message: `must be 5 or 7, got ${String(scale)}` },
+    ]);
+  }
   checkScores(scores, 1, scale, `CES (${scale}-point)`);
   const threshold = scale === 7 ? 5 : 4;
   const lowEffort = scores.filter((s) => s >= threshold).length;

@@ -28,14 +28,16 @@ export function groupBy<T>(
   return groups;
 }
 
-/** The key of a loop for a dimension. */
+/** The key of a loop for a dimension; `region` falls back to the customer's region. */
 export function loopDimension(dimension: Dimension): (loop: Loop) => string | undefined {
   return (loop) =>
     dimension === "survey"
       ? loop.context.surveyId
       : dimension === "segment"
         ? loop.segment
-        : loop.context[dimension];
+        : dimension === "region"
+          ? (loop.context.region ?? loop.customer?.region)
+          : loop.context[dimension];
 }
 
 /**

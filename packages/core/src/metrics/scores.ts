@@ -17,10 +17,14 @@ export function checkScores(
       });
     }
   });
-  if (issues.length > 0) throw new ValidationError(`${what} scores`, issues.slice(0, 20));
+  if (issues.length > 0) throw new ValidationError(`${what} scores`, issues);
 }
 
-/** Rounds to one decimal, the precision every score is reported in. */
+/**
+ * Rounds to one decimal, the precision every score is reported in: halves away from zero, so
+ * −0.25 and 0.25 round alike, and never `-0`.
+ */
 export function round1(x: number): number {
-  return Math.round(x * 10) / 10;
+  const r = (Math.sign(x) * Math.round(Math.abs(x) * 10)) / 10;
+  return r === 0 ? 0 : r;
 }
