@@ -46,6 +46,8 @@ export interface LoopClock {
 export function createLoopClock(): LoopClock {
   const heap = new MinHeap<Entry>((a, b) => a.due < b.due);
   const versions = new Map<string, number>();
+  // When each tracked loop's deadlines were yielded, so rescheduling does not yield them again.
+  const fired = new Map<string, Partial<Record<DeadlineKind, number>>>();
   let counter = 0;
   const live = (e: Entry) => versions.get(e.loopId) === e.version;
   const compact = () => {
@@ -65,14 +67,19 @@ export function createLoopClock(): LoopClock {
       const pending = pendingDeadlines(loop);
       if (pending.length === 0 || loop.state === "closed") {
         versions.delete(loop.id);
+        fired.delete(loop.id);
       } else {
         versions.set(loop.id, version);
-        for (const p of pending) heap.push({ ...p, loopId: loop.id, version });
+        const done = fired.get(loop.id);
+        for (const p of pending) {
+          if (done?.[p.deadline] !== p.due) heap.push({ ...p, loopId: loop.id, version });
+        }
       }
       compact();
     },
     remove(loopId) {
       versions.delete(loopId);
+      fired.delete(loopId);
       compact();
     },
     due(now) {
@@ -82,6 +89,9 @@ export function createLoopClock(): LoopClock {
       for (let top = heap.peek(); top && top.due <= t; top = heap.peek()) {
         heap.pop();
         out.push(toDue(top));
+        const done = fired.get(top.loopId);
+        if (done) done[top.deadline] = top.due;
+        else fired.set(top.loopId, { [top.deadline]: top.due });
         dropStale();
       }
       return out;

@@ -1,7 +1,7 @@
 import type * as z from "zod/mini";
 import { LoopTransitionError } from "../errors.js";
 import { uuidv7 } from "../id.js";
-import { INFORMED_VIA_PATTERN, isTimestamp } from "../patterns.js";
+import { ID_PATTERN, INFORMED_VIA_PATTERN, isTimestamp } from "../patterns.js";
 import type { Customer } from "../schemas/feedback.js";
 import type { Loop, LoopEvent, LoopSchema, LoopState } from "../schemas/loop.js";
 import type { Route } from "../schemas/loop-policy.js";
@@ -109,10 +109,7 @@ function optionsProblem(o: TransitionOptions): string | undefined {
   if (o.informedVia !== undefined && !INFORMED_VIA_PATTERN.test(o.informedVia)) {
     return "informedVia: must be in-app, email, call, sms, chat, meeting or webhook:<name>";
   }
-  if (
-    o.owner !== undefined &&
-    !(typeof o.owner === "string" && /^[A-Za-z0-9_.:-]{1,128}$/.test(o.owner))
-  ) {
+  if (o.owner !== undefined && !(typeof o.owner === "string" && ID_PATTERN.test(o.owner))) {
     return "owner: must be 1–128 letters, digits, or _ . : -";
   }
   return undefined;

@@ -41,7 +41,8 @@ export function customerAssetGrowth(
   const issues: Issue[] = [];
   const notTimestamp = "must be an ISO-8601 timestamp with an offset";
   for (const key of ["from", "to"] as const) {
-    if (!isTimestamp(period[key])) issues.push({ path: key, code: "invalid_date", message: notTimestamp });
+    if (!isTimestamp(period[key]))
+      issues.push({ path: key, code: "invalid_date", message: notTimestamp });
   }
   const from = Date.parse(period.from);
   const to = Date.parse(period.to);

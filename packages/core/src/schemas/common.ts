@@ -1,10 +1,11 @@
 import * as z from "zod/mini";
 import { DURATION_PATTERN } from "../duration.js";
+import { ID_PATTERN, isTimestamp } from "../patterns.js";
 
 /** An identifier chosen by a person: letters, digits, `_`, `-`, `.` and `:`, 1–128 characters. */
 export const IdSchema = z
   .string()
-  .check(z.regex(/^[A-Za-z0-9_.:-]{1,128}$/, "must be 1–128 letters, digits, or _ . : -"));
+  .check(z.regex(ID_PATTERN, "must be 1–128 letters, digits, or _ . : -"));
 
 /** A BCP 47 language tag such as `en`, `fr` or `pt-BR`. */
 export const LocaleSchema = z
@@ -27,7 +28,14 @@ export const DurationSchema = z
   .check(z.regex(DURATION_PATTERN, "must be a duration like 30m, 48h or 7d"));
 
 /** An ISO-8601 timestamp with a UTC offset, e.g. `2026-11-23T10:00:00.000Z`. */
-export const TimestampSchema = z.iso.datetime({ offset: true });
+export const TimestampSchema = z
+  .string()
+  .check(
+    z.refine(
+      isTimestamp,
+      "must be an ISO-8601 timestamp with an offset, e.g. 2026-11-23T10:00:00Z",
+    ),
+  );
 
 /** A UUID (Closeloop generates version 7 for responses). */
 export const UuidSchema = z.uuid();

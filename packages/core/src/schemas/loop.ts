@@ -24,7 +24,7 @@ export const InformedViaSchema = z
   .string()
   .check(
     z.regex(
-      /^(in-app|email|call|sms|chat|meeting|webhook:[A-Za-z0-9_.-]{1,64})$/,
+      INFORMED_VIA_PATTERN,
       "must be in-app, email, call, sms, chat, meeting or webhook:<name>",
     ),
   );
