@@ -56,7 +56,11 @@ const rows = [];
 for (const e of entries) rows.push({ ...e, bytes: await bundle(e.contents) });
 const iife = join(root, "packages/browser/dist/index.global.js");
 try {
-  rows.push({ name: "@closeloop/browser IIFE (global Closeloop)", bytes: readFileSync(iife), budget: 16 * KB });
+  rows.push({
+    name: "@closeloop/browser IIFE (global Closeloop)",
+    bytes: readFileSync(iife),
+    budget: 16 * KB,
+  });
 } catch {
   console.error(`missing ${iife}: run pnpm build first`);
   process.exitCode = 1;

@@ -32,7 +32,7 @@ function summarize(intro: string, issues: readonly Issue[]): string {
  * Input from outside failed its schema. `issues` lists every problem with its path.
  *
  * @example
- * try { parseResponse(body) } catch (e) { if (e instanceof ValidationError) console.log(e.issues) }
+ * try { parse(ResponseSchema, body, "response") } catch (e) { if (e instanceof ValidationError) console.log(e.issues) }
  */
 export class ValidationError extends CloseloopError {
   readonly issues: readonly Issue[];
