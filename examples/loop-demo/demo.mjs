@@ -52,7 +52,9 @@ let loop = createLoop({
   context: { surveyId: survey.id, journey: survey.journey, touchpoint: survey.touchpoint },
 });
 const d = deadlines(loop);
-console.log(`\n3. Loop ${loop.id}: acknowledge by ${since(d.acknowledgeBy)}, close by ${since(d.closeBy)}`);
+console.log(
+  `\n3. Loop ${loop.id}: acknowledge by ${since(d.acknowledgeBy)}, close by ${since(d.closeBy)}`,
+);
 loop = transition(loop, "acknowledged", {
   actor: "agent:ana",
   at: at(45),
@@ -87,7 +89,11 @@ let passive = createLoop({
   route: survey.loop.routes.passive,
   at: at(5),
 });
-passive = transition(passive, "acknowledged", { actor: "respondent", at: at(5), informedVia: "in-app" });
+passive = transition(passive, "acknowledged", {
+  actor: "respondent",
+  at: at(5),
+  informedVia: "in-app",
+});
 passive = transition(passive, "closed", {
   actor: "system",
   at: at(5),
