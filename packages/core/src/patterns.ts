@@ -1,8 +1,11 @@
 // Patterns shared by the zod schemas and by the zod-free runtime paths (session, loop), so the
 // browser bundle can check input without pulling in every schema.
 
-/** An identifier chosen by a person: letters, digits, `_`, `-`, `.` and `:`, 1–128 characters. */
-export const ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
+/**
+ * An identifier chosen by a person: letters, digits, `_`, `-`, `.` and `:`, 1–128 characters;
+ * never `__proto__`, which would reach an object's prototype when used as a key.
+ */
+export const ID_PATTERN = /^(?!__proto__$)[A-Za-z0-9_.:-]{1,128}$/;
 
 /** How the customer was told: `in-app`, `email`, `call`, `sms`, `chat`, `meeting` or `webhook:<name>`. */
 export const INFORMED_VIA_PATTERN =

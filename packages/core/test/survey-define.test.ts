@@ -609,6 +609,13 @@ describe("question checks", () => {
     ]);
   });
 
+  it("refuses __proto__ as a question id, since ids become object keys", () => {
+    const questions = [{ id: "__proto__", type: "open_text", text: text("Why?") }];
+    expect(checkSurvey(survey(questions, routes())).issues.map((i) => [i.path, i.code])).toEqual([
+      ["questions.0.id", "invalid_format"],
+    ]);
+  });
+
   it.each([
     [1, "too_small"],
     [11, "too_big"],

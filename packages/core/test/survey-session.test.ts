@@ -578,7 +578,15 @@ describe("answer validation", () => {
     const free = openText("t");
     accepts(free, "x".repeat(5000));
     rejects(free, "x".repeat(5001), "too_long");
-    accepts(free, "");
+  });
+
+  it("blank text on an optional open_text is no answer: it counts as skipped", () => {
+    const free = openText("t");
+    const session = only(free);
+    session.answer("t", "first");
+    session.answer("t", "   ");
+    expect(session.answers).toEqual({});
+    expect(session.current()?.answer).toBeUndefined();
   });
 
   it("a required open_text needs more than blank text", () => {
@@ -821,6 +829,58 @@ describe("toJSON and restore", () => {
     const state = { ...midway().toJSON(), order: { pick: ["o1", "o2"] } };
     const error = validationError(() => createSurveySession(survey, { restore: state }));
     expect(error.issues.map((i) => [i.path, i.code])).toEqual([["order.pick", "invalid_order"]]);
+  });
+
+  it("refuses answers or an order that are not objects", () => {
+    const state = { ...midway().toJSON(), answers: "score=6", order: ["o1"] };
+    const error = validationError(() => createSurveySession(survey, { restore: state }));
+    expect(error.issues.map((i) => [i.path, i.code])).toEqual([
+      ["answers", "invalid_type"],
+      ["order", "invalid_type"],
+    ]);
+  });
+
+  it("refuses a path that does not start at the first question", () => {
+    const state = { ...midway().toJSON(), path: ["pick"] };
+    const error = validationError(() => createSurveySession(survey, { restore: state }));
+    expect(error.issues.map((i) => [i.path, i.code])).toEqual([["path.0", "invalid_path"]]);
+  });
+
+  it("refuses a path that skips a required answer", () => {
+    const state = { ...midway().toJSON(), answers: { pick: ["o2"] } };
+    const error = validationError(() => createSurveySession(survey, { restore: state }));
+    expect(error.issues.map((i) => [i.path, i.code])).toEqual([["answers.score", "required"]]);
+  });
+
+  it("refuses a path the logic could not have taken", () => {
+    const jumpy = build(
+      [nps(), openText("why"), openText("praise")],
+      [
+        {
+          question: "score",
+          rules: [{ if: { question: "score", op: "gte", value: 9 }, then: { jump: "praise" } }],
+        },
+      ],
+    );
+    const state = {
+      surveyId: "flow",
+      surveyVersion: 1,
+      locale: "en",
+      path: ["score", "why"],
+      finished: false,
+      answers: { score: 10 },
+      order: {},
+    };
+    const error = validationError(() => createSurveySession(jumpy, { restore: state }));
+    expect(error.issues).toEqual([
+      {
+        path: "path.1",
+        code: "invalid_path",
+        message: `after "score" the logic leads to "praise"`,
+      },
+    ]);
+    const finishedEarly = { ...state, path: ["score", "praise"], finished: false };
+    expect(createSurveySession(jumpy, { restore: finishedEarly }).current()?.id).toBe("praise");
   });
 
   it.each<[unknown, [string, string][]]>([

@@ -498,6 +498,7 @@ describe("defineFeedbackPolicy", () => {
     expect(Object.keys(p.routes)).toEqual(["support", "review", "*"]);
     expect(p.warnings).toEqual([]);
     expect(Object.isFrozen(p)).toBe(true);
+    expect(Object.isFrozen(p.routes.support?.acknowledge.message)).toBe(true);
     expect(ANY_CHANNEL).toBe("*");
   });
 

@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
 import { type Issue, SurveyDefinitionError } from "../errors.js";
+import { deepFreeze } from "../freeze.js";
 import { IdSchema, LocaleSchema } from "../schemas/common.js";
 import type { Feedback } from "../schemas/feedback.js";
 import { toIssues } from "../schemas/issues.js";
@@ -56,7 +57,7 @@ export function defineFeedbackPolicy(input: FeedbackPolicyInput): FeedbackPolicy
     .flatMap(([c, r]) =>
       acknowledgementWarnings(r.acknowledge.message, `routes.${c}.acknowledge.message`),
     );
-  return Object.freeze({ ...parsed.data, warnings });
+  return deepFreeze({ ...parsed.data, warnings });
 }
 
 /** The route a feedback item takes: its channel's, else the catch-all. Its segment is the route key. */

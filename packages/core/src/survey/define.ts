@@ -1,4 +1,5 @@
 import { type Issue, SurveyDefinitionError } from "../errors.js";
+import { deepFreeze } from "../freeze.js";
 import { LocaleSchema } from "../schemas/common.js";
 import { toIssues } from "../schemas/issues.js";
 import { QuestionLogicSchema } from "../schemas/logic.js";
@@ -177,14 +178,6 @@ export function checkSurvey(input: unknown): SurveyCheck {
 
   const ok = issues.length === 0 && parsed.success;
   return ok ? { ok, issues, warnings, survey: parsed.data } : { ok, issues, warnings };
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
 }
 
 /** Options of `defineSurvey`. */

@@ -112,9 +112,19 @@ function restoredState(survey: Survey, input: unknown): SessionState {
   if (typeof raw.finished !== "boolean") {
     issues.push({ path: "finished", code: "invalid_type", message: "must be true or false" });
   }
-  const answers = (
-    typeof raw.answers === "object" && raw.answers !== null ? raw.answers : {}
-  ) as Answers;
+  const record = (key: "answers" | "order"): Record<string, unknown> => {
+    const v = raw[key];
+    if (v === undefined) return {};
+    if (typeof v === "object" && v !== null && !Array.isArray(v))
+      return v as Record<string, unknown>;
+    issues.push({
+      path: key,
+      code: "invalid_type",
+      message: "must be an object keyed by question id",
+    });
+    return {};
+  };
+  const answers = record("answers") as Answers;
   for (const [id, value] of Object.entries(answers)) {
     const q = byId.get(id);
     if (!q) {
@@ -132,10 +142,7 @@ function restoredState(survey: Survey, input: unknown): SessionState {
       issues.push({ path: `answers.${id}`, code: e.reason, message: e.message });
     }
   }
-  const order = (typeof raw.order === "object" && raw.order !== null ? raw.order : {}) as Record<
-    string,
-    string[]
-  >;
+  const order = record("order") as Record<string, string[]>;
   for (const [id, ids] of Object.entries(order)) {
     const q = byId.get(id);
     const own =
@@ -191,6 +198,7 @@ export function createSurveySession(survey: Survey, options: SessionOptions = {}
       };
   const defaultLocale = survey.locales[0];
   const rules = new Map(survey.logic.map((l) => [l.question, l.rules]));
+  const first = (survey.questions[0] as Question).id;
 
   const currentId = (): string | undefined =>
     state.finished ? undefined : state.path[state.path.length - 1];
@@ -255,6 +263,40 @@ export function createSurveySession(survey: Survey, options: SessionOptions = {}
     return survey.questions[i + 1]?.id;
   };
 
+  /** A restored path must be one the logic could have taken, with every required answer given. */
+  const replayIssue = (): Issue | undefined => {
+    if (state.path[0] !== first) {
+      return { path: "path.0", code: "invalid_path", message: `must start at "${first}"` };
+    }
+    for (let i = 0; i < state.path.length; i++) {
+      const id = state.path[i] as string;
+      const last = i === state.path.length - 1;
+      if (last && !state.finished) return undefined;
+      const q = (byId.get(id) as { q: Question }).q;
+      if (q.required && ownEntry(state.answers, id) === undefined) {
+        return {
+          path: `answers.${id}`,
+          code: "required",
+          message: "is required but has no answer",
+        };
+      }
+      const expected = last ? undefined : state.path[i + 1];
+      const to = nextOf(id);
+      if (to !== expected) {
+        return {
+          path: `path.${i + 1}`,
+          code: "invalid_path",
+          message: `after "${id}" the logic leads to ${to === undefined ? "the end" : `"${to}"`}`,
+        };
+      }
+    }
+    return undefined;
+  };
+  if (options.restore) {
+    const issue = replayIssue();
+    if (issue) throw new ValidationError("session state", [issue]);
+  }
+
   const session: SurveySession = {
     survey,
     get locale() {
@@ -277,7 +319,9 @@ export function createSurveySession(survey: Survey, options: SessionOptions = {}
         );
       }
       const q = (byId.get(id) as { q: Question }).q;
-      if (value === undefined) delete state.answers[id];
+      // Blank text on an optional question is no answer (a required one is refused below).
+      const blank = q.type === "open_text" && typeof value === "string" && value.trim() === "";
+      if (value === undefined || (blank && !q.required)) delete state.answers[id];
       else state.answers[id] = validateAnswer(q, value);
     },
     next() {
