@@ -1,7 +1,7 @@
 import * as z from "zod/mini";
 import { type Issue, SurveyDefinitionError } from "../errors.js";
 import { deepFreeze } from "../freeze.js";
-import { IdSchema, LocaleSchema } from "../schemas/common.js";
+import { dictionary, IdSchema, LocaleSchema } from "../schemas/common.js";
 import type { Feedback } from "../schemas/feedback.js";
 import { toIssues } from "../schemas/issues.js";
 import { type Route, RouteSchema } from "../schemas/loop-policy.js";
@@ -19,7 +19,7 @@ export const FeedbackPolicySchema = z.strictObject({
   locales: z.array(LocaleSchema).check(z.minLength(1), z.maxLength(50)),
   /** Channels to route explicitly, e.g. `support`, `review`, or a custom id. */
   channels: z._default(z.array(IdSchema), []),
-  routes: z.record(z.string(), RouteSchema),
+  routes: dictionary(z.string(), RouteSchema),
 });
 /** @see FeedbackPolicySchema */
 export type FeedbackPolicy = z.infer<typeof FeedbackPolicySchema>;

@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { dictionary } from "./common.js";
 
 /** Item types accepted by `POST /v1/batch`. */
 export const ITEM_TYPES = ["response", "feedback", "ack-seen", "closure-seen", "customer"] as const;
@@ -7,7 +8,7 @@ export const ITEM_TYPES = ["response", "feedback", "ack-seen", "closure-seen", "
 export const BatchItemSchema = z.strictObject({
   type: z.enum(ITEM_TYPES),
   idempotencyKey: z.string().check(z.minLength(1), z.maxLength(200)),
-  data: z.record(z.string(), z.unknown()),
+  data: dictionary(z.string(), z.unknown()),
 });
 /** @see BatchItemSchema */
 export type BatchItem = z.infer<typeof BatchItemSchema>;

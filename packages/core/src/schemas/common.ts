@@ -14,8 +14,26 @@ export const LocaleSchema = z
 /** @see LocaleSchema */
 export type Locale = z.infer<typeof LocaleSchema>;
 
+/**
+ * A record whose keys are checked by `key`. zod drops an own `__proto__` key without a word, so
+ * it is refused here with an issue: input is never lost silently.
+ */
+export function dictionary<K extends z.core.$ZodRecordKey, V extends z.core.SomeType>(
+  key: K,
+  value: V,
+) {
+  const record = z.record(key, value);
+  return z.pipe(
+    z.custom<z.input<typeof record>>(
+      (v) => !(typeof v === "object" && v !== null && Object.hasOwn(v, "__proto__")),
+      { error: "__proto__ is a reserved key", path: ["__proto__"] },
+    ),
+    record,
+  );
+}
+
 /** Text in several languages, keyed by locale: `{ en: "Thanks", fr: "Merci" }`. */
-export const LocalizedTextSchema = z.record(
+export const LocalizedTextSchema = dictionary(
   LocaleSchema,
   z.string().check(z.minLength(1, "must not be empty"), z.maxLength(10_000)),
 );

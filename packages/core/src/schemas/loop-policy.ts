@@ -1,5 +1,5 @@
 import * as z from "zod/mini";
-import { DurationSchema, IdSchema, LocalizedTextSchema } from "./common.js";
+import { DurationSchema, dictionary, IdSchema, LocalizedTextSchema } from "./common.js";
 
 /**
  * Where one segment's answers go: the message shown on submit, whether a person follows up,
@@ -18,7 +18,7 @@ export type Route = z.infer<typeof RouteSchema>;
 
 /** The loop policy: a route for every segment the survey can produce. */
 export const LoopPolicySchema = z.strictObject({
-  routes: z.record(IdSchema, RouteSchema),
+  routes: dictionary(IdSchema, RouteSchema),
 });
 /** @see LoopPolicySchema */
 export type LoopPolicy = z.infer<typeof LoopPolicySchema>;

@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
 import { SCORING_TYPES } from "../patterns.js";
-import { IdSchema, LocalizedTextSchema } from "./common.js";
+import { dictionary, IdSchema, LocalizedTextSchema } from "./common.js";
 
 const base = {
   id: IdSchema,
@@ -91,6 +91,6 @@ export const AnswerValueSchema = z.union([
 /** @see AnswerValueSchema */
 export type AnswerValue = z.infer<typeof AnswerValueSchema>;
 /** Answers keyed by question id: `{ "score": 3, "why": "slow" }`. */
-export const AnswersSchema = z.record(IdSchema, AnswerValueSchema);
+export const AnswersSchema = dictionary(IdSchema, AnswerValueSchema);
 /** @see AnswersSchema */
 export type Answers = z.infer<typeof AnswersSchema>;

@@ -1,5 +1,5 @@
 import * as z from "zod/mini";
-import { IdSchema, LocaleSchema } from "./common.js";
+import { dictionary, IdSchema, LocaleSchema } from "./common.js";
 import { AnswersSchema } from "./question.js";
 
 /** The resumable state of a survey session: what `toJSON()` returns and `restore` accepts. */
@@ -12,7 +12,7 @@ export const SessionStateSchema = z.strictObject({
   finished: z.boolean(),
   answers: AnswersSchema,
   /** Option order per shuffled question, so a resumed session shows the same order. */
-  order: z.record(IdSchema, z.array(IdSchema)),
+  order: dictionary(IdSchema, z.array(IdSchema)),
 });
 /** @see SessionStateSchema */
 export type SessionState = z.infer<typeof SessionStateSchema>;
