@@ -5,6 +5,11 @@
  * @packageDocumentation
  */
 
+export type { Clock, TimerHandle } from "./delivery/clock.js";
+export { systemClock } from "./delivery/clock.js";
+export { memoryQueueStore } from "./delivery/memory-store.js";
+export type { PeekLimit, QueueStore, StoredItem } from "./delivery/queue-store.js";
+export type { SendOptions, SendOutcome, Transport } from "./delivery/transport.js";
 export { parseDuration } from "./duration.js";
 export type { Issue } from "./errors.js";
 export {

@@ -1,0 +1,52 @@
+import type { BatchItem } from "../schemas/batch.js";
+import type { PeekLimit, QueueStore, StoredItem } from "./queue-store.js";
+import { utf8Length } from "./utf8.js";
+
+/**
+ * A `QueueStore` in memory: nothing survives the process or the page. The fallback when no
+ * durable storage is available, and the store for tests.
+ *
+ * @example const outbox = createOutbox({ store: memoryQueueStore(), transport });
+ */
+export function memoryQueueStore(): QueueStore {
+  let items: StoredItem[] = [];
+  let head = 0;
+  let nextSeq = 1;
+  return {
+    kind: "memory",
+    async append(item: BatchItem, enqueuedAt: number) {
+      items.push({ seq: nextSeq++, item, enqueuedAt, bytes: utf8Length(JSON.stringify(item)) });
+    },
+    async peek({ maxItems, maxBytes }: PeekLimit) {
+      const out: StoredItem[] = [];
+      let bytes = 0;
+      for (let i = head; i < items.length && out.length < maxItems; i++) {
+        const s = items[i] as StoredItem;
+        if (out.length > 0 && bytes + s.bytes > maxBytes) break;
+        out.push(s);
+        bytes += s.bytes;
+      }
+      return out;
+    },
+    async remove(seqs: readonly number[]) {
+      const gone = new Set(seqs);
+      // Deliveries remove a prefix: skip it cheaply, and filter only for what lies beyond it.
+      let skipped = 0;
+      while (head < items.length && gone.has((items[head] as StoredItem).seq)) {
+        head++;
+        skipped++;
+      }
+      if (skipped < gone.size) {
+        items = items.slice(head).filter((s) => !gone.has(s.seq));
+        head = 0;
+      } else if (head > 1024 && head * 2 > items.length) {
+        items = items.slice(head);
+        head = 0;
+      }
+    },
+    async count() {
+      return items.length - head;
+    },
+    async close() {},
+  };
+}
