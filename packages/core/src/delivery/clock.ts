@@ -12,14 +12,21 @@ export interface Clock {
   clearTimeout(handle: TimerHandle): void;
 }
 
+// Core is compiled without DOM or Node types; both environments have these timers.
+interface GlobalTimers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+const timers = globalThis as unknown as GlobalTimers;
+
 /** The real clock: `Date.now` and the global timers, which don't keep Node's process alive. */
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout: (fn, ms) => {
-    const t = globalThis.setTimeout(fn, ms) as unknown as { unref?: () => void };
+    const t = timers.setTimeout(fn, ms) as { unref?: () => void };
     // A pending retry must not keep a Node process from exiting; `close()` drains on purpose.
     t.unref?.();
     return t;
   },
-  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
+  clearTimeout: (handle) => timers.clearTimeout(handle),
 };
