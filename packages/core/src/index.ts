@@ -7,9 +7,20 @@
 
 export type { Clock, TimerHandle } from "./delivery/clock.js";
 export { systemClock } from "./delivery/clock.js";
+export type { HttpTransportOptions } from "./delivery/http-transport.js";
+export { createHttpTransport } from "./delivery/http-transport.js";
 export { memoryQueueStore } from "./delivery/memory-store.js";
+export type { FlushLock, Outbox, OutboxItemInput, OutboxOptions } from "./delivery/outbox.js";
+export { createOutbox } from "./delivery/outbox.js";
 export type { PeekLimit, QueueStore, StoredItem } from "./delivery/queue-store.js";
+export {
+  fullJitterDelay,
+  isRetryableStatus,
+  MAX_RETRY_AFTER_MS,
+  parseRetryAfter,
+} from "./delivery/retry-policy.js";
 export type { SendOptions, SendOutcome, Transport } from "./delivery/transport.js";
+export { utf8Length } from "./delivery/utf8.js";
 export { parseDuration } from "./duration.js";
 export type { Issue } from "./errors.js";
 export {

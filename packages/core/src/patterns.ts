@@ -24,3 +24,6 @@ export function isTimestamp(value: unknown): value is string {
 
 /** Question types whose answer places a respondent in a segment. */
 export const SCORING_TYPES = ["nps", "csat", "ces", "rating"] as const;
+
+/** Item types accepted by `POST /v1/batch`. */
+export const ITEM_TYPES = ["response", "feedback", "ack-seen", "closure-seen", "customer"] as const;

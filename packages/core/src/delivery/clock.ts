@@ -10,6 +10,8 @@ export interface Clock {
   now(): number;
   setTimeout(fn: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
+  /** Lets the process exit while this timer waits (background retries); a no-op where there is no such notion. */
+  unref?(handle: TimerHandle): void;
 }
 
 // Core is compiled without DOM or Node types; both environments have these timers.
@@ -19,14 +21,10 @@ interface GlobalTimers {
 }
 const timers = globalThis as unknown as GlobalTimers;
 
-/** The real clock: `Date.now` and the global timers, which don't keep Node's process alive. */
+/** The real clock: `Date.now` and the global timers. */
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimeout: (fn, ms) => {
-    const t = timers.setTimeout(fn, ms) as { unref?: () => void };
-    // A pending retry must not keep a Node process from exiting; `close()` drains on purpose.
-    t.unref?.();
-    return t;
-  },
+  setTimeout: (fn, ms) => timers.setTimeout(fn, ms),
   clearTimeout: (handle) => timers.clearTimeout(handle),
+  unref: (handle) => (handle as { unref?: () => void }).unref?.(),
 };

@@ -1,8 +1,8 @@
 import * as z from "zod/mini";
+import { ITEM_TYPES } from "../patterns.js";
 import { dictionary } from "./common.js";
 
-/** Item types accepted by `POST /v1/batch`. */
-export const ITEM_TYPES = ["response", "feedback", "ack-seen", "closure-seen", "customer"] as const;
+export { ITEM_TYPES };
 
 /** One item on the wire; `data` is validated per `type` by the collector. */
 export const BatchItemSchema = z.strictObject({
