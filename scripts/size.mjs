@@ -25,6 +25,11 @@ const entries = [
       from ${JSON.stringify(core)};`,
   },
   {
+    name: "@closeloop/core delivery path: outbox, ky transport, memory store (no zod)",
+    contents: `export { createOutbox, createHttpTransport, memoryQueueStore, createEventBus }
+      from ${JSON.stringify(core)};`,
+  },
+  {
     name: "@closeloop/browser (ESM, every export)",
     contents: `export * from ${JSON.stringify(join(root, "packages/browser/src/index.ts"))};`,
     budget: 16 * KB,
