@@ -1,7 +1,7 @@
 import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MinHeap } from "../src/heap.js";
-import { parseDuration, uuidv7, ValidationError } from "../src/index.js";
+import { parseDuration, utf8Length, uuidv7, ValidationError } from "../src/index.js";
 
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
@@ -96,5 +96,21 @@ describe("MinHeap", () => {
         expect(out).toEqual(xs.filter((x) => x % 3 !== 0).sort((a, b) => a - b));
       }),
     );
+  });
+});
+
+describe("utf8Length", () => {
+  it("equals TextEncoder's byte count for any string (property)", () => {
+    const enc = new TextEncoder();
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string(), fc.string({ unit: "binary" }), fc.string({ unit: "grapheme" })),
+        (s) => {
+          expect(utf8Length(s)).toBe(enc.encode(s).length);
+        },
+      ),
+    );
+    expect(utf8Length("a\u{1F600}é")).toBe(1 + 4 + 2);
+    expect(utf8Length("\uD800x")).toBe(4); // a lone surrogate is written as U+FFFD
   });
 });
