@@ -32,6 +32,8 @@ export interface CloseloopEvents {
     retryInMs: number;
   }) => void;
   "delivery:dropped": (e: { item: BatchItem; error: DeliveryError }) => void;
+  /** The durable queue was unavailable and a less durable one is used (e.g. IndexedDB → memory). */
+  "store:fallback": (e: { from: string; to: string; reason: string }) => void;
 }
 
 /** Names of the bus's events. */

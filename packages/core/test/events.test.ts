@@ -60,12 +60,13 @@ const samples: { [K in CloseloopEventName]: Parameters<CloseloopEvents[K]>[0] } 
   "response:delivered": { item, id: "0193c4b2-0000-7000-8000-000000000000", duplicate: false },
   "delivery:failed": { items: 3, error: deliveryError, attempt: 2, retryInMs: 4_000 },
   "delivery:dropped": { item, error: deliveryError },
+  "store:fallback": { from: "indexeddb", to: "memory", reason: "InvalidStateError: private mode" },
 };
 
 const NAMES = Object.keys(samples) as CloseloopEventName[];
 
 describe("createEventBus", () => {
-  it("knows exactly the seven events of SPEC §3", () => {
+  it("knows exactly the seven events of SPEC §3, and store:fallback (SPEC §4)", () => {
     expect([...NAMES].sort()).toEqual(
       [
         "loop:transition",
@@ -75,6 +76,7 @@ describe("createEventBus", () => {
         "response:delivered",
         "delivery:failed",
         "delivery:dropped",
+        "store:fallback",
       ].sort(),
     );
   });
