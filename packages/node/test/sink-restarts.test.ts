@@ -1,43 +1,11 @@
 // Fault test: 10,000 items delivered over real loopback HTTP while the collector is SIGKILLed
 // and restarted five times. Counts every item end to end.
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createHttpTransport, createOutbox, memoryQueueStore } from "@closeloop/core";
 import { describe, expect, it } from "vitest";
-
-const SINK = join(import.meta.dirname, "fixtures/sink.mjs");
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
-
-async function startSink(port: number, log: string, delayMs: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [SINK, String(port), log, String(delayMs)], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.once("data", () => resolve());
-    child.once("exit", (code) => reject(new Error(`sink exited with ${code}`)));
-  });
-  return child;
-}
-
-async function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGKILL");
-  await exited;
-}
+import { freePort, kill, startSink } from "./sink.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
