@@ -1,0 +1,60 @@
+import { memoryQueueStore, type QueueStore } from "@closeloop/core";
+import { idbQueueStore } from "./idb-store.js";
+import { localStorageQueueStore } from "./local-storage-store.js";
+
+/** What backs a browser queue, from the most to the least durable. */
+export type BrowserStoreKind = "indexeddb" | "localstorage" | "memory";
+
+/** A store could not be used and the next one down was taken instead. */
+export interface StoreFallback {
+  from: Exclude<BrowserStoreKind, "memory">;
+  to: Exclude<BrowserStoreKind, "indexeddb">;
+  /** Why the `from` store failed, e.g. `InvalidStateError: …` in Firefox's private mode. */
+  reason: string;
+}
+
+/** Options of {@link browserQueueStore}. */
+export interface BrowserQueueStoreOptions {
+  /** Names the queue, so that several SDK instances on one origin keep apart. Default `default`. */
+  name?: string;
+  /** Told of every fallback. Without it, fallbacks are written to `console.warn`. */
+  onFallback?: (fallback: StoreFallback) => void;
+}
+
+/** A `QueueStore` whose `kind` says which browser storage holds the queue. */
+export interface BrowserQueueStore extends QueueStore {
+  readonly kind: BrowserStoreKind;
+}
+
+/**
+ * Opens the browser's durable queue: IndexedDB, else localStorage, else memory. Each step down
+ * is reported, never silent, because items in memory do not survive the page. Tabs of one
+ * origin share the queue (use `flushLock` so that only one of them sends it).
+ *
+ * @example
+ * const store = await browserQueueStore({
+ *   onFallback: ({ from, to, reason }) => console.warn(`${from} → ${to}: ${reason}`),
+ * });
+ * store.kind; // "indexeddb" in most browsers
+ */
+export async function browserQueueStore(
+  options: BrowserQueueStoreOptions = {},
+): Promise<BrowserQueueStore> {
+  const name = `closeloop-outbox-${options.name ?? "default"}`;
+  const report = (from: StoreFallback["from"], to: StoreFallback["to"], e: unknown) => {
+    const reason = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    if (options.onFallback) options.onFallback({ from, to, reason });
+    else console.warn(`closeloop: ${from} unavailable (${reason}); queueing in ${to}`);
+  };
+  try {
+    return (await idbQueueStore(name)) as BrowserQueueStore;
+  } catch (e) {
+    report("indexeddb", "localstorage", e);
+  }
+  try {
+    return localStorageQueueStore(name) as BrowserQueueStore;
+  } catch (e) {
+    report("localstorage", "memory", e);
+  }
+  return memoryQueueStore() as BrowserQueueStore;
+}

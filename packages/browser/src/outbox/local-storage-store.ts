@@ -1,0 +1,81 @@
+import type { BatchItem, PeekLimit, QueueStore, StoredItem } from "@closeloop/core";
+import { type Entry, entry } from "./entry.js";
+import { isQuotaError, QueueFullError } from "./queue-full-error.js";
+
+// Tabs do not share localStorage atomically: two can read the same counter at once. Each store
+// therefore adds its own random low bits to `seq`, so that racing tabs never write the same key.
+const TABS = 2 ** 21;
+
+/**
+ * A `QueueStore` in localStorage: one key per item (`<name>:<seq>`) and a persisted counter
+ * (`<name>:n`). Every read lists the keys again, so items appended by other tabs are seen.
+ * Throws when localStorage is missing or refuses writes (storage disabled, quota of zero).
+ */
+export function localStorageQueueStore(name: string): QueueStore {
+  // Reading the property itself throws where storage is forbidden (e.g. cookies blocked).
+  const ls = globalThis.localStorage;
+  if (!ls) throw new Error("localStorage is not available");
+  const prefix = `${name}:`;
+  const counter = `${prefix}n`;
+  const tab = Math.floor(Math.random() * TABS);
+  const seqs = (): number[] => {
+    const out: number[] = [];
+    for (let i = 0; i < ls.length; i++) {
+      const key = ls.key(i);
+      const rest = key?.startsWith(prefix) ? key.slice(prefix.length) : "";
+      const seq = Number(rest);
+      // Exactly our keys: not the counter, not "<name>: 5" nor "<name>:1e3".
+      if (rest === String(seq) && Number.isSafeInteger(seq)) out.push(seq);
+    }
+    return out.sort((a, b) => a - b);
+  };
+  const read = (seq: number): StoredItem | undefined => {
+    const raw = ls.getItem(prefix + seq);
+    try {
+      return raw === null ? undefined : { ...(JSON.parse(raw) as Entry), seq };
+    } catch {
+      // Not written by us: left in place it would stop the queue forever.
+      ls.removeItem(prefix + seq);
+    }
+  };
+  // Resume after the last item even if the counter was lost; this write also probes the storage.
+  ls.setItem(
+    counter,
+    String(Math.max(Number(ls.getItem(counter)) || 0, Math.floor((seqs().at(-1) ?? 0) / TABS))),
+  );
+
+  return {
+    kind: "localstorage",
+    async append(item: BatchItem, enqueuedAt: number) {
+      const value = JSON.stringify(entry(item, enqueuedAt));
+      try {
+        // The counter first: if the item then fails to fit, the seq is skipped, never reused.
+        const n = (Number(ls.getItem(counter)) || 0) + 1;
+        ls.setItem(counter, String(n));
+        ls.setItem(prefix + (n * TABS + tab), value);
+      } catch (e) {
+        throw isQuotaError(e) ? new QueueFullError("localstorage", e) : e;
+      }
+    },
+    async peek({ maxItems, maxBytes }: PeekLimit) {
+      const out: StoredItem[] = [];
+      let bytes = 0;
+      for (const seq of seqs()) {
+        if (out.length >= maxItems) break;
+        const item = read(seq);
+        if (!item) continue; // removed meanwhile, or unreadable
+        if (out.length > 0 && bytes + item.bytes > maxBytes) break;
+        out.push(item);
+        bytes += item.bytes;
+      }
+      return out;
+    },
+    async remove(seqs: readonly number[]) {
+      for (const seq of seqs) ls.removeItem(prefix + seq);
+    },
+    async count() {
+      return seqs().length;
+    },
+    async close() {},
+  };
+}
