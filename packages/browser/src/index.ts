@@ -33,6 +33,7 @@ export {
   ClosureNoticeSchema,
   createSurveySession,
   InvalidAnswerError,
+  QueueFullError,
   resolveLocale,
   SurveySchema,
   segmentOf,
@@ -49,7 +50,6 @@ export { browserQueueStore } from "./outbox/browser-store.js";
 export type { FlushLockOptions } from "./outbox/flush-lock.js";
 export { flushLock } from "./outbox/flush-lock.js";
 export { onPageHide } from "./outbox/page-hide.js";
-export { QueueFullError } from "./outbox/queue-full-error.js";
 
 /** The version of this package. */
 export const VERSION = "0.1.0";

@@ -7,7 +7,7 @@ import {
   onPageHide,
   QueueFullError,
 } from "../src/index.js";
-import { isQuotaError } from "../src/outbox/queue-full-error.js";
+import { isQuotaError, queueFull } from "../src/outbox/queue-full-error.js";
 
 describe("browser outbox pieces without a browser", () => {
   afterEach(() => {
@@ -56,7 +56,8 @@ describe("browser outbox pieces without a browser", () => {
   });
 
   it("QueueFullError is a CloseloopError with the stable code queue_full", () => {
-    const e = new QueueFullError("localstorage", new Error("quota"));
+    const e = queueFull("localstorage", new Error("quota"));
+    expect(e).toBeInstanceOf(QueueFullError);
     expect(e).toBeInstanceOf(CloseloopError);
     expect(e).toMatchObject({ name: "QueueFullError", code: "queue_full", store: "localstorage" });
     expect(e.cause).toBeInstanceOf(Error);

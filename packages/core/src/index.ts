@@ -7,6 +7,7 @@
 
 export type { Clock, TimerHandle } from "./delivery/clock.js";
 export { systemClock } from "./delivery/clock.js";
+export { QueueClosedError, QueueFullError } from "./delivery/errors.js";
 export type { HttpTransportOptions } from "./delivery/http-transport.js";
 export { createHttpTransport } from "./delivery/http-transport.js";
 export { memoryQueueStore } from "./delivery/memory-store.js";

@@ -10,7 +10,7 @@
  */
 
 export * from "@closeloop/core";
-export { QueueClosedError, QueueFullError, QueueLockedError } from "./outbox/errors.js";
+export { QueueLockedError } from "./outbox/errors.js";
 export type { FileQueueStore } from "./outbox/file-store.js";
 export { fileQueueStore } from "./outbox/file-store.js";
 export type { FileQueueStoreOptions, FsyncPolicy } from "./outbox/options.js";

@@ -1,6 +1,6 @@
 import type { BatchItem, PeekLimit, QueueStore, StoredItem } from "@closeloop/core";
 import { entry } from "./entry.js";
-import { isQuotaError, QueueFullError } from "./queue-full-error.js";
+import { isQuotaError, queueFull } from "./queue-full-error.js";
 
 const ITEMS = "items";
 // Some Safari versions never settle `indexedDB.open`; past this, localStorage takes over.
@@ -80,7 +80,7 @@ export async function idbQueueStore(name: string): Promise<QueueStore> {
         // Strict: an accepted item is on disk, not only in the browser's write buffer.
         await run("readwrite", (s) => s.add(entry(item, enqueuedAt)), "strict");
       } catch (e) {
-        throw isQuotaError(e) ? new QueueFullError("indexeddb", e) : e;
+        throw isQuotaError(e) ? queueFull("indexeddb", e) : e;
       }
     },
     peek({ maxItems, maxBytes }: PeekLimit) {

@@ -1,6 +1,6 @@
 import type { BatchItem, PeekLimit, QueueStore, StoredItem } from "@closeloop/core";
 import { type Entry, entry } from "./entry.js";
-import { isQuotaError, QueueFullError } from "./queue-full-error.js";
+import { isQuotaError, queueFull } from "./queue-full-error.js";
 
 // Tabs do not share localStorage atomically: two can read the same counter at once. Each store
 // therefore adds its own random low bits to `seq`, so that racing tabs never write the same key.
@@ -54,7 +54,7 @@ export function localStorageQueueStore(name: string): QueueStore {
         ls.setItem(counter, String(n));
         ls.setItem(prefix + (n * TABS + tab), value);
       } catch (e) {
-        throw isQuotaError(e) ? new QueueFullError("localstorage", e) : e;
+        throw isQuotaError(e) ? queueFull("localstorage", e) : e;
       }
     },
     async peek({ maxItems, maxBytes }: PeekLimit) {

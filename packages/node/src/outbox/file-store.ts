@@ -11,11 +11,12 @@ import {
   type BatchItem,
   CloseloopError,
   type PeekLimit,
+  QueueClosedError,
+  QueueFullError,
   type QueueStore,
   type StoredItem,
   ValidationError,
 } from "@closeloop/core";
-import { QueueClosedError, QueueFullError } from "./errors.js";
 import type { ItemIndex } from "./item-index.js";
 import { acquireLock, type DirLock } from "./lock.js";
 import { type FileQueueStoreOptions, type ResolvedOptions, resolveOptions } from "./options.js";
@@ -139,7 +140,10 @@ class FileLog implements FileQueueStore {
 
   // Not async: the synchronous part is all a capture pays, so it only queues the item.
   append(item: BatchItem, enqueuedAt: number): Promise<void> {
-    if (this.closed) return Promise.reject(new QueueClosedError(this.dir, "append"));
+    if (this.closed)
+      return Promise.reject(
+        new QueueClosedError("file", `Queue in "${this.dir}" is closed: cannot append`),
+      );
     let json: string | undefined;
     try {
       json = JSON.stringify(item);
@@ -158,7 +162,12 @@ class FileLog implements FileQueueStore {
     const record = ITEM_OVERHEAD + bytes;
     const live = this.index.liveBytes + this.pendingBytes;
     if (live + record > this.o.maxBytes) {
-      return Promise.reject(new QueueFullError(this.dir, this.o.maxBytes, record, live));
+      return Promise.reject(
+        new QueueFullError(
+          "file",
+          `Queue in "${this.dir}" is full: ${live} bytes wait and a ${record}-byte item would exceed maxBytes (${this.o.maxBytes})`,
+        ),
+      );
     }
     this.pending.push({ seq: this.nextSeq++, enqueuedAt, json, bytes });
     this.pendingBytes += record;
@@ -321,7 +330,8 @@ class FileLog implements FileQueueStore {
   }
 
   private check(op: string): void {
-    if (this.closed) throw new QueueClosedError(this.dir, op);
+    if (this.closed)
+      throw new QueueClosedError("file", `Queue in "${this.dir}" is closed: cannot ${op}`);
   }
 
   async peek({ maxItems, maxBytes }: PeekLimit): Promise<StoredItem[]> {
