@@ -25,7 +25,7 @@ const entries = [
       from ${JSON.stringify(core)};`,
   },
   {
-    name: "@closeloop/core delivery path: outbox, ky transport, memory store (no zod)",
+    name: "@closeloop/core delivery path: outbox, fetch transport, memory store (no zod)",
     contents: `export { createOutbox, createHttpTransport, memoryQueueStore, createEventBus }
       from ${JSON.stringify(core)};`,
   },

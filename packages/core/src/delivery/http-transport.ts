@@ -1,4 +1,3 @@
-import ky from "ky";
 import { type Issue, ValidationError } from "../errors.js";
 import type { DeliveryError } from "../events.js";
 import type { BatchItem, BatchResult } from "../schemas/batch.js";
@@ -12,7 +11,26 @@ interface FetchResponse {
   json(): Promise<unknown>;
 }
 /** A WHATWG `fetch` (the global one in browsers and Node 20, or a wrapper of it). */
-export type FetchFunction = (input: never, init?: never) => Promise<unknown>;
+export type FetchFunction = (input: string, init: FetchInit) => Promise<unknown>;
+/** The part of `RequestInit` the transport sets. */
+export interface FetchInit {
+  method: "POST";
+  headers: Record<string, string>;
+  body: string;
+  keepalive?: boolean;
+  signal: unknown;
+}
+interface Abort {
+  readonly signal: unknown;
+  abort(): void;
+}
+interface Globals {
+  fetch: FetchFunction;
+  AbortController: new () => Abort;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+const g = globalThis as unknown as Globals;
 
 /** Options of `createHttpTransport`. */
 export interface HttpTransportOptions {
@@ -27,7 +45,7 @@ export interface HttpTransportOptions {
 }
 
 /**
- * A `Transport` that speaks the collector's `POST /v1/batch` contract over HTTP with ky. It
+ * A `Transport` that speaks the collector's `POST /v1/batch` contract over HTTP with `fetch`. It
  * never throws: network errors and timeouts, 408/425/429 and 5xx (but 501/505) come back as
  * `retry` (with the server's `Retry-After`, in seconds or HTTP-date form); other statuses as
  * `refused` with the server's error; a 200 as per-item `accepted` / `rejected`.
@@ -54,23 +72,31 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
   }
   if (issues.length > 0) throw new ValidationError("http transport options", issues);
   const target = `${endpoint}/v1/batch`;
-  const headers = { authorization: `Bearer ${options.key}` };
+  const headers = {
+    authorization: `Bearer ${options.key}`,
+    "content-type": "application/json",
+  };
 
   return {
     async send(items: readonly BatchItem[], sendOptions: SendOptions = {}): Promise<SendOutcome> {
+      // Plain fetch, not a client library: it is all this needs, and the browser's
+      // capture-only entry has a 6 KB budget (ky alone cost 4 KB of it).
+      const abort = new g.AbortController();
+      const timer = g.setTimeout(() => abort.abort(), timeoutMs);
       let response: FetchResponse;
+      let body: unknown;
       try {
-        response = await ky.post(target, {
-          json: { items },
+        const init: FetchInit = {
+          method: "POST",
           headers,
-          retry: 0,
-          timeout: timeoutMs,
-          throwHttpErrors: false,
-          ...(sendOptions.keepalive ? { keepalive: true } : {}),
-          ...(options.fetch ? { fetch: options.fetch as never } : {}),
-        });
+          body: JSON.stringify({ items }),
+          signal: abort.signal,
+        };
+        if (sendOptions.keepalive) init.keepalive = true;
+        response = (await (options.fetch ?? g.fetch)(target, init)) as FetchResponse;
+        body = await readJson(response);
       } catch (e) {
-        const timedOut = (e as Error)?.name === "TimeoutError";
+        const timedOut = (abort.signal as { aborted?: boolean }).aborted === true;
         return {
           kind: "retry",
           error: {
@@ -80,8 +106,9 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
               : String((e as Error)?.message ?? e),
           },
         };
+      } finally {
+        g.clearTimeout(timer);
       }
-      const body = await readJson(response);
       if (response.status === 200) {
         if (isBatchResult(body)) return { kind: "delivered", result: body };
         return {

@@ -42,6 +42,9 @@ export interface QueueStore {
   remove(seqs: readonly number[]): Promise<void>;
   /** How many items wait. */
   count(): Promise<number>;
-  /** Releases files, locks and connections; items stay stored for the next open. */
+  /**
+   * Releases files, locks and connections; items stay stored for the next open. The outbox
+   * never calls a store after closing it; a store may refuse such calls with `QueueClosedError`.
+   */
   close(): Promise<void>;
 }
