@@ -10,6 +10,7 @@ import {
   type DeliveryError,
   memoryQueueStore,
   type OutboxOptions,
+  QueueClosedError,
   type QueueStore,
   ValidationError,
 } from "../src/index.js";
@@ -519,15 +520,75 @@ describe("createOutbox: the host is safe", () => {
 });
 
 describe("createOutbox: flush, keepalive, lock and close", () => {
-  it("with keepalive sends at most 60 KB, flagged keepalive, and leaves the rest", async () => {
-    const { outbox, store } = setup({ batch: { maxItems: 100 } });
+  it("with keepalive sends the newest ≤ 60 KB this page enqueued, flagged keepalive, and the rest later, each reported once", async () => {
+    const { outbox, store, events } = setup({ batch: { maxItems: 100 } });
     for (let i = 0; i < 30; i++) await outbox.enqueue(feedback(i, { pad: "x".repeat(4_000) }));
     expect(await outbox.flush({ keepalive: true })).toBe(false);
-    const sent = seen.reduce((n, s) => n + s.bytes, 0);
-    expect(sent).toBeLessThanOrEqual(64 * 1024);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.keepalive).toBe(true);
+    expect(seen[0]?.bytes).toBeLessThanOrEqual(64 * 1024);
+    const onExit = seen[0]?.keys ?? [];
+    expect(onExit.length).toBeGreaterThan(10);
+    expect(onExit.at(-1)).toBe("k29"); // the newest
+    expect(events.delivered.map((e) => e.item.idempotencyKey)).toEqual(onExit);
+    expect(await store.count()).toBe(30); // copies stay stored until a pass removes them
+    expect(await outbox.flush()).toBe(true);
+    const later = seen.slice(1).flatMap((s) => s.keys);
+    expect(later.filter((k) => onExit.includes(k))).toEqual([]);
+    expect(later).toHaveLength(30 - onExit.length);
+    expect(new Set(events.delivered.map((e) => e.item.idempotencyKey)).size).toBe(30);
+    expect(events.delivered).toHaveLength(30);
+    expect(await store.count()).toBe(0);
+  });
+
+  it("starts the keepalive request before flush() returns, even when store reads never finish", async () => {
+    const base = memoryQueueStore();
+    const stuck: QueueStore = { ...base, peek: () => new Promise(() => {}) };
+    let started = 0;
+    const clock = new FakeClock();
+    const outbox = createOutbox({
+      store: stuck,
+      clock,
+      transport: createHttpTransport({
+        endpoint: ENDPOINT,
+        key: "pk",
+        fetch: (url, init) => {
+          started++;
+          return fetch(url, init as RequestInit);
+        },
+      }),
+    });
+    await outbox.enqueue(feedback(0));
+    await outbox.enqueue(feedback(1));
+    const flushed = outbox.flush({ keepalive: true });
+    expect(started).toBe(1); // synchronously: the page may end at the next task
+    await flushed;
+    expect(seen.map((s) => [s.keys, s.keepalive])).toEqual([[["k0", "k1"], true]]);
+  });
+
+  it("gives a failed keepalive send's items back, delivered later and reported once", async () => {
+    const { outbox, events } = setup();
+    replies = [() => HttpResponse.error()];
+    await outbox.enqueue(feedback(0));
+    expect(await outbox.flush({ keepalive: true })).toBe(false);
+    expect(events.delivered).toHaveLength(0);
+    expect(await outbox.flush()).toBe(true);
+    expect(events.delivered.map((e) => e.item.idempotencyKey)).toEqual(["k0"]);
+    // The page-exit buffer has it again, so a second exit would send it too.
+    await outbox.enqueue(feedback(1));
+    await outbox.flush({ keepalive: true });
+    expect(seen.at(-1)?.keys).toEqual(["k1"]);
+  });
+
+  it("with keepalive and nothing new on this page, sends ≤ 60 KB from the store", async () => {
+    const store = memoryQueueStore();
+    for (let i = 0; i < 30; i++)
+      await store.append({ ...feedback(i), data: { pad: "x".repeat(4_000) } }, Date.now());
+    const { outbox } = setup({ store, batch: { maxItems: 100 } });
+    expect(await outbox.flush({ keepalive: true })).toBe(false);
     expect(seen.every((s) => s.keepalive)).toBe(true);
+    expect(seen.reduce((n, s) => n + s.bytes, 0)).toBeLessThanOrEqual(64 * 1024);
     expect(await store.count()).toBe(30 - seen.flatMap((s) => s.keys).length);
-    expect(await store.count()).toBeGreaterThan(0);
   });
 
   it("sends nothing while another holder has the flush lock", async () => {
@@ -565,7 +626,7 @@ describe("createOutbox: flush, keepalive, lock and close", () => {
     expect(await outbox.close({ timeoutMs: 5_000 })).toEqual({ remaining: 0 });
     expect(delivered).toEqual(["k0", "k1", "k2"]);
     expect(seen).toHaveLength(3);
-    await expect(outbox.enqueue(feedback(9))).rejects.toThrow(ValidationError);
+    await expect(outbox.enqueue(feedback(9))).rejects.toThrow(QueueClosedError);
   });
 
   it("close() gives up at its timeout and says how many items remain stored", async () => {

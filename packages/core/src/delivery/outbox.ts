@@ -1,57 +1,18 @@
-import { type Issue, ValidationError } from "../errors.js";
-import { type CloseloopBus, createEventBus, type DeliveryError } from "../events.js";
-import { uuidv7 } from "../id.js";
-import { ITEM_TYPES } from "../patterns.js";
-import type { BatchItem } from "../schemas/batch.js";
-import { type Clock, systemClock, type TimerHandle } from "./clock.js";
-import type { QueueStore, StoredItem } from "./queue-store.js";
+import type { CloseloopBus, DeliveryError } from "../events.js";
+import type { BatchItem, BatchResult } from "../schemas/batch.js";
+import type { TimerHandle } from "./clock.js";
+import { QueueClosedError } from "./errors.js";
+import {
+  type OutboxItemInput,
+  type OutboxOptions,
+  resolveOptions,
+  toItem,
+} from "./outbox-input.js";
+import { KEEPALIVE_BYTES, PageExitBuffer } from "./page-exit.js";
+import type { StoredItem } from "./queue-store.js";
 import { fullJitterDelay } from "./retry-policy.js";
-import type { Transport } from "./transport.js";
 
-/**
- * Runs `fn` only while this context holds the right to flush (one browser tab at a time);
- * resolves `undefined` at once when another holder has it.
- */
-export type FlushLock = <T>(fn: () => Promise<T>) => Promise<T | undefined>;
-
-/** Options of `createOutbox`. Every number has a default. */
-export interface OutboxOptions {
-  store: QueueStore;
-  transport: Transport;
-  clock?: Clock;
-  /** The bus to emit `response:*` and `delivery:*` events on; a new one when absent. */
-  bus?: CloseloopBus;
-  batch?: {
-    /** Most items in one request. Default 100. */
-    maxItems?: number;
-    /** Most JSON bytes in one request. Default 512 KiB. */
-    maxBytes?: number;
-    /** How long an item may wait for companions before a send. Default 1,000 ms. */
-    intervalMs?: number;
-  };
-  retry?: {
-    /** First backoff ceiling. Default 1,000 ms. */
-    baseMs?: number;
-    /** Largest backoff ceiling. Default 5 minutes. */
-    maxMs?: number;
-    /** Sends of one batch before its items are dropped (with `delivery:dropped`). Default: no limit. */
-    maxAttempts?: number;
-    /** Age after which an undelivered item is dropped (with `delivery:dropped`). Default 7 days. */
-    maxAgeMs?: number;
-  };
-  /** One flusher at a time across contexts sharing the store (browser tabs). */
-  lock?: FlushLock;
-  /** Source of randomness for the jitter, in [0, 1). */
-  random?: () => number;
-}
-
-/** What `enqueue` takes: an item without its idempotency key, which the outbox adds. */
-export interface OutboxItemInput {
-  type: BatchItem["type"];
-  data: Record<string, unknown>;
-  /** Reuse a key you already have (e.g. a response's own) so a resend is recognised. */
-  idempotencyKey?: string;
-}
+export type { FlushLock, OutboxItemInput, OutboxOptions } from "./outbox-input.js";
 
 /** A durable, batching, retrying queue between the SDK and the collector. */
 export interface Outbox {
@@ -65,7 +26,10 @@ export interface Outbox {
   /**
    * Sends everything waiting now. Resolves `true` when the queue is empty, `false` when a
    * delivery failed and items wait for a retry (see `delivery:failed`). Never rejects.
-   * With `keepalive`, sends at most 60 KB so the request can outlive the page.
+   *
+   * With `keepalive` (a page being left): starts one request at once — before this call
+   * returns — with up to 60 KB of the newest items this page enqueued, flagged `keepalive` so
+   * it outlives the page; items from earlier pages wait in the store for the next visit.
    */
   flush(options?: { keepalive?: boolean }): Promise<boolean>;
   /**
@@ -76,8 +40,6 @@ export interface Outbox {
   /** How many items wait in the store. */
   pending(): Promise<number>;
 }
-
-const KEEPALIVE_BYTES = 60_000;
 
 /**
  * Creates the outbox over a `QueueStore` and a `Transport`. Items wait in the store, not in
@@ -101,6 +63,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
   let holdUntil = 0; // no send before this (backoff or Retry-After)
   let serverHold = false; // whether holdUntil came from the server's Retry-After
   let closing = false;
+  const exit = new PageExitBuffer();
 
   function schedule(delayMs: number): void {
     const at = clock.now() + Math.max(0, delayMs);
@@ -130,7 +93,47 @@ export function createOutbox(options: OutboxOptions): Outbox {
   };
 
   function drop(items: readonly StoredItem[], error: DeliveryError): void {
-    for (const s of items) emit("delivery:dropped", { item: s.item, error });
+    for (const s of items) {
+      exit.settled(s.item.idempotencyKey);
+      emit("delivery:dropped", { item: s.item, error });
+    }
+  }
+
+  /**
+   * Reports the collector's per-item answer and returns the indexes it settled. A keepalive
+   * answer reports only what the store pass has not reported already, and the reverse.
+   */
+  function settle(items: readonly BatchItem[], result: BatchResult, onExit: boolean): number[] {
+    const done: number[] = [];
+    const report = (index: number): BatchItem | undefined => {
+      const item = items[index];
+      if (!item) return undefined;
+      done.push(index);
+      const key = item.idempotencyKey;
+      if (onExit ? !exit.answer(key) : exit.consumeAnswered(key)) return undefined;
+      if (!onExit) exit.settled(key);
+      return item;
+    };
+    for (const a of result.accepted) {
+      const item = report(a.index);
+      if (item) emit("response:delivered", { item, id: a.id, duplicate: a.duplicate === true });
+    }
+    for (const r of result.rejected) {
+      const item = report(r.index);
+      if (!item) continue;
+      const error: DeliveryError = { code: r.code, message: r.message };
+      if (r.issues) error.issues = r.issues;
+      emit("delivery:dropped", { item, error });
+    }
+    return done;
+  }
+
+  /** The page-exit send: one keepalive request, started before the first await. */
+  async function sendOnExit(items: BatchItem[]): Promise<boolean> {
+    const outcome = await transport.send(items, { keepalive: true });
+    if (outcome.kind === "delivered") settle(items, outcome.result, true);
+    else exit.giveBack(items); // still in the store: the next pass, here or on the next page, sends them
+    return outcome.kind === "delivered" && (await store.count()) === 0;
   }
 
   /** One pass: sends batches until the queue is empty (true) or a send must wait (false). */
@@ -148,6 +151,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
       if (batch.length === 0) {
         attempt = 0;
         return true;
+      }
+      const answered = batch.filter((s) => exit.consumeAnswered(s.item.idempotencyKey));
+      if (answered.length > 0) {
+        await store.remove(answered.map((s) => s.seq));
+        continue;
       }
       const expired = batch.filter((s) => now - s.enqueuedAt > o.maxAgeMs);
       if (expired.length > 0) {
@@ -194,22 +202,12 @@ export function createOutbox(options: OutboxOptions): Outbox {
         await store.remove(batch.map((s) => s.seq));
         continue;
       }
-      const done: number[] = [];
-      for (const a of outcome.result.accepted) {
-        const s = batch[a.index];
-        if (!s) continue;
-        done.push(s.seq);
-        emit("response:delivered", { item: s.item, id: a.id, duplicate: a.duplicate === true });
-      }
-      for (const r of outcome.result.rejected) {
-        const s = batch[r.index];
-        if (!s) continue;
-        done.push(s.seq);
-        const error: DeliveryError = { code: r.code, message: r.message };
-        if (r.issues) error.issues = r.issues;
-        emit("delivery:dropped", { item: s.item, error });
-      }
-      await store.remove(done);
+      const done = settle(
+        batch.map((s) => s.item),
+        outcome.result,
+        false,
+      );
+      await store.remove(done.map((i) => (batch[i] as StoredItem).seq));
       // Items the collector's answer did not mention are sent again: better a duplicate the
       // idempotency key absorbs than a loss.
     }
@@ -245,20 +243,24 @@ export function createOutbox(options: OutboxOptions): Outbox {
   return {
     bus,
     async enqueue(input) {
-      if (closing)
-        throw new ValidationError("outbox item", [
-          { path: "", code: "closed", message: "the outbox is closed" },
-        ]);
-      const item = toItem(input);
+      if (closing) throw new QueueClosedError("outbox", "The outbox is closed: cannot enqueue");
+      const { item, bytes } = toItem(input);
       await store.append(item, clock.now());
+      exit.add(item, bytes);
       emit("response:queued", { item });
       if (++unsent >= o.maxItems && !running) void run(false);
       else schedule(o.intervalMs);
       return item;
     },
     async flush(flushOptions = {}) {
+      if (flushOptions.keepalive) {
+        // No await before the send: the browser may end the page at the next task.
+        const items = exit.take();
+        if (items.length === 0) return run(true, true);
+        return sendOnExit(items);
+      }
       if (running) await running;
-      return run(flushOptions.keepalive === true, true);
+      return run(false, true);
     },
     async close({ timeoutMs = 5_000 } = {}) {
       closing = true;
@@ -278,89 +280,4 @@ export function createOutbox(options: OutboxOptions): Outbox {
     },
     pending: () => store.count(),
   };
-}
-
-function toItem(input: OutboxItemInput): BatchItem {
-  const issues: Issue[] = [];
-  if (!ITEM_TYPES.includes(input?.type)) {
-    issues.push({
-      path: "type",
-      code: "invalid_enum",
-      message: `must be one of ${ITEM_TYPES.join(", ")}`,
-    });
-  }
-  const data = input?.data;
-  if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    issues.push({ path: "data", code: "invalid_type", message: "must be an object" });
-  } else {
-    try {
-      JSON.stringify(data);
-    } catch (e) {
-      issues.push({
-        path: "data",
-        code: "not_json",
-        message: `must be JSON-serialisable: ${(e as Error).message}`,
-      });
-    }
-  }
-  const key = input?.idempotencyKey ?? uuidv7();
-  if (typeof key !== "string" || key.length === 0 || key.length > 200) {
-    issues.push({
-      path: "idempotencyKey",
-      code: "invalid_key",
-      message: "must be 1–200 characters",
-    });
-  }
-  if (issues.length > 0) throw new ValidationError("outbox item", issues);
-  return { type: input.type, idempotencyKey: key, data };
-}
-
-interface Resolved {
-  store: QueueStore;
-  transport: Transport;
-  clock: Clock;
-  bus: CloseloopBus;
-  maxItems: number;
-  maxBytes: number;
-  intervalMs: number;
-  baseMs: number;
-  maxMs: number;
-  maxAttempts: number;
-  maxAgeMs: number;
-  lock: FlushLock | undefined;
-  random: () => number;
-}
-
-function resolveOptions(options: OutboxOptions): Resolved {
-  const issues: Issue[] = [];
-  const num = (path: string, value: number | undefined, fallback: number, min: number): number => {
-    const v = value ?? fallback;
-    if (typeof v !== "number" || Number.isNaN(v) || v < min) {
-      issues.push({ path, code: "out_of_range", message: `must be a number ≥ ${min}` });
-    }
-    return v;
-  };
-  if (!options?.store)
-    issues.push({ path: "store", code: "required", message: "a QueueStore is required" });
-  if (!options?.transport)
-    issues.push({ path: "transport", code: "required", message: "a Transport is required" });
-  const b = options?.batch ?? {};
-  const r = options?.retry ?? {};
-  const resolved: Resolved = {
-    store: options?.store,
-    transport: options?.transport,
-    clock: options?.clock ?? systemClock,
-    bus: options?.bus ?? createEventBus(),
-    maxItems: num("batch.maxItems", b.maxItems, 100, 1),
-    maxBytes: num("batch.maxBytes", b.maxBytes, 512 * 1024, 1),
-    intervalMs: num("batch.intervalMs", b.intervalMs, 1_000, 0),
-    baseMs: num("retry.baseMs", r.baseMs, 1_000, 1),
-    maxMs: num("retry.maxMs", r.maxMs, 300_000, 1),
-    maxAttempts: num("retry.maxAttempts", r.maxAttempts, Number.POSITIVE_INFINITY, 1),
-    maxAgeMs: num("retry.maxAgeMs", r.maxAgeMs, 7 * 86_400_000, 1),
-    lock: options?.lock,
-    random: options?.random ?? Math.random,
-  };
-  if (issues.length > 0) throw new ValidationError("outbox options", issues);
-  return resolved;
 }

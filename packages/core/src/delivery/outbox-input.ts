@@ -1,0 +1,146 @@
+import { type Issue, ValidationError } from "../errors.js";
+import { type CloseloopBus, createEventBus } from "../events.js";
+import { uuidv7 } from "../id.js";
+import { ITEM_TYPES } from "../patterns.js";
+import type { BatchItem } from "../schemas/batch.js";
+import { type Clock, systemClock } from "./clock.js";
+import type { QueueStore } from "./queue-store.js";
+import type { Transport } from "./transport.js";
+import { utf8Length } from "./utf8.js";
+
+/**
+ * Runs `fn` only while this context holds the right to flush (one browser tab at a time);
+ * resolves `undefined` at once when another holder has it.
+ */
+export type FlushLock = <T>(fn: () => Promise<T>) => Promise<T | undefined>;
+
+/** Options of `createOutbox`. Every number has a default. */
+export interface OutboxOptions {
+  store: QueueStore;
+  transport: Transport;
+  clock?: Clock;
+  /** The bus to emit `response:*` and `delivery:*` events on; a new one when absent. */
+  bus?: CloseloopBus;
+  batch?: {
+    /** Most items in one request. Default 100. */
+    maxItems?: number;
+    /** Most JSON bytes in one request. Default 512 KiB. */
+    maxBytes?: number;
+    /** How long an item may wait for companions before a send. Default 1,000 ms. */
+    intervalMs?: number;
+  };
+  retry?: {
+    /** First backoff ceiling. Default 1,000 ms. */
+    baseMs?: number;
+    /** Largest backoff ceiling. Default 5 minutes. */
+    maxMs?: number;
+    /** Sends of one batch before its items are dropped (with `delivery:dropped`). Default: no limit. */
+    maxAttempts?: number;
+    /** Age after which an undelivered item is dropped (with `delivery:dropped`). Default 7 days. */
+    maxAgeMs?: number;
+  };
+  /** One flusher at a time across contexts sharing the store (browser tabs). */
+  lock?: FlushLock;
+  /** Source of randomness for the jitter, in [0, 1). */
+  random?: () => number;
+}
+
+/** What `enqueue` takes: an item without its idempotency key, which the outbox adds. */
+export interface OutboxItemInput {
+  type: BatchItem["type"];
+  data: Record<string, unknown>;
+  /** Reuse a key you already have (e.g. a response's own) so a resend is recognised. */
+  idempotencyKey?: string;
+}
+
+/** Checks an item given to `enqueue` and gives it an idempotency key; `bytes` is its JSON size, near enough for budgets. */
+export function toItem(input: OutboxItemInput): { item: BatchItem; bytes: number } {
+  const issues: Issue[] = [];
+  if (!ITEM_TYPES.includes(input?.type)) {
+    issues.push({
+      path: "type",
+      code: "invalid_enum",
+      message: `must be one of ${ITEM_TYPES.join(", ")}`,
+    });
+  }
+  const data = input?.data;
+  let json = "";
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    issues.push({ path: "data", code: "invalid_type", message: "must be an object" });
+  } else {
+    try {
+      json = JSON.stringify(data);
+    } catch (e) {
+      issues.push({
+        path: "data",
+        code: "not_json",
+        message: `must be JSON-serialisable: ${(e as Error).message}`,
+      });
+    }
+  }
+  const key = input?.idempotencyKey ?? uuidv7();
+  if (typeof key !== "string" || key.length === 0 || key.length > 200) {
+    issues.push({
+      path: "idempotencyKey",
+      code: "invalid_key",
+      message: "must be 1–200 characters",
+    });
+  }
+  if (issues.length > 0) throw new ValidationError("outbox item", issues);
+  // The wire form adds `{"type":…,"idempotencyKey":…,"data":}` around the data: ≤ 60 + key bytes.
+  return {
+    item: { type: input.type, idempotencyKey: key, data },
+    bytes: utf8Length(json) + key.length + 60,
+  };
+}
+
+/** Options with every default applied. */
+export interface Resolved {
+  store: QueueStore;
+  transport: Transport;
+  clock: Clock;
+  bus: CloseloopBus;
+  maxItems: number;
+  maxBytes: number;
+  intervalMs: number;
+  baseMs: number;
+  maxMs: number;
+  maxAttempts: number;
+  maxAgeMs: number;
+  lock: FlushLock | undefined;
+  random: () => number;
+}
+
+export function resolveOptions(options: OutboxOptions): Resolved {
+  const issues: Issue[] = [];
+  const num = (path: string, value: number | undefined, fallback: number, min: number): number => {
+    const v = value ?? fallback;
+    if (typeof v !== "number" || Number.isNaN(v) || v < min) {
+      issues.push({ path, code: "out_of_range", message: `must be a number ≥ ${min}` });
+    }
+    return v;
+  };
+  if (!options?.store)
+    issues.push({ path: "store", code: "required", message: "a QueueStore is required" });
+  if (!options?.transport)
+    issues.push({ path: "transport", code: "required", message: "a Transport is required" });
+  const b = options?.batch ?? {};
+  const r = options?.retry ?? {};
+  const resolved: Resolved = {
+    store: options?.store,
+    transport: options?.transport,
+    clock: options?.clock ?? systemClock,
+    bus: options?.bus ?? createEventBus(),
+    maxItems: num("batch.maxItems", b.maxItems, 100, 1),
+    maxBytes: num("batch.maxBytes", b.maxBytes, 512 * 1024, 1),
+    intervalMs: num("batch.intervalMs", b.intervalMs, 1_000, 0),
+    baseMs: num("retry.baseMs", r.baseMs, 1_000, 1),
+    maxMs: num("retry.maxMs", r.maxMs, 300_000, 1),
+    maxAttempts: num("retry.maxAttempts", r.maxAttempts, Number.POSITIVE_INFINITY, 1),
+    maxAgeMs: num("retry.maxAgeMs", r.maxAgeMs, 7 * 86_400_000, 1),
+    lock: options?.lock,
+    random: options?.random ?? Math.random,
+  };
+  if (issues.length > 0) throw new ValidationError("outbox options", issues);
+  return resolved;
+}
