@@ -1,11 +1,12 @@
 /**
  * `@closeloop/browser` — Closeloop in the browser.
  *
- * Today it carries the pure survey engine a page needs to run a survey (parse a published
- * survey, walk a session with its logic, resume it, find the route and acknowledgement) and the
- * loop types, and the pieces of the durable outbox that only a browser has: the queue store
- * (IndexedDB, then localStorage, then memory), the one-tab-at-a-time flush lock and the page-hide
- * hook. The client (`init`), targeting and the widget build on it. Importing it has no side
+ * Today it carries the pure survey engine a page needs to run a survey (walk a session with its
+ * logic, resume it, find the route and acknowledgement), the loop types, and the durable outbox
+ * as a browser runs it (`createBrowserOutbox`) with its parts: the queue store (IndexedDB, then
+ * localStorage, then memory), the one-tab-at-a-time flush lock and the page-hide hook. The
+ * client (`init`), targeting and the widget build on it. Surveys are parsed with zod/mini only
+ * where needed (`SurveySchema` from `@closeloop/core`, 10 KB gzip), not in this entry. Importing it has no side
  * effects and touches no `window`, so it is safe under SSR.
  *
  * @packageDocumentation
@@ -30,16 +31,16 @@ export type {
 } from "@closeloop/core";
 export {
   CloseloopError,
-  ClosureNoticeSchema,
   createSurveySession,
   InvalidAnswerError,
   QueueFullError,
   resolveLocale,
-  SurveySchema,
   segmentOf,
   ValidationError,
 } from "@closeloop/core";
 
+export type { BrowserOutbox, BrowserOutboxOptions } from "./outbox/browser-outbox.js";
+export { createBrowserOutbox } from "./outbox/browser-outbox.js";
 export type {
   BrowserQueueStore,
   BrowserQueueStoreOptions,
