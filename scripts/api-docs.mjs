@@ -7,7 +7,7 @@ import ts from "typescript";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const check = process.argv.includes("--check");
-const packages = ["core"];
+const packages = ["core", "browser", "node"];
 
 function kindOf(decl) {
   if (ts.isFunctionDeclaration(decl)) return "function";
@@ -27,6 +27,9 @@ function render(pkg) {
     moduleResolution: ts.ModuleResolutionKind.Bundler,
     exactOptionalPropertyTypes: true,
     skipLibCheck: true,
+    // The other packages document core's exports by name only, from core's sources.
+    baseUrl: root,
+    paths: { "@closeloop/core": ["packages/core/src/index.ts"] },
   });
   const checker = program.getTypeChecker();
   const moduleSymbol = checker.getSymbolAtLocation(program.getSourceFile(entry));
@@ -38,11 +41,16 @@ function render(pkg) {
     "",
   ];
   const sections = new Map();
+  const fromCore = [];
   for (const exported of exports) {
     const symbol =
       exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
     const decl = symbol.declarations?.[0];
     if (!decl) continue;
+    if (pkg !== "core" && decl.getSourceFile().fileName.startsWith(`${root}/packages/core/`)) {
+      fromCore.push(exported.name);
+      continue;
+    }
     const kind = kindOf(decl);
     const file = decl.getSourceFile().fileName.replace(`${root}/packages/${pkg}/src/`, "");
     const doc = ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim();
@@ -78,6 +86,17 @@ function render(pkg) {
         else if (t.name === "see") out.push(`See \`${t.text}\`.`, "");
       }
     }
+  }
+  if (fromCore.length > 0) {
+    out.push(
+      "## Re-exported from @closeloop/core",
+      "",
+      `Documented in [core.md](core.md): ${fromCore
+        .sort((a, b) => a.localeCompare(b))
+        .map((n) => `\`${n}\``)
+        .join(", ")}.`,
+      "",
+    );
   }
   return `${out.join("\n").trimEnd()}\n`;
 }

@@ -10,6 +10,8 @@
  */
 
 export * from "@closeloop/core";
+export type { DrainOnSignalOptions } from "./outbox/drain-on-signal.js";
+export { drainOnSignal } from "./outbox/drain-on-signal.js";
 export { QueueLockedError } from "./outbox/errors.js";
 export type { FileQueueStore } from "./outbox/file-store.js";
 export { fileQueueStore } from "./outbox/file-store.js";

@@ -1,7 +1,7 @@
 // Fault test: a process enqueueing through the file store is SIGKILLed mid-stream; a new
 // process on the same directory delivers every item whose `enqueue` had resolved.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
@@ -82,3 +82,30 @@ describe.each(["always", "batch"] as const)(
     }, 90_000);
   },
 );
+
+describe("drainOnSignal", () => {
+  it("delivers what waits on SIGTERM, then dies of SIGTERM as it would have", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "closeloop-outbox-"));
+    const log = join(dir, "sink.tsv");
+    const port = await freePort();
+    const sink = await startSink(port, log);
+    try {
+      const child = runChild(["sigterm", join(dir, "q"), `http://127.0.0.1:${port}`, "batch"]);
+      await expect.poll(() => child.lines.includes("ready"), { timeout: 20_000 }).toBe(true);
+      expect(existsSync(log)).toBe(false); // nothing sent yet: the batch timer is a minute away
+      child.child.kill("SIGTERM");
+      await child.exited;
+      expect(child.child.signalCode).toBe("SIGTERM");
+      expect(child.lines).toEqual(["ready", "drained SIGTERM 0"]);
+      const got = new Set(
+        readFileSync(log, "utf8")
+          .trim()
+          .split("\n")
+          .map((l) => l.split("\t")[0]),
+      );
+      expect(got.size).toBe(500);
+    } finally {
+      await kill(sink);
+    }
+  }, 60_000);
+});
