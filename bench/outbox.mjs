@@ -1,18 +1,21 @@
 // Benchmark: what `enqueue` costs per item and how many items/s the outbox delivers to a
 // collector stand-in over loopback, per store and fsync policy, side by side in one run.
-// Run: pnpm build && node bench/outbox.mjs [items]   (writes nothing; paste into docs/benchmarks.md)
-import { spawn } from "node:child_process";
+// Run: pnpm build && node bench/outbox.mjs   (BENCH_N items per case, default 100,000;
+// BENCH_BACKLOG for the backlog run, default 1,000,000). Results go to docs/benchmarks.md.
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import {
   createHttpTransport,
   createOutbox,
   memoryQueueStore,
 } from "../packages/core/dist/index.js";
 
-const N = Number(process.argv[2] ?? 100_000);
+const N = Number(process.env.BENCH_N ?? 100_000);
+const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 1_000_000);
 const SINK = new URL("../packages/node/test/fixtures/sink.mjs", import.meta.url).pathname;
 
 let fileQueueStore;
@@ -92,28 +95,69 @@ async function run(name, openStore) {
   };
 }
 
-const cases = [["memory", () => memoryQueueStore()]];
-if (fileQueueStore) {
-  for (const fsync of ["never", "batch", "always"]) {
-    cases.push([
-      `file, fsync ${fsync}`,
-      (dir) => fileQueueStore({ dir, fsync, maxBytes: 2 ** 30 }),
-    ]);
+const cases = {
+  memory: () => memoryQueueStore(),
+  "file, fsync never": (dir) => fileQueueStore({ dir, fsync: "never", maxBytes: 2 ** 31 }),
+  "file, fsync batch": (dir) => fileQueueStore({ dir, fsync: "batch", maxBytes: 2 ** 31 }),
+  "file, fsync always": (dir) => fileQueueStore({ dir, fsync: "always", maxBytes: 2 ** 31 }),
+};
+
+/** A backlog: M items enqueued while the collector is down, RSS sampled, then drained. */
+async function backlog(m) {
+  const dir = mkdtempSync(join(tmpdir(), "closeloop-bench-"));
+  const port = await freePort();
+  const store = await cases["file, fsync batch"](join(dir, "outbox"));
+  const outbox = createOutbox({
+    store,
+    transport: createHttpTransport({ endpoint: `http://127.0.0.1:${port}`, key: "pk_bench" }),
+    batch: { maxItems: 500, maxBytes: 1 << 20, intervalMs: 50 },
+    retry: { baseMs: 100, maxMs: 1_000 },
+  });
+  const rss = () => Math.round(process.memoryUsage().rss / 2 ** 20);
+  const samples = [`0: ${rss()} MB`];
+  for (let i = 0; i < m; i += 1_000) {
+    await Promise.all(
+      Array.from({ length: 1_000 }, (_, j) =>
+        outbox.enqueue({ type: "feedback", data: { channel: "support", text: `Export timed out (${i + j})` } }),
+      ),
+    );
+    if ((i + 1_000) % (m / 5) === 0) {
+      globalThis.gc?.();
+      samples.push(`${(i + 1_000).toLocaleString("en")}: ${rss()} MB`);
+    }
   }
-} else {
-  console.error("no fileQueueStore in packages/node/dist: run pnpm build");
+  const sink = await startSink(port, join(dir, "sink.tsv"));
+  const t0 = performance.now();
+  while ((await outbox.pending()) > 0) await outbox.flush();
+  const s = (performance.now() - t0) / 1000;
+  await outbox.close({ timeoutMs: 1_000 });
+  sink.kill("SIGKILL");
+  rmSync(dir, { recursive: true, force: true });
+  console.log(`backlog of ${m.toLocaleString("en")} items (fsync batch, collector down): RSS ${samples.join(", ")}; drained in ${s.toFixed(1)} s (${Math.round(m / s).toLocaleString("en")} items/s)`);
 }
 
-console.log(
-  `${N.toLocaleString("en")} items, node ${process.version}, ${new Date().toISOString()}`,
-);
-console.log(
-  "store | enqueue median (sync part) | enqueue p99 | accepted items/s | delivered items/s | RSS after",
-);
-console.log("---|---|---|---|---|---");
-for (const [name, open] of cases) {
-  const r = await run(name, open);
+const [mode, arg] = process.argv.slice(2);
+if (mode === "--case") {
+  // One case per process, so RSS and the JIT start clean for each.
+  const r = await run(arg, cases[arg]);
+  const peak = Math.round(process.resourceUsage().maxRSS / 1024);
   console.log(
-    `${r.name} | ${(r.medianNs / 1000).toFixed(2)} µs | ${(r.p99Ns / 1000).toFixed(2)} µs | ${r.acceptedPerSec.toLocaleString("en")} | ${r.deliveredPerSec.toLocaleString("en")} | ${r.rssMb} MB`,
+    `${r.name} | ${(r.medianNs / 1000).toFixed(2)} µs | ${(r.p99Ns / 1000).toFixed(2)} µs | ${r.acceptedPerSec.toLocaleString("en")} | ${r.deliveredPerSec.toLocaleString("en")} | ${peak} MB`,
+  );
+} else if (mode === "--backlog") {
+  await backlog(Number(arg ?? 1_000_000));
+} else {
+  if (!fileQueueStore) throw new Error("no fileQueueStore in packages/node/dist: run pnpm build");
+  console.log(`${N.toLocaleString("en")} items per case, node ${process.version}, ${new Date().toISOString()}`);
+  console.log("store | enqueue median (sync part) | enqueue p99 | accepted items/s | delivered items/s | peak RSS");
+  console.log("---|---|---|---|---|---");
+  for (const name of Object.keys(cases)) {
+    const out = execFileSync(process.execPath, ["--expose-gc", fileURLToPath(import.meta.url), "--case", name], {
+      env: { ...process.env, BENCH_N: String(N) },
+    });
+    process.stdout.write(out);
+  }
+  process.stdout.write(
+    execFileSync(process.execPath, ["--expose-gc", fileURLToPath(import.meta.url), "--backlog", String(BACKLOG)]),
   );
 }
