@@ -118,7 +118,10 @@ async function backlog(m) {
   for (let i = 0; i < m; i += 1_000) {
     await Promise.all(
       Array.from({ length: 1_000 }, (_, j) =>
-        outbox.enqueue({ type: "feedback", data: { channel: "support", text: `Export timed out (${i + j})` } }),
+        outbox.enqueue({
+          type: "feedback",
+          data: { channel: "support", text: `Export timed out (${i + j})` },
+        }),
       ),
     );
     if ((i + 1_000) % (m / 5) === 0) {
@@ -133,7 +136,9 @@ async function backlog(m) {
   await outbox.close({ timeoutMs: 1_000 });
   sink.kill("SIGKILL");
   rmSync(dir, { recursive: true, force: true });
-  console.log(`backlog of ${m.toLocaleString("en")} items (fsync batch, collector down): RSS ${samples.join(", ")}; drained in ${s.toFixed(1)} s (${Math.round(m / s).toLocaleString("en")} items/s)`);
+  console.log(
+    `backlog of ${m.toLocaleString("en")} items (fsync batch, collector down): RSS ${samples.join(", ")}; drained in ${s.toFixed(1)} s (${Math.round(m / s).toLocaleString("en")} items/s)`,
+  );
 }
 
 const [mode, arg] = process.argv.slice(2);
@@ -148,16 +153,29 @@ if (mode === "--case") {
   await backlog(Number(arg ?? 1_000_000));
 } else {
   if (!fileQueueStore) throw new Error("no fileQueueStore in packages/node/dist: run pnpm build");
-  console.log(`${N.toLocaleString("en")} items per case, node ${process.version}, ${new Date().toISOString()}`);
-  console.log("store | enqueue median (sync part) | enqueue p99 | accepted items/s | delivered items/s | peak RSS");
+  console.log(
+    `${N.toLocaleString("en")} items per case, node ${process.version}, ${new Date().toISOString()}`,
+  );
+  console.log(
+    "store | enqueue median (sync part) | enqueue p99 | accepted items/s | delivered items/s | peak RSS",
+  );
   console.log("---|---|---|---|---|---");
   for (const name of Object.keys(cases)) {
-    const out = execFileSync(process.execPath, ["--expose-gc", fileURLToPath(import.meta.url), "--case", name], {
-      env: { ...process.env, BENCH_N: String(N) },
-    });
+    const out = execFileSync(
+      process.execPath,
+      ["--expose-gc", fileURLToPath(import.meta.url), "--case", name],
+      {
+        env: { ...process.env, BENCH_N: String(N) },
+      },
+    );
     process.stdout.write(out);
   }
   process.stdout.write(
-    execFileSync(process.execPath, ["--expose-gc", fileURLToPath(import.meta.url), "--backlog", String(BACKLOG)]),
+    execFileSync(process.execPath, [
+      "--expose-gc",
+      fileURLToPath(import.meta.url),
+      "--backlog",
+      String(BACKLOG),
+    ]),
   );
 }
