@@ -1,0 +1,172 @@
+import type {
+  ClosureNotice,
+  CustomerEvent,
+  Feedback,
+  FeedbackPolicy,
+  Loop,
+  LoopState,
+  Response,
+  Survey,
+} from "@closeloop/core";
+
+// The collector's storage port. `sqliteStore(path)` and `postgresStore(url)` implement it and
+// pass one conformance suite. Everything is scoped by environment (`envId`): one set of keys,
+// surveys and loops. Values cross the port as core's domain objects; how they are laid out in
+// tables is each store's business. Timestamps are ISO-8601 strings, as everywhere in Closeloop.
+
+/** An environment: one set of keys, surveys, loops. */
+export interface Environment {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+/** `public` keys (`pk_…`) may only ingest and read surveys and closures; `secret` (`sk_…`) may do everything. */
+export type KeyKind = "public" | "secret";
+
+/** A key as stored. Lookups go by `hash`, so no comparison of the key itself ever runs on a request. */
+export interface KeyRecord {
+  /** Stable id for listing and rotating (`key_…`), not the key. */
+  id: string;
+  envId: string;
+  kind: KeyKind;
+  /** SHA-256 of the key, hex. */
+  hash: string;
+  /** The key's first characters (`pk_live_ab…`), to tell keys apart in a listing. */
+  prefix: string;
+  /**
+   * The secret key itself: respondent tokens are `HMAC-SHA256(secretKey, respondentId)`, so the
+   * collector must hold it to check them. Absent for public keys.
+   */
+  secret?: string;
+  createdAt: string;
+  revokedAt?: string;
+}
+
+/** A response as stored: the wire response plus when it arrived and the segment it fell in. */
+export interface StoredResponse extends Response {
+  receivedAt: string;
+  /** Set once finished: the segment its scoring answer fell in. */
+  segment?: string;
+}
+
+/** A feedback item as stored: it always has an id (the collector assigns one when absent). */
+export interface StoredFeedback extends Feedback {
+  id: string;
+  receivedAt: string;
+}
+
+/** Who a closure notice is for: a verified respondent id or a browser's anonymous id. */
+export type RespondentRef = { id: string } | { anonymousId: string };
+
+/** What the store keeps beside a loop so that queries need not parse its history. */
+export interface LoopMeta {
+  /** Who the loop's customer is, for closures and risk signals. */
+  respondent?: RespondentRef;
+  /** Current deadlines, from core's `deadlines(loop)`; the sweeper scans them. */
+  acknowledgeBy?: string;
+  closeBy?: string;
+}
+
+/** Filters of `GET /v1/loops`; all optional, combined with AND. */
+export interface LoopFilter {
+  state?: LoopState;
+  /** Only loops past a deadline they have not met (true), or only those that are not (false). */
+  breached?: boolean;
+  /** The instant `breached` is judged at. */
+  now?: string;
+  owner?: string;
+  surveyId?: string;
+  journey?: string;
+}
+
+/** A page of loops in id order (ids are UUIDv7, so oldest first); `next` is the cursor for the next page. */
+export interface LoopPage {
+  loops: Loop[];
+  next?: string;
+}
+
+/** A response's idempotency record: the first id a key produced. */
+export interface IdempotencyRecord {
+  type: string;
+  id: string;
+}
+
+/** What may be read and written inside one `transaction`: the ingest and transition paths. */
+export interface StoreTx {
+  /**
+   * Records that `key` produced `id`, unless it already did: then answers the first record and
+   * writes nothing. Concurrent claims of one key (two collectors) resolve to one winner.
+   */
+  claimIdempotency(
+    envId: string,
+    key: string,
+    record: IdempotencyRecord,
+    at: string,
+  ): Promise<IdempotencyRecord | undefined>;
+  /** The response, locked for update until the transaction ends. */
+  getResponse(envId: string, id: string): Promise<StoredResponse | undefined>;
+  /** Inserts or replaces a response (partial responses are merged by the caller, then put). */
+  putResponse(envId: string, response: StoredResponse): Promise<void>;
+  insertFeedback(envId: string, feedback: StoredFeedback): Promise<void>;
+  insertCustomerEvent(envId: string, id: string, event: CustomerEvent): Promise<void>;
+  /** The loop, locked for update until the transaction ends. */
+  getLoop(envId: string, id: string): Promise<Loop | undefined>;
+  /** The loop a response or feedback item opened, locked for update. */
+  getLoopBySource(envId: string, source: Loop["source"]): Promise<Loop | undefined>;
+  /** Inserts or replaces a loop (its whole history) with what queries need beside it. */
+  putLoop(envId: string, loop: Loop, meta: LoopMeta): Promise<void>;
+  /** What `putLoop` stored beside the loop. */
+  getLoopMeta(envId: string, id: string): Promise<LoopMeta | undefined>;
+  putClosureNotice(envId: string, notice: ClosureNotice, respondent: RespondentRef): Promise<void>;
+  /** The notice, locked for update. */
+  getClosureNotice(envId: string, id: string): Promise<ClosureNotice | undefined>;
+}
+
+/** The collector's storage. Every method may reject; the collector answers 503 then. */
+export interface CollectorStore {
+  readonly kind: "sqlite" | "postgres";
+  /** Creates or upgrades the schema; safe to call on every start and from many collectors at once. */
+  migrate(): Promise<void>;
+  /** Throws when the store cannot be reached (`/healthz`). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  /**
+   * Runs `fn` in one transaction: all its writes or none. Rows read through `tx` stay locked
+   * until it ends, so concurrent transitions of one loop are serialised. Rejections roll back.
+   */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+
+  createEnvironment(env: Environment): Promise<void>;
+  listEnvironments(): Promise<Environment[]>;
+  addKey(key: KeyRecord): Promise<void>;
+  /** The key with this hash, revoked or not (the caller refuses revoked keys). */
+  findKey(hash: string): Promise<KeyRecord | undefined>;
+  listKeys(envId?: string): Promise<KeyRecord[]>;
+  revokeKey(id: string, at: string): Promise<void>;
+
+  /**
+   * Stores a survey version and makes it the active one for its id. Answers `conflict` when that
+   * version exists with other content (versions are immutable), `unchanged` when it is the same.
+   */
+  publishSurvey(
+    envId: string,
+    survey: Survey,
+    at: string,
+  ): Promise<"published" | "unchanged" | "conflict">;
+  /** The active version of every survey, by survey id. */
+  activeSurveys(envId: string): Promise<Survey[]>;
+  getSurvey(envId: string, id: string, version: number): Promise<Survey | undefined>;
+  setFeedbackPolicy(envId: string, policy: FeedbackPolicy, at: string): Promise<void>;
+  getFeedbackPolicy(envId: string): Promise<FeedbackPolicy | undefined>;
+
+  getLoop(envId: string, id: string): Promise<Loop | undefined>;
+  listLoops(
+    envId: string,
+    filter: LoopFilter,
+    page: { after?: string; limit: number },
+  ): Promise<LoopPage>;
+  /** Closure notices for one respondent, oldest first, unseen and seen. */
+  closures(envId: string, respondent: RespondentRef): Promise<ClosureNotice[]>;
+  getResponse(envId: string, id: string): Promise<StoredResponse | undefined>;
+}
