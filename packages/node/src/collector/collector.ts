@@ -1,0 +1,149 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { errorResponse, HttpError, json } from "./http/errors.js";
+import { nodeListener } from "./http/node-adapter.js";
+import { createRouter } from "./http/router.js";
+import { createRateLimiter, type RateLimit } from "./rate-limit.js";
+import { postBatch } from "./routes/batch.js";
+import { getClosures } from "./routes/closures.js";
+import type { RouteDeps } from "./routes/deps.js";
+import { getLoop, listLoops, postTransition } from "./routes/loops.js";
+import { getSurveys, putFeedbackPolicy, putSurvey } from "./routes/surveys.js";
+import type { CollectorStore } from "./store/types.js";
+
+/** Options of {@link createCollector}. Every limit has a default. */
+export interface CollectorOptions {
+  store: CollectorStore;
+  limits?: {
+    /** Largest request body. Default 1 MiB (413 past it). */
+    maxBodyBytes?: number;
+    /** Most items in one batch. Default 1,000 (413 past it, so clients split the batch). */
+    maxBatchItems?: number;
+    /** Requests per key. Default 500/s with bursts of 1,000 (429 with `Retry-After`). */
+    rate?: RateLimit;
+  };
+  /** The time source, for tests. Default `Date.now`. */
+  now?: () => number;
+  /** Where unexpected errors are reported. Default `console.error`. */
+  onError?: (error: unknown) => void;
+}
+
+/** A running collector on node:http. */
+export interface ListeningCollector {
+  server: Server;
+  /** `http://host:port` it listens on. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The collector: a web-standard handler, and `listen` to serve it on node:http. */
+export interface Collector {
+  fetch(request: Request): Promise<Response>;
+  listen(options?: { port?: number; host?: string }): Promise<ListeningCollector>;
+}
+
+/**
+ * Creates the collector over a store: every route of the HTTP API as one web-standard
+ * `fetch(request) → Response` handler, which never throws (errors are typed JSON answers).
+ *
+ * @example
+ * const collector = createCollector({ store: await sqliteStore("closeloop.db") });
+ * const { url } = await collector.listen({ port: 7345 });
+ */
+export function createCollector(options: CollectorOptions): Collector {
+  const store = options.store;
+  const nowMs = options.now ?? Date.now;
+  const maxBodyBytes = options.limits?.maxBodyBytes ?? 1024 * 1024;
+  const limit = createRateLimiter(options.limits?.rate ?? { perSecond: 500, burst: 1_000 }, nowMs);
+  const onError = options.onError ?? ((e) => console.error("closeloop collector:", e));
+  const secrets = new Map<string, { keys: Promise<string[]>; at: number }>();
+  const deps: RouteDeps = {
+    store,
+    now: () => new Date(nowMs()).toISOString(),
+    limits: { maxBodyBytes, maxBatchItems: options.limits?.maxBatchItems ?? 1_000 },
+    secretKeys(envId) {
+      // Cached for 5 s: a rotated secret key stops validating tokens within that time.
+      const hit = secrets.get(envId);
+      if (hit && nowMs() - hit.at < 5_000) return hit.keys;
+      const keys = store
+        .listKeys(envId)
+        .then((ks) =>
+          ks
+            .filter((k) => k.kind === "secret" && !k.revokedAt && k.secret)
+            .map((k) => k.secret as string),
+        );
+      secrets.set(envId, { keys, at: nowMs() });
+      keys.catch(() => secrets.delete(envId));
+      return keys;
+    },
+  };
+
+  const router = createRouter();
+  router.add("GET", "/healthz", async () => {
+    try {
+      await store.ping();
+      return json({ ok: true, store: store.kind });
+    } catch (e) {
+      return json({ ok: false, store: store.kind, error: String((e as Error)?.message ?? e) }, 503);
+    }
+  });
+  router.add("POST", "/v1/batch", (r) => postBatch(r, deps));
+  router.add("GET", "/v1/surveys", (r) => getSurveys(r, deps));
+  router.add("PUT", "/v1/surveys/:id", (r, p) => putSurvey(r, deps, p.id as string));
+  router.add("PUT", "/v1/feedback-policy", (r) => putFeedbackPolicy(r, deps));
+  router.add("GET", "/v1/loops", (r) => listLoops(r, deps));
+  router.add("GET", "/v1/loops/:id", (r, p) => getLoop(r, deps, p.id as string));
+  router.add("POST", "/v1/loops/:id/transitions", (r, p) =>
+    postTransition(r, deps, p.id as string),
+  );
+  router.add("GET", "/v1/closures", (r) => getClosures(r, deps));
+
+  async function handle(request: Request): Promise<Response> {
+    try {
+      const url = new URL(request.url);
+      const found = router.match(request.method, url.pathname);
+      if (!("handler" in found)) {
+        if (found.allowed.length > 0) {
+          throw new HttpError(405, "method_not_allowed", `Use ${found.allowed.join(" or ")}`, {
+            headers: { allow: found.allowed.join(", ") },
+          });
+        }
+        throw new HttpError(404, "not_found", `No route ${request.method} ${url.pathname}`);
+      }
+      const auth = /^Bearer\s+(\S+)$/i.exec(request.headers.get("authorization") ?? "")?.[1];
+      if (auth) limit(auth);
+      return await found.handler(request, found.params ?? {});
+    } catch (e) {
+      if (e instanceof HttpError) return errorResponse(e);
+      // The store failed (or a bug): the request may be retried; the collector stays up.
+      onError(e);
+      return errorResponse(
+        new HttpError(503, "unavailable", "The collector could not complete the request; retry", {
+          headers: { "retry-after": "1" },
+        }),
+      );
+    }
+  }
+
+  return {
+    fetch: handle,
+    async listen({ port = 7345, host = "127.0.0.1" } = {}) {
+      const server = createServer(nodeListener(handle, maxBodyBytes));
+      server.keepAliveTimeout = 65_000;
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => resolve());
+      });
+      const { port: bound } = server.address() as AddressInfo;
+      return {
+        server,
+        url: `http://${host.includes(":") ? `[${host}]` : host}:${bound}`,
+        close: () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeIdleConnections();
+          }),
+      };
+    },
+  };
+}

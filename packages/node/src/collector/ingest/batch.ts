@@ -1,0 +1,124 @@
+import {
+  BatchRequestSchema,
+  type BatchResult,
+  CloseloopError,
+  parse,
+  ValidationError,
+} from "@closeloop/core";
+import { HttpError } from "../http/errors.js";
+import type { CollectorStore, KeyKind } from "../store/types.js";
+import {
+  type CollectorEvent,
+  type IngestContext,
+  type ItemOutcome,
+  ItemRejection,
+} from "./context.js";
+import { ingestCustomer } from "./customer.js";
+import { ingestFeedback } from "./feedback.js";
+import { ingestResponse } from "./response.js";
+import { ingestAckSeen, ingestClosureSeen } from "./seen.js";
+
+type Handler = (
+  ctx: IngestContext,
+  key: string,
+  data: Record<string, unknown>,
+) => Promise<ItemOutcome>;
+const HANDLERS: Record<string, Handler> = {
+  response: ingestResponse,
+  feedback: ingestFeedback,
+  "ack-seen": ingestAckSeen,
+  "closure-seen": ingestClosureSeen,
+  customer: ingestCustomer,
+};
+
+/** Who sent a batch and when it arrived. */
+export interface BatchOrigin {
+  envId: string;
+  keyKind: KeyKind;
+  now: string;
+  /** Limits on items per batch. */
+  maxItems: number;
+}
+
+/**
+ * Ingests a `POST /v1/batch` body in one transaction: each item is accepted (with the id it
+ * produced, or the first id on a replayed key) or rejected with its issues, independently; a
+ * store failure rolls back the whole batch, which the client then retries as a whole.
+ */
+export async function ingestBatch(
+  store: CollectorStore,
+  origin: BatchOrigin,
+  body: unknown,
+  secretKeys: () => Promise<string[]>,
+): Promise<{ result: BatchResult; events: CollectorEvent[] }> {
+  const count = Array.isArray((body as { items?: unknown })?.items)
+    ? (body as { items: unknown[] }).items.length
+    : 0;
+  if (count > origin.maxItems) {
+    throw new HttpError(
+      413,
+      "batch_too_large",
+      `A batch holds at most ${origin.maxItems} items; this one has ${count}`,
+    );
+  }
+  let items: { type: string; idempotencyKey: string; data: Record<string, unknown> }[];
+  try {
+    ({ items } = parse(BatchRequestSchema, body, "batch"));
+  } catch (e) {
+    if (e instanceof ValidationError)
+      throw new HttpError(400, "invalid_batch", e.message, { issues: e.issues });
+    throw e;
+  }
+  const surveys = new Map<string, ReturnType<CollectorStore["getSurvey"]>>();
+  let policy: ReturnType<CollectorStore["getFeedbackPolicy"]> | undefined;
+  return store.transaction(async (tx) => {
+    const events: CollectorEvent[] = [];
+    const ctx: IngestContext = {
+      tx,
+      envId: origin.envId,
+      keyKind: origin.keyKind,
+      now: origin.now,
+      survey(id, version) {
+        const k = `${id}@${version}`;
+        const hit = surveys.get(k);
+        if (hit) return hit;
+        const s = store.getSurvey(origin.envId, id, version);
+        surveys.set(k, s);
+        return s;
+      },
+      feedbackPolicy: () => (policy ??= store.getFeedbackPolicy(origin.envId)),
+      secretKeys,
+      emit: (e) => events.push(e),
+    };
+    const result: BatchResult = { accepted: [], rejected: [] };
+    for (const [index, item] of items.entries()) {
+      const handler = HANDLERS[item.type] as Handler;
+      try {
+        const outcome = await handler(ctx, item.idempotencyKey, item.data);
+        if ("reject" in outcome) result.rejected.push({ index, ...outcome.reject });
+        else result.accepted.push({ index, id: outcome.id, duplicate: outcome.duplicate === true });
+      } catch (e) {
+        // Domain refusals reject the one item; anything else (the store) fails the batch.
+        if (e instanceof ItemRejection) {
+          result.rejected.push({
+            index,
+            code: e.code,
+            message: e.message,
+            ...(e.issues ? { issues: e.issues } : {}),
+          });
+        } else if (e instanceof CloseloopError) {
+          const issues = (e as { issues?: ItemRejection["issues"] }).issues;
+          result.rejected.push({
+            index,
+            code: e.code,
+            message: e.message,
+            ...(issues ? { issues: [...issues] } : {}),
+          });
+        } else {
+          throw e;
+        }
+      }
+    }
+    return { result, events };
+  });
+}

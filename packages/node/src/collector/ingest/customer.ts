@@ -1,0 +1,30 @@
+import { TimestampSchema, uuidv7 } from "@closeloop/core";
+import * as z from "zod/mini";
+import type { IngestContext, ItemOutcome } from "./context.js";
+import { parseItem } from "./parse-item.js";
+
+const CustomerEventSchema = z.strictObject({
+  customerId: z.string().check(z.minLength(1), z.maxLength(256)),
+  event: z.enum(["gained", "lost"]),
+  value: z.optional(z.number().check(z.gte(0))),
+  at: TimestampSchema,
+});
+
+/** `customer`: a customer gained or lost, for customer asset growth. */
+export async function ingestCustomer(
+  ctx: IngestContext,
+  key: string,
+  data: Record<string, unknown>,
+): Promise<ItemOutcome> {
+  const event = parseItem<z.infer<typeof CustomerEventSchema>>(
+    CustomerEventSchema,
+    data,
+    "customer event",
+  );
+  const id = uuidv7(Date.parse(ctx.now));
+  const claim = await ctx.tx.claimIdempotency(ctx.envId, key, { type: "customer", id }, ctx.now);
+  if (claim) return { id: claim.id, duplicate: true };
+  const { value, ...rest } = event;
+  await ctx.tx.insertCustomerEvent(ctx.envId, id, value === undefined ? rest : { ...rest, value });
+  return { id };
+}

@@ -1,0 +1,152 @@
+import {
+  type Answers,
+  createLoop,
+  InvalidAnswerError,
+  type Issue,
+  parse,
+  ResponseSchema,
+  segmentOf,
+  uuidv7,
+  ValidationError,
+  validateAnswer,
+} from "@closeloop/core";
+import { checkRespondentToken } from "../keys.js";
+import type { RespondentRef, StoredResponse } from "../store/types.js";
+import { type IngestContext, type ItemOutcome, ItemRejection } from "./context.js";
+import { saveLoop } from "./loops.js";
+
+/**
+ * A response, partial or finished. Partial responses merge into the stored one by id; the
+ * first finished version opens the loop for its segment's route.
+ */
+export async function ingestResponse(
+  ctx: IngestContext,
+  key: string,
+  data: Record<string, unknown>,
+): Promise<ItemOutcome> {
+  const response = parseResponse(data, key);
+  const survey = await ctx.survey(response.surveyId, response.surveyVersion);
+  if (!survey) {
+    throw new ItemRejection(
+      "unknown_survey",
+      `No published survey "${response.surveyId}" version ${response.surveyVersion}`,
+    );
+  }
+  checkAnswers(survey.questions, response.answers);
+  const respondent = await respondentOf(ctx, response.respondent);
+
+  const stored = await ctx.tx.getResponse(ctx.envId, response.id);
+  if (
+    stored &&
+    (stored.surveyId !== response.surveyId || stored.surveyVersion !== response.surveyVersion)
+  ) {
+    throw new ItemRejection(
+      "conflict",
+      `Response ${response.id} belongs to another survey version`,
+    );
+  }
+  const claim = await ctx.tx.claimIdempotency(
+    ctx.envId,
+    key,
+    { type: "response", id: response.id },
+    ctx.now,
+  );
+  if (claim) return { id: claim.id, duplicate: true };
+
+  const merged: StoredResponse = {
+    ...response,
+    answers: { ...stored?.answers, ...response.answers },
+    finished: (stored?.finished ?? false) || response.finished,
+    createdAt: stored?.createdAt ?? response.createdAt,
+    receivedAt: stored?.receivedAt ?? ctx.now,
+  };
+  if (merged.finished) merged.segment = segmentOf(survey, merged.answers);
+  await ctx.tx.putResponse(ctx.envId, merged);
+
+  if (merged.finished && merged.segment !== undefined) {
+    const source = { kind: "response" as const, id: merged.id };
+    if (!(await ctx.tx.getLoopBySource(ctx.envId, source))) {
+      const route = survey.loop.routes[merged.segment];
+      if (!route)
+        throw new Error(`published survey ${survey.id} has no route for ${merged.segment}`);
+      const context: Record<string, string> = { surveyId: survey.id };
+      const journey = merged.context.journey ?? survey.journey;
+      const touchpoint = merged.context.touchpoint ?? survey.touchpoint;
+      if (journey) context.journey = journey;
+      if (touchpoint) context.touchpoint = touchpoint;
+      if (merged.context.region) context.region = merged.context.region;
+      const loop = createLoop({
+        id: uuidv7(Date.parse(ctx.now)),
+        source,
+        segment: merged.segment,
+        route,
+        at: ctx.now,
+        context,
+      });
+      await saveLoop(ctx.tx, ctx.envId, loop, respondent);
+      ctx.emit({ type: "response.received", responseId: merged.id });
+    }
+  }
+  return { id: merged.id };
+}
+
+function parseResponse(data: Record<string, unknown>, key: string) {
+  try {
+    return parse(ResponseSchema, { idempotencyKey: key, ...data }, "response");
+  } catch (e) {
+    if (e instanceof ValidationError) throw new ItemRejection("invalid", e.message, [...e.issues]);
+    throw e;
+  }
+}
+
+function checkAnswers(questions: { id: string }[], answers: Answers): void {
+  const issues: Issue[] = [];
+  for (const [id, value] of Object.entries(answers)) {
+    const q = questions.find((x) => x.id === id);
+    if (!q) {
+      issues.push({
+        path: `answers.${id}`,
+        code: "unknown_question",
+        message: "the survey has no such question",
+      });
+      continue;
+    }
+    try {
+      validateAnswer(q as Parameters<typeof validateAnswer>[0], value);
+    } catch (e) {
+      if (!(e instanceof InvalidAnswerError)) throw e;
+      issues.push({ path: `answers.${id}`, code: e.reason, message: e.message });
+    }
+  }
+  if (issues.length > 0) throw new ItemRejection("invalid", "Invalid answers", issues);
+}
+
+/**
+ * Who answered. A browser (public key) may name a respondent id only with that id's token;
+ * a backend (secret key) is trusted. Anonymous ids are taken as given.
+ */
+async function respondentOf(
+  ctx: IngestContext,
+  respondent: StoredResponse["respondent"],
+): Promise<RespondentRef> {
+  if ("anonymousId" in respondent) return { anonymousId: respondent.anonymousId };
+  if (ctx.keyKind === "public") {
+    if (
+      !respondent.token ||
+      !checkRespondentToken(await ctx.secretKeys(), respondent.id, respondent.token)
+    ) {
+      throw new ItemRejection(
+        "invalid_token",
+        "respondent.token is missing or is not the respondent token of respondent.id; send an anonymousId instead",
+        [
+          {
+            path: "respondent.token",
+            code: "invalid_token",
+            message: "not HMAC-SHA256(secretKey, respondent.id)",
+          },
+        ],
+      );
+    }
+  }
+  return { id: respondent.id };
+}

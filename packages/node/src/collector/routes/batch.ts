@@ -1,0 +1,23 @@
+import { authenticate } from "../auth.js";
+import { readJson } from "../http/body.js";
+import { json } from "../http/errors.js";
+import { ingestBatch } from "../ingest/batch.js";
+import type { RouteDeps } from "./deps.js";
+
+/** `POST /v1/batch`, public or secret key: `{ accepted, rejected }` per item. */
+export async function postBatch(request: Request, deps: RouteDeps): Promise<Response> {
+  const caller = await authenticate(request, deps.store, "public");
+  const body = await readJson(request, deps.limits.maxBodyBytes);
+  const { result } = await ingestBatch(
+    deps.store,
+    {
+      envId: caller.envId,
+      keyKind: caller.kind,
+      now: deps.now(),
+      maxItems: deps.limits.maxBatchItems,
+    },
+    body,
+    () => deps.secretKeys(caller.envId),
+  );
+  return json(result);
+}

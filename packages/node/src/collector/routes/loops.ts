@@ -1,0 +1,140 @@
+import {
+  type ClosureNotice,
+  LOOP_STATES,
+  type LoopState,
+  LoopTransitionError,
+  parse,
+  transition,
+  uuidv7,
+  ValidationError,
+} from "@closeloop/core";
+import * as z from "zod/mini";
+import { authenticate } from "../auth.js";
+import { readJson } from "../http/body.js";
+import { HttpError, json } from "../http/errors.js";
+import { saveLoop } from "../ingest/loops.js";
+import type { LoopFilter } from "../store/types.js";
+import type { RouteDeps } from "./deps.js";
+
+const TransitionBodySchema = z.strictObject({
+  to: z.enum(LOOP_STATES),
+  actor: z.string().check(z.minLength(1), z.maxLength(256)),
+  note: z.optional(z.string().check(z.maxLength(10_000))),
+  message: z.optional(z.string().check(z.maxLength(10_000))),
+  informedVia: z.optional(z.string().check(z.maxLength(80))),
+  owner: z.optional(z.string().check(z.maxLength(128))),
+});
+
+/** `GET /v1/loops`, secret key: filter by state, breached, owner, survey, journey; cursor pages. */
+export async function listLoops(request: Request, deps: RouteDeps): Promise<Response> {
+  const caller = await authenticate(request, deps.store, "secret");
+  const q = new URL(request.url).searchParams;
+  const filter: LoopFilter = {};
+  const issues = [];
+  const state = q.get("state");
+  if (state !== null) {
+    if ((LOOP_STATES as readonly string[]).includes(state)) filter.state = state as LoopState;
+    else
+      issues.push({
+        path: "state",
+        code: "invalid_enum",
+        message: `must be one of ${LOOP_STATES.join(", ")}`,
+      });
+  }
+  const breached = q.get("breached");
+  if (breached !== null) {
+    if (breached === "true" || breached === "false") filter.breached = breached === "true";
+    else issues.push({ path: "breached", code: "invalid_type", message: "must be true or false" });
+  }
+  for (const k of ["owner", "survey", "journey"] as const) {
+    const v = q.get(k);
+    if (v !== null) filter[k === "survey" ? "surveyId" : k] = v;
+  }
+  const limitText = q.get("limit") ?? "50";
+  const limit = Number(limitText);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
+    issues.push({
+      path: "limit",
+      code: "out_of_range",
+      message: "must be an integer from 1 to 500",
+    });
+  }
+  if (issues.length > 0) throw new HttpError(400, "invalid_query", "Invalid query", { issues });
+  filter.now = deps.now();
+  const after = q.get("cursor");
+  const page = await deps.store.listLoops(
+    caller.envId,
+    filter,
+    after ? { after, limit } : { limit },
+  );
+  return json({ loops: page.loops, ...(page.next ? { next: page.next } : {}) });
+}
+
+/** `GET /v1/loops/:id`, secret key: the loop with its whole history. */
+export async function getLoop(request: Request, deps: RouteDeps, id: string): Promise<Response> {
+  const caller = await authenticate(request, deps.store, "secret");
+  const loop = await deps.store.getLoop(caller.envId, id);
+  if (!loop) throw new HttpError(404, "not_found", `No loop ${id}`);
+  return json(loop);
+}
+
+/**
+ * `POST /v1/loops/:id/transitions`, secret key: moves a loop; 409 on an illegal move. Resolving
+ * with a `message` leaves a closure notice for the respondent, which the browser shows; seeing
+ * it closes the loop in-app.
+ */
+export async function postTransition(
+  request: Request,
+  deps: RouteDeps,
+  id: string,
+): Promise<Response> {
+  const caller = await authenticate(request, deps.store, "secret");
+  const raw = await readJson(request, deps.limits.maxBodyBytes);
+  let body: z.infer<typeof TransitionBodySchema>;
+  try {
+    body = parse(TransitionBodySchema, raw, "transition");
+  } catch (e) {
+    if (e instanceof ValidationError)
+      throw new HttpError(400, "invalid_transition", e.message, { issues: e.issues });
+    throw e;
+  }
+  const now = deps.now();
+  return deps.store.transaction(async (tx) => {
+    const loop = await tx.getLoop(caller.envId, id);
+    if (!loop) throw new HttpError(404, "not_found", `No loop ${id}`);
+    const meta = await tx.getLoopMeta(caller.envId, id);
+    const { to, ...options } = body;
+    let next: typeof loop;
+    try {
+      next = transition(loop, to, { ...strip(options), at: now });
+    } catch (e) {
+      if (e instanceof LoopTransitionError) {
+        throw new HttpError(
+          409,
+          e.reason === "illegal" ? "illegal_transition" : e.reason,
+          e.message,
+        );
+      }
+      throw e;
+    }
+    await saveLoop(tx, caller.envId, next, meta?.respondent);
+    if (to === "resolved" && body.message && meta?.respondent) {
+      const notice: ClosureNotice = {
+        id: uuidv7(Date.parse(now)),
+        loopId: id,
+        message: body.message,
+        createdAt: now,
+      };
+      if (loop.context.surveyId) notice.surveyId = loop.context.surveyId;
+      await tx.putClosureNotice(caller.envId, notice, meta.respondent);
+    }
+    return json(next);
+  });
+}
+
+/** Drops absent optional fields (exactOptionalPropertyTypes). */
+function strip<T extends Record<string, unknown>>(
+  o: T,
+): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as never;
+}
