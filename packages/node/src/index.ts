@@ -16,6 +16,7 @@ export { QueueLockedError } from "./outbox/errors.js";
 export type { FileQueueStore } from "./outbox/file-store.js";
 export { fileQueueStore } from "./outbox/file-store.js";
 export type { FileQueueStoreOptions, FsyncPolicy } from "./outbox/options.js";
+export * from "./webhooks/index.js";
 
 /** The version of this package. */
 export const VERSION = "0.1.0";
