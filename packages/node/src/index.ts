@@ -2,14 +2,26 @@
  * `@closeloop/node` — Closeloop on Node.js.
  *
  * It re-exports the core domain (survey definitions and the no-partial-loop gate, feedback
- * policies, the loop state machine, metrics, the outbox) for backends, and adds the durable
- * outbox store `fileQueueStore`. The client, the collector with its SQLite and PostgreSQL
- * stores, webhooks and the `closeloop` CLI build on it.
+ * policies, the loop state machine, metrics, the outbox) for backends, and adds the node client
+ * (`createClient`) with its durable file outbox (`fileQueueStore`), the collector
+ * (`createCollector`) with its SQLite and PostgreSQL stores, Standard Webhooks signing and
+ * verification, and the `closeloop` CLI.
  *
  * @packageDocumentation
  */
 
 export * from "@closeloop/core";
+export type { Client, ClientOptions } from "./client/client.js";
+export { createClient } from "./client/client.js";
+export type { LoopQuery, LoopsApi, Move } from "./client/loops-api.js";
+export { CollectorError } from "./client/loops-api.js";
+export type { Collector, CollectorOptions, ListeningCollector } from "./collector/collector.js";
+export { createCollector } from "./collector/collector.js";
+export { respondentToken } from "./collector/keys.js";
+export type { Provisioned } from "./collector/provision.js";
+export { provision } from "./collector/provision.js";
+export type { RateLimit } from "./collector/rate-limit.js";
+export * from "./collector/store/index.js";
 export type { DrainOnSignalOptions } from "./outbox/drain-on-signal.js";
 export { drainOnSignal } from "./outbox/drain-on-signal.js";
 export { QueueLockedError } from "./outbox/errors.js";

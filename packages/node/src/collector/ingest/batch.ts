@@ -17,6 +17,7 @@ import { ingestCustomer } from "./customer.js";
 import { ingestFeedback } from "./feedback.js";
 import { ingestResponse } from "./response.js";
 import { ingestAckSeen, ingestClosureSeen } from "./seen.js";
+import { badTextPath } from "./text.js";
 
 type Handler = (
   ctx: IngestContext,
@@ -93,6 +94,17 @@ export async function ingestBatch(
     const result: BatchResult = { accepted: [], rejected: [] };
     for (const [index, item] of items.entries()) {
       const handler = HANDLERS[item.type] as Handler;
+      const bad = badTextPath(item.data);
+      if (bad !== undefined) {
+        const message = "text may not contain NUL or unpaired surrogates";
+        result.rejected.push({
+          index,
+          code: "invalid",
+          message,
+          issues: [{ path: bad, code: "invalid_text", message }],
+        });
+        continue;
+      }
       try {
         const outcome = await handler(ctx, item.idempotencyKey, item.data);
         if ("reject" in outcome) result.rejected.push({ index, ...outcome.reject });

@@ -5,6 +5,8 @@ import {
   type Issue,
   parse,
   ResponseSchema,
+  type Route,
+  scoringQuestionOf,
   segmentOf,
   uuidv7,
   ValidationError,
@@ -45,13 +47,6 @@ export async function ingestResponse(
       `Response ${response.id} belongs to another survey version`,
     );
   }
-  const claim = await ctx.tx.claimIdempotency(
-    ctx.envId,
-    key,
-    { type: "response", id: response.id },
-    ctx.now,
-  );
-  if (claim) return { id: claim.id, duplicate: true };
 
   const merged: StoredResponse = {
     ...response,
@@ -60,15 +55,33 @@ export async function ingestResponse(
     createdAt: stored?.createdAt ?? response.createdAt,
     receivedAt: stored?.receivedAt ?? ctx.now,
   };
-  if (merged.finished) merged.segment = segmentOf(survey, merged.answers);
+  if (merged.finished) {
+    merged.segment = segmentOf(survey, merged.answers);
+    // The gate guarantees a route for every segment a respondent can finish in; a finished
+    // response outside them skipped a required scoring answer.
+    if (!survey.loop.routes[merged.segment]) {
+      const q = scoringQuestionOf(survey.questions);
+      throw new ItemRejection(
+        "incomplete",
+        "A finished response must answer the survey's required scoring question",
+        [{ path: `answers.${q?.id ?? ""}`, code: "required", message: "required to finish" }],
+      );
+    }
+  }
+  // Claimed only once the item is known good: a rejected item leaves no trace of its key.
+  const claim = await ctx.tx.claimIdempotency(
+    ctx.envId,
+    key,
+    { type: "response", id: response.id },
+    ctx.now,
+  );
+  if (claim) return { id: claim.id, duplicate: true };
   await ctx.tx.putResponse(ctx.envId, merged);
 
   if (merged.finished && merged.segment !== undefined) {
     const source = { kind: "response" as const, id: merged.id };
     if (!(await ctx.tx.getLoopBySource(ctx.envId, source))) {
-      const route = survey.loop.routes[merged.segment];
-      if (!route)
-        throw new Error(`published survey ${survey.id} has no route for ${merged.segment}`);
+      const route = survey.loop.routes[merged.segment] as Route;
       const context: Record<string, string> = { surveyId: survey.id };
       const journey = merged.context.journey ?? survey.journey;
       const touchpoint = merged.context.touchpoint ?? survey.touchpoint;

@@ -71,9 +71,12 @@ export interface LoopMeta {
 /** Filters of `GET /v1/loops`; all optional, combined with AND. */
 export interface LoopFilter {
   state?: LoopState;
-  /** Only loops past a deadline they have not met (true), or only those that are not (false). */
+  /**
+   * Only loops for which core's `isBreached(loop, now)` holds (true), or only the others (false):
+   * a deadline of the current cycle still pending and past, or met late (late stays breached).
+   */
   breached?: boolean;
-  /** The instant `breached` is judged at. */
+  /** The instant `breached` is judged at; the current time when absent. */
   now?: string;
   owner?: string;
   surveyId?: string;
@@ -108,13 +111,18 @@ export interface StoreTx {
   getResponse(envId: string, id: string): Promise<StoredResponse | undefined>;
   /** Inserts or replaces a response (partial responses are merged by the caller, then put). */
   putResponse(envId: string, response: StoredResponse): Promise<void>;
+  /** Inserts once per `(envId, id)`: a replay of the same id is a no-op, not an error. */
   insertFeedback(envId: string, feedback: StoredFeedback): Promise<void>;
+  /** Inserts once per `(envId, id)`: a replay of the same id is a no-op, not an error. */
   insertCustomerEvent(envId: string, id: string, event: CustomerEvent): Promise<void>;
   /** The loop, locked for update until the transaction ends. */
   getLoop(envId: string, id: string): Promise<Loop | undefined>;
   /** The loop a response or feedback item opened, locked for update. */
   getLoopBySource(envId: string, source: Loop["source"]): Promise<Loop | undefined>;
-  /** Inserts or replaces a loop (its whole history) with what queries need beside it. */
+  /**
+   * Inserts or replaces a loop (its whole history) with what queries need beside it. Rejects a
+   * second loop for the same source. Deadlines for `breached` are derived from the loop itself.
+   */
   putLoop(envId: string, loop: Loop, meta: LoopMeta): Promise<void>;
   /** What `putLoop` stored beside the loop. */
   getLoopMeta(envId: string, id: string): Promise<LoopMeta | undefined>;
@@ -134,6 +142,8 @@ export interface CollectorStore {
   /**
    * Runs `fn` in one transaction: all its writes or none. Rows read through `tx` stay locked
    * until it ends, so concurrent transitions of one loop are serialised. Rejections roll back.
+   * Inside `fn` use `tx`: `transaction`, `migrate` and the write methods reject when called from
+   * `fn` (they would wait for `fn` itself). Reads outside `tx` see committed data only.
    */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
 
@@ -143,11 +153,13 @@ export interface CollectorStore {
   /** The key with this hash, revoked or not (the caller refuses revoked keys). */
   findKey(hash: string): Promise<KeyRecord | undefined>;
   listKeys(envId?: string): Promise<KeyRecord[]>;
+  /** Sets `revokedAt` once (a second revocation keeps the first time); unknown ids are a no-op. */
   revokeKey(id: string, at: string): Promise<void>;
 
   /**
-   * Stores a survey version and makes it the active one for its id. Answers `conflict` when that
-   * version exists with other content (versions are immutable), `unchanged` when it is the same.
+   * Stores a survey version and makes it the active one for its id, unless a higher version is
+   * already stored (versions only move forward). Answers `conflict` when that version exists with
+   * other content (versions are immutable), `unchanged` when it is the same (key order aside).
    */
   publishSurvey(
     envId: string,

@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+import { parseArgs } from "node:util";
+import { check } from "./check.js";
+import { keys } from "./keys-command.js";
+import { serve } from "./serve.js";
+
+const USAGE = `closeloop — the Closeloop collector
+
+  closeloop serve [--db closeloop.db | --postgres URL] [--port 7345] [--host 127.0.0.1]
+  closeloop check <survey.json…>
+  closeloop keys [list | rotate public|secret [--keep-old] | revoke <id>] [--db … | --postgres …]`;
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main(argv: string[]): Promise<number | undefined> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      db: { type: "string" },
+      postgres: { type: "string" },
+      port: { type: "string" },
+      host: { type: "string" },
+      "keep-old": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    out(USAGE);
+    return command ? 0 : 2;
+  }
+  switch (command) {
+    case "serve":
+      await serve(values, out);
+      return undefined; // keeps running until a signal
+    case "check":
+      return check(rest, out);
+    case "keys":
+      return keys(rest, values, out);
+    default:
+      out(`unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== undefined) process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`closeloop: ${(e as Error)?.message ?? e}\n`);
+    process.exitCode = 1;
+  },
+);

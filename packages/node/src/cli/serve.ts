@@ -1,0 +1,43 @@
+import { createCollector } from "../collector/collector.js";
+import { provision } from "../collector/provision.js";
+import { openStore } from "./open-store.js";
+
+/**
+ * `closeloop serve`: migrates the store, creates an environment and its keys on first start
+ * (printed once: `public key: pk_…`, `secret key: sk_…`, or taken from CLOSELOOP_PUBLIC_KEY and
+ * CLOSELOOP_SECRET_KEY), listens, and shuts down gracefully on SIGTERM or SIGINT.
+ */
+export async function serve(
+  flags: { db?: string; postgres?: string; port?: string; host?: string },
+  out: (line: string) => void,
+): Promise<() => Promise<void>> {
+  const port = Number(flags.port ?? 7345);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new Error(`--port must be 0–65535, not ${flags.port}`);
+  const { store, where } = await openStore(flags);
+  await store.migrate();
+  const given: { publicKey?: string; secretKey?: string } = {};
+  if (process.env.CLOSELOOP_PUBLIC_KEY) given.publicKey = process.env.CLOSELOOP_PUBLIC_KEY;
+  if (process.env.CLOSELOOP_SECRET_KEY) given.secretKey = process.env.CLOSELOOP_SECRET_KEY;
+  const keys = await provision(store, given);
+  if (keys.publicKey && !given.publicKey) out(`public key: ${keys.publicKey}`);
+  if (keys.secretKey && !given.secretKey) out(`secret key: ${keys.secretKey}`);
+  const collector = createCollector({ store });
+  const listening = await collector.listen({ port, host: flags.host ?? "127.0.0.1" });
+  out(`closeloop collector listening on ${listening.url} (${where})`);
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await listening.close();
+      await store.close();
+    })());
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      void stop().then(() => {
+        out(`closeloop collector stopped (${signal})`);
+        process.exit(0);
+      });
+    });
+  }
+  return stop;
+}

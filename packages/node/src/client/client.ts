@@ -1,0 +1,150 @@
+import {
+  type BatchItem,
+  type CloseloopEvents,
+  createHttpTransport,
+  createOutbox,
+  type FeedbackInput,
+  FeedbackSchema,
+  memoryQueueStore,
+  parse,
+  ResponseSchema,
+  uuidv7,
+  ValidationError,
+} from "@closeloop/core";
+import { respondentToken } from "../collector/keys.js";
+import { fileQueueStore } from "../outbox/file-store.js";
+import type { FsyncPolicy } from "../outbox/options.js";
+import { lazyStore } from "./lazy-store.js";
+import { type LoopsApi, loopsApi } from "./loops-api.js";
+
+/** Options of {@link createClient}. */
+export interface ClientOptions {
+  /** The collector, e.g. `http://127.0.0.1:7345`. */
+  endpoint: string;
+  /** The environment's secret key (`sk_…`). Keep it on the server. */
+  secretKey: string;
+  /**
+   * Where items wait for delivery. With `dir`, an append-only file log that survives crashes
+   * (`fsync`: `batch` by default); without, memory — items are lost if the process dies.
+   */
+  outbox?: { dir: string; fsync?: FsyncPolicy; maxBytes?: number };
+}
+
+/** The node client. */
+export interface Client {
+  /** Queues a feedback item (support ticket, review, email…); resolves once it is stored. */
+  captureFeedback(item: FeedbackInput): Promise<{ id: string; idempotencyKey: string }>;
+  /** Queues a survey response collected by your backend. */
+  submitResponse(
+    response: Record<string, unknown>,
+  ): Promise<{ id: string; idempotencyKey: string }>;
+  /** Records a customer gained or lost, for customer asset growth. */
+  trackCustomer(event: {
+    id: string;
+    event: "gained" | "lost";
+    value?: number;
+    at?: string;
+  }): Promise<void>;
+  /** Act on loops from your own tools. */
+  loops: LoopsApi;
+  /** The respondent token for a signed-in user, to hand to the browser SDK. */
+  respondentToken(respondentId: string): string;
+  on<E extends keyof CloseloopEvents>(event: E, fn: CloseloopEvents[E]): () => void;
+  /** Sends what waits now; `true` when nothing is left waiting. */
+  flush(): Promise<boolean>;
+  /** Delivers what waits (up to `timeoutMs`, default 5 s) and closes the outbox. */
+  close(options?: { timeoutMs?: number }): Promise<{ remaining: number }>;
+}
+
+/**
+ * The Node client: feedback, responses and customer events go through a durable outbox to the
+ * collector; loops are acted on over its HTTP API.
+ *
+ * @example
+ * const closeloop = createClient({ endpoint: "http://127.0.0.1:7345", secretKey: process.env.CLOSELOOP_SECRET_KEY!,
+ *   outbox: { dir: ".closeloop/outbox" } });
+ * await closeloop.captureFeedback({ channel: "support", text: "Invoices export empty", customer: { id: "acme", value: 24000 } });
+ * await closeloop.close();
+ */
+export function createClient(options: ClientOptions): Client {
+  const issues = [];
+  if (typeof options?.secretKey !== "string" || !options.secretKey.startsWith("sk_")) {
+    issues.push({
+      path: "secretKey",
+      code: "invalid_key",
+      message: "must be the environment's secret key (sk_…)",
+    });
+  }
+  if (options?.outbox && typeof options.outbox.dir !== "string") {
+    issues.push({ path: "outbox.dir", code: "required", message: "must be a directory path" });
+  }
+  if (issues.length > 0) throw new ValidationError("client options", issues);
+  const endpoint = options.endpoint.replace(/\/+$/, "");
+  const transport = createHttpTransport({ endpoint, key: options.secretKey });
+  const store = options.outbox
+    ? lazyStore(
+        fileQueueStore({
+          dir: options.outbox.dir,
+          fsync: options.outbox.fsync ?? "batch",
+          maxBytes: options.outbox.maxBytes ?? 1024 ** 3,
+        }),
+        "file",
+      )
+    : memoryQueueStore();
+  const outbox = createOutbox({ store, transport });
+
+  const enqueue = async (
+    type: BatchItem["type"],
+    data: Record<string, unknown>,
+    idempotencyKey: string,
+  ) => {
+    await outbox.enqueue({ type, data, idempotencyKey });
+  };
+
+  return {
+    async captureFeedback(item) {
+      const feedback = parse(FeedbackSchema, item, "feedback");
+      const id = feedback.id ?? uuidv7();
+      const idempotencyKey = `feedback:${id}`;
+      await enqueue("feedback", { ...item, id }, idempotencyKey);
+      return { id, idempotencyKey };
+    },
+    async submitResponse(input) {
+      const now = new Date().toISOString();
+      const id = typeof input.id === "string" ? input.id : uuidv7();
+      const idempotencyKey =
+        typeof input.idempotencyKey === "string" ? input.idempotencyKey : `response:${id}:${now}`;
+      const response = parse(
+        ResponseSchema,
+        { createdAt: now, ...input, id, idempotencyKey },
+        "response",
+      );
+      await enqueue("response", response as unknown as Record<string, unknown>, idempotencyKey);
+      return { id, idempotencyKey };
+    },
+    async trackCustomer(event) {
+      const at = event.at ?? new Date().toISOString();
+      const data: Record<string, unknown> = { customerId: event.id, event: event.event, at };
+      if (event.value !== undefined) data.value = event.value;
+      if (!event.id || (event.event !== "gained" && event.event !== "lost")) {
+        throw new ValidationError("customer event", [
+          ...(!event.id
+            ? [{ path: "id", code: "required", message: "must name the customer" }]
+            : []),
+          ...(event.event !== "gained" && event.event !== "lost"
+            ? [{ path: "event", code: "invalid_enum", message: "must be gained or lost" }]
+            : []),
+        ]);
+      }
+      await enqueue("customer", data, `customer:${event.id}:${event.event}:${at}`);
+    },
+    loops: loopsApi(endpoint, options.secretKey),
+    respondentToken: (respondentId) => respondentToken(options.secretKey, respondentId),
+    on(event, fn) {
+      outbox.bus.on(event, fn as never);
+      return () => outbox.bus.off(event, fn as never);
+    },
+    flush: () => outbox.flush(),
+    close: (o) => outbox.close(o),
+  };
+}

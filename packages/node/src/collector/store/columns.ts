@@ -1,0 +1,135 @@
+// What both stores keep beside a document so that SQL can filter without parsing JSON. Derived
+// here, once, so the SQLite and PostgreSQL layouts cannot drift apart.
+import { deadlines, type Loop, type LoopState } from "@closeloop/core";
+import type { LoopMeta, RespondentRef } from "./types.js";
+
+/** Milliseconds since the epoch of an ISO-8601 timestamp; throws on a string that is not one. */
+export function ms(iso: string, what = "timestamp"): number {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) throw new RangeError(`${what} is not an ISO-8601 timestamp: ${iso}`);
+  return t;
+}
+
+/** `ms` for optional values, `null` for SQL. */
+export function msOrNull(iso: string | undefined): number | null {
+  return iso === undefined ? null : ms(iso);
+}
+
+/** The two columns a respondent reference is kept in: exactly one of them is set. */
+export function respondentColumns(r: RespondentRef | undefined): {
+  respondentId: string | null;
+  anonymousId: string | null;
+} {
+  if (r === undefined) return { respondentId: null, anonymousId: null };
+  return "id" in r
+    ? { respondentId: r.id, anonymousId: null }
+    : { respondentId: null, anonymousId: r.anonymousId };
+}
+
+/** The loop's columns (times in epoch ms, absent values `null`). */
+export interface LoopColumns {
+  id: string;
+  sourceKind: string;
+  sourceId: string;
+  state: LoopState;
+  owner: string | null;
+  segment: string;
+  surveyId: string | null;
+  journey: string | null;
+  touchpoint: string | null;
+  region: string | null;
+  channel: string | null;
+  customerId: string | null;
+  customerValue: number | null;
+  openedAt: number;
+  updatedAt: number;
+  /** Deadlines of the current cycle, from core's `deadlines(loop)`. */
+  acknowledgeBy: number | null;
+  closeBy: number | null;
+  /** When each deadline was met in the current cycle, `null` while it is pending. */
+  acknowledgedAt: number | null;
+  closedAt: number | null;
+  respondentId: string | null;
+  anonymousId: string | null;
+}
+
+/**
+ * When the current cycle's target states were first reached, mirroring core's `deadlines.ts`:
+ * a cycle starts at the opening or the last reopening; a deadline is met by the first later event
+ * into `acknowledged` (resp. `closed`). Together with the deadlines this is all that
+ * `isBreached(loop, now)` looks at, so `breached` can be answered in SQL for any `now`.
+ */
+function metTimes(loop: Loop): { acknowledgedAt: number | null; closedAt: number | null } {
+  let start = 0;
+  for (let i = loop.events.length - 1; i > 0; i--) {
+    if (loop.events[i]?.to === "reopened") {
+      start = i;
+      break;
+    }
+  }
+  const cycle = loop.events.slice(start + 1);
+  const first = (to: LoopState) => {
+    const e = cycle.find((x) => x.to === to);
+    return e === undefined ? null : ms(e.at);
+  };
+  return { acknowledgedAt: first("acknowledged"), closedAt: first("closed") };
+}
+
+/**
+ * The columns kept beside a loop. Deadlines are derived from the loop itself rather than taken
+ * from `meta`, so the `breached` filter agrees with `isBreached` even if a caller's meta lags.
+ */
+export function loopColumns(loop: Loop, meta: LoopMeta): LoopColumns {
+  const due = deadlines(loop);
+  const context = loop.context ?? {};
+  return {
+    id: loop.id,
+    sourceKind: loop.source.kind,
+    sourceId: loop.source.id,
+    state: loop.state,
+    owner: loop.owner ?? null,
+    segment: loop.segment,
+    surveyId: context.surveyId ?? null,
+    journey: context.journey ?? null,
+    touchpoint: context.touchpoint ?? null,
+    region: context.region ?? null,
+    channel: context.channel ?? null,
+    customerId: loop.customer?.id ?? null,
+    customerValue: loop.customer?.value ?? null,
+    openedAt: ms(loop.openedAt),
+    updatedAt: ms(loop.updatedAt),
+    acknowledgeBy: msOrNull(due.acknowledgeBy),
+    closeBy: msOrNull(due.closeBy),
+    ...metTimes(loop),
+    ...respondentColumns(meta.respondent),
+  };
+}
+
+/**
+ * The instant `breached` is judged at: `filter.now`, else the current time. Throws on a `now`
+ * that is not a timestamp rather than comparing against NaN.
+ */
+export function breachInstant(now: string | undefined): number {
+  return now === undefined ? Date.now() : ms(now, "filter.now");
+}
+
+/** JSON with object keys sorted, so two equal surveys compare equal whatever their key order. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v === null || typeof v !== "object" || Array.isArray(v)) return v;
+    const o = v as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.keys(o)
+        .sort()
+        .map((k) => [k, o[k]]),
+    );
+  });
+}
+
+/** `limit` of a page: a positive integer, or a RangeError (never an unbounded scan). */
+export function pageLimit(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new RangeError(`page limit must be a positive integer, got ${limit}`);
+  }
+  return limit;
+}

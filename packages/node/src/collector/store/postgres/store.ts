@@ -1,0 +1,180 @@
+import type { ClosureNotice, FeedbackPolicy, Loop, Survey } from "@closeloop/core";
+import { escapeIdentifier, Pool, type PoolClient } from "pg";
+import { canonicalJson, ms } from "../columns.js";
+import { listLoopsSql } from "../loop-query.js";
+import { environmentRow, keyRow } from "../records.js";
+import { reentryGuard } from "../reentry.js";
+import type { CollectorStore, Environment, KeyRecord, StoredResponse } from "../types.js";
+import { applyMigrations } from "./migrations.js";
+import { all, one, Q, run, SQL, time } from "./queries.js";
+import { postgresTx } from "./tx.js";
+
+/** Options of {@link postgresStore}. */
+export interface PostgresStoreOptions {
+  /**
+   * The schema the tables live in, created by `migrate()` if missing; default `public`. Lower-case
+   * letters, digits and `_`. Lets several deployments (or test runs) share one database.
+   */
+  schema?: string;
+  /** Connections in the pool; default 10. */
+  max?: number;
+}
+
+const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Runs `body` in BEGIN … COMMIT on one pooled client; any rejection rolls back. */
+async function inTransaction<T>(pool: Pool, body: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let result: T;
+  try {
+    await client.query("BEGIN");
+    result = await body(client);
+    await client.query("COMMIT");
+  } catch (error) {
+    // If even ROLLBACK fails the connection is in an unknown state: destroy it, don't pool it.
+    const broken = await client.query("ROLLBACK").then(
+      () => false,
+      () => true,
+    );
+    client.release(broken);
+    throw error;
+  }
+  client.release();
+  return result;
+}
+
+/**
+ * The collector's store on PostgreSQL through a `pg` pool: for more than one collector. Any number
+ * of collectors may share one database: `migrate()` serialises on an advisory lock, transactions
+ * lock the rows they read (`SELECT … FOR UPDATE`), and idempotency claims resolve to one winner
+ * (`INSERT … ON CONFLICT DO NOTHING`, then the winner is read).
+ *
+ * Reads outside a transaction run on any pooled connection and see committed data only.
+ * Documents are stored as jsonb, which cannot hold U+0000 or unpaired surrogates: a write of a
+ * string containing one rejects (validate input before it reaches the store).
+ *
+ * @example
+ * const store = postgresStore("postgres://closeloop@db:5432/closeloop", { max: 20 });
+ * await store.migrate();
+ * const collector = createCollector({ store, ... });
+ */
+export function postgresStore(url: string, options: PostgresStoreOptions = {}): CollectorStore {
+  const schema = options.schema ?? "public";
+  if (!SCHEMA.test(schema)) {
+    throw new RangeError(`schema must match ${SCHEMA}, got ${JSON.stringify(schema)}`);
+  }
+  const pool = new Pool({ connectionString: url, max: options.max ?? 10 });
+  // Set on each new connection before it is handed out: pg queues this SET ahead of the first
+  // query. (A startup `options` parameter would be overridden by any `?options=` in the URL.)
+  const setPath = `SET search_path TO ${escapeIdentifier(schema)}`;
+  pool.on("connect", (client) => {
+    client.query(setPath).catch(() => undefined);
+  });
+  // An idle connection that drops would otherwise be an uncaught 'error'; the next query on the
+  // pool opens a new one, or fails and the collector answers 503.
+  pool.on("error", () => undefined);
+  const guard = reentryGuard("postgres");
+
+  return {
+    kind: "postgres",
+
+    async migrate() {
+      guard.refuse("migrate");
+      await applyMigrations(pool, schema);
+    },
+    async ping() {
+      await pool.query(SQL.ping);
+    },
+    close: () => pool.end(),
+
+    async transaction(fn) {
+      guard.refuse("transaction");
+      let live = true;
+      try {
+        return await inTransaction(pool, (client) =>
+          guard.run(() => fn(postgresTx(client, () => live))),
+        );
+      } finally {
+        live = false;
+      }
+    },
+
+    async createEnvironment(env: Environment) {
+      guard.refuse("createEnvironment");
+      await run(pool, Q.insertEnvironment.text, Q.insertEnvironment.values(environmentRow(env)));
+    },
+    listEnvironments: () => all<Environment>(pool, SQL.listEnvironments, []),
+    async addKey(key: KeyRecord) {
+      guard.refuse("addKey");
+      await run(pool, Q.insertKey.text, Q.insertKey.values(keyRow(key)));
+    },
+    findKey: (hash) => one<KeyRecord>(pool, SQL.findKey, [hash]),
+    listKeys: (envId) =>
+      envId === undefined
+        ? all<KeyRecord>(pool, SQL.listKeys, [])
+        : all<KeyRecord>(pool, SQL.listEnvKeys, [envId]),
+    async revokeKey(id, at) {
+      guard.refuse("revokeKey");
+      await run(pool, SQL.revokeKey, [id, ms(at), at]);
+    },
+
+    async publishSurvey(envId, survey, at) {
+      guard.refuse("publishSurvey");
+      return inTransaction(pool, async (client) => {
+        await run(client, SQL.lockSurvey, [envId, survey.id]);
+        const existing = await one<Survey>(
+          client,
+          SQL.surveyVersion,
+          [envId, survey.id, survey.version],
+          "definition",
+        );
+        if (existing !== undefined) {
+          return canonicalJson(existing) === canonicalJson(survey) ? "unchanged" : "conflict";
+        }
+        const latest = await one<number | null>(
+          client,
+          SQL.latestSurveyVersion,
+          [envId, survey.id],
+          "version",
+        );
+        await run(client, SQL.insertSurvey, [
+          envId,
+          survey.id,
+          survey.version,
+          ms(at),
+          JSON.stringify(survey),
+        ]);
+        // Versions only move forward: an older version published late is kept, not activated.
+        if (latest === null || latest === undefined || survey.version > latest) {
+          await run(client, SQL.deactivateSurvey, [envId, survey.id]);
+          await run(client, SQL.activateSurvey, [envId, survey.id, survey.version]);
+        }
+        return "published" as const;
+      });
+    },
+    activeSurveys: (envId) => all<Survey>(pool, SQL.activeSurveys, [envId], "definition"),
+    getSurvey: (envId, id, version) =>
+      one<Survey>(pool, SQL.surveyVersion, [envId, id, version], "definition"),
+    async setFeedbackPolicy(envId, policy, at) {
+      guard.refuse("setFeedbackPolicy");
+      await run(pool, SQL.upsertPolicy, [envId, ms(at), JSON.stringify(policy)]);
+    },
+    getFeedbackPolicy: (envId) => one<FeedbackPolicy>(pool, SQL.getPolicy, [envId]),
+
+    getLoop: (envId, id) => one<Loop>(pool, SQL.getLoop, [envId, id]),
+    async listLoops(envId, filter, page) {
+      const values: (string | number)[] = [];
+      const param = (v: string | number) => `$${values.push(v)}`;
+      const sql = listLoopsSql(envId, filter, page, { param, time: (t) => time(param(t)) });
+      const loops = await all<Loop>(pool, sql, values);
+      if (loops.length <= page.limit) return { loops };
+      loops.length = page.limit;
+      return { loops, next: (loops[loops.length - 1] as Loop).id };
+    },
+    closures: (envId, respondent) =>
+      "id" in respondent
+        ? all<ClosureNotice>(pool, SQL.closuresForRespondent, [envId, respondent.id])
+        : all<ClosureNotice>(pool, SQL.closuresForAnonymous, [envId, respondent.anonymousId]),
+    getResponse: (envId, id) => one<StoredResponse>(pool, SQL.getResponse, [envId, id]),
+  };
+}

@@ -1,0 +1,98 @@
+// Domain object → table row, shared by both stores: the row's keys are the column names in
+// camelCase, times are epoch ms (each store turns them into its own time type), `data` is the
+// document as JSON text, so a read returns exactly what was written.
+import type { ClosureNotice, CustomerEvent, Loop } from "@closeloop/core";
+import { loopColumns, ms, msOrNull, respondentColumns } from "./columns.js";
+import type {
+  Environment,
+  KeyRecord,
+  LoopMeta,
+  RespondentRef,
+  StoredFeedback,
+  StoredResponse,
+} from "./types.js";
+
+/** A row's values by column (camelCase of the SQL name). */
+export type Row = Record<string, string | number | null>;
+
+/** Columns whose values are instants (epoch ms in rows; PostgreSQL stores them as timestamptz). */
+export const TIME_COLUMNS: ReadonlySet<string> = new Set([
+  "createdAt",
+  "revokedAt",
+  "receivedAt",
+  "at",
+  "openedAt",
+  "updatedAt",
+  "acknowledgeBy",
+  "acknowledgedAt",
+  "closeBy",
+  "closedAt",
+  "seenAt",
+  "publishedAt",
+]);
+
+export const environmentRow = (env: Environment): Row => ({
+  id: env.id,
+  createdAt: ms(env.createdAt),
+  data: JSON.stringify(env),
+});
+
+export const keyRow = (key: KeyRecord): Row => ({
+  id: key.id,
+  envId: key.envId,
+  kind: key.kind,
+  hash: key.hash,
+  createdAt: ms(key.createdAt),
+  revokedAt: msOrNull(key.revokedAt),
+  data: JSON.stringify(key),
+});
+
+export const responseRow = (envId: string, r: StoredResponse): Row => ({
+  envId,
+  id: r.id,
+  surveyId: r.surveyId,
+  surveyVersion: r.surveyVersion,
+  finished: r.finished ? 1 : 0,
+  segment: r.segment ?? null,
+  ...respondentColumns(r.respondent),
+  createdAt: ms(r.createdAt),
+  receivedAt: ms(r.receivedAt),
+  data: JSON.stringify(r),
+});
+
+export const feedbackRow = (envId: string, f: StoredFeedback): Row => ({
+  envId,
+  id: f.id,
+  channel: f.channel,
+  customerId: f.customer?.id ?? null,
+  createdAt: msOrNull(f.createdAt),
+  receivedAt: ms(f.receivedAt),
+  data: JSON.stringify(f),
+});
+
+export const customerEventRow = (envId: string, id: string, e: CustomerEvent): Row => ({
+  envId,
+  id,
+  customerId: e.customerId,
+  event: e.event,
+  value: e.value ?? null,
+  at: ms(e.at),
+  data: JSON.stringify(e),
+});
+
+export const loopRow = (envId: string, loop: Loop, meta: LoopMeta): Row => ({
+  envId,
+  ...loopColumns(loop, meta),
+  data: JSON.stringify(loop),
+  meta: JSON.stringify(meta),
+});
+
+export const closureRow = (envId: string, n: ClosureNotice, respondent: RespondentRef): Row => ({
+  envId,
+  id: n.id,
+  loopId: n.loopId,
+  ...respondentColumns(respondent),
+  createdAt: ms(n.createdAt),
+  seenAt: msOrNull(n.seenAt),
+  data: JSON.stringify(n),
+});

@@ -1,0 +1,20 @@
+// Reading rows back: every table keeps the document as JSON text in `data` (or `definition`,
+// `meta`), so a read is a parse, and what comes back is what was written.
+import type Database from "better-sqlite3";
+
+/** The parsed `column` of the first row, or `undefined` when there is none. */
+export function one<T>(
+  statement: Database.Statement,
+  args: unknown[],
+  column = "data",
+): T | undefined {
+  const row = statement.get(...args) as Record<string, string> | undefined;
+  return row === undefined ? undefined : (JSON.parse(row[column] as string) as T);
+}
+
+/** The parsed `column` of every row, in the statement's order. */
+export function all<T>(statement: Database.Statement, args: unknown[], column = "data"): T[] {
+  return (statement.all(...args) as Record<string, string>[]).map(
+    (row) => JSON.parse(row[column] as string) as T,
+  );
+}

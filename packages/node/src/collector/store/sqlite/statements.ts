@@ -1,0 +1,101 @@
+// Every fixed SQL text of the SQLite store, with named parameters (`@name`) or `?`. Values are
+// always bound, never spliced into the text; `prepared` compiles each text once per connection.
+import type Database from "better-sqlite3";
+
+const LOOP_COLUMNS = `env_id, id, source_kind, source_id, state, owner, segment, survey_id, journey,
+  touchpoint, region, channel, customer_id, customer_value, opened_at, updated_at, acknowledge_by,
+  acknowledged_at, close_by, closed_at, respondent_id, anonymous_id, data, meta`;
+const LOOP_VALUES = `@envId, @id, @sourceKind, @sourceId, @state, @owner, @segment, @surveyId,
+  @journey, @touchpoint, @region, @channel, @customerId, @customerValue, @openedAt, @updatedAt,
+  @acknowledgeBy, @acknowledgedAt, @closeBy, @closedAt, @respondentId, @anonymousId, @data, @meta`;
+const LOOP_UPDATES = LOOP_COLUMNS.split(",")
+  .map((c) => c.trim())
+  .filter((c) => c !== "env_id" && c !== "id")
+  .map((c) => `${c} = excluded.${c}`)
+  .join(", ");
+
+export const SQL = {
+  ping: "SELECT 1",
+  insertEnvironment:
+    "INSERT INTO environments (id, created_at, data) VALUES (@id, @createdAt, @data)",
+  listEnvironments: "SELECT data FROM environments ORDER BY created_at, id",
+
+  insertKey: `INSERT INTO keys (id, env_id, kind, hash, created_at, revoked_at, data)
+    VALUES (@id, @envId, @kind, @hash, @createdAt, @revokedAt, @data)`,
+  findKey: "SELECT data FROM keys WHERE hash = ?",
+  listKeys: "SELECT data FROM keys ORDER BY created_at, id",
+  listEnvKeys: "SELECT data FROM keys WHERE env_id = ? ORDER BY created_at, id",
+  // The first revocation stands: revoking twice keeps the original instant.
+  revokeKey: `UPDATE keys SET revoked_at = @at, data = json_set(data, '$.revokedAt', @iso)
+    WHERE id = @id AND revoked_at IS NULL`,
+
+  surveyVersion: "SELECT definition FROM surveys WHERE env_id = ? AND id = ? AND version = ?",
+  latestSurveyVersion: "SELECT max(version) AS version FROM surveys WHERE env_id = ? AND id = ?",
+  insertSurvey: `INSERT INTO surveys (env_id, id, version, active, published_at, definition)
+    VALUES (?, ?, ?, 0, ?, ?)`,
+  deactivateSurvey: "UPDATE surveys SET active = 0 WHERE env_id = ? AND id = ? AND active = 1",
+  activateSurvey: "UPDATE surveys SET active = 1 WHERE env_id = ? AND id = ? AND version = ?",
+  activeSurveys: "SELECT definition FROM surveys WHERE env_id = ? AND active = 1 ORDER BY id",
+
+  upsertPolicy: `INSERT INTO feedback_policies (env_id, updated_at, data) VALUES (?, ?, ?)
+    ON CONFLICT (env_id) DO UPDATE SET updated_at = excluded.updated_at, data = excluded.data`,
+  getPolicy: "SELECT data FROM feedback_policies WHERE env_id = ?",
+
+  claimIdempotency: `INSERT INTO idempotency (env_id, key, type, record_id, created_at)
+    VALUES (?, ?, ?, ?, ?) ON CONFLICT (env_id, key) DO NOTHING`,
+  getIdempotency: "SELECT type, record_id AS id FROM idempotency WHERE env_id = ? AND key = ?",
+
+  getResponse: "SELECT data FROM responses WHERE env_id = ? AND id = ?",
+  putResponse: `INSERT INTO responses (env_id, id, survey_id, survey_version, finished, segment,
+      respondent_id, anonymous_id, created_at, received_at, data)
+    VALUES (@envId, @id, @surveyId, @surveyVersion, @finished, @segment, @respondentId,
+      @anonymousId, @createdAt, @receivedAt, @data)
+    ON CONFLICT (env_id, id) DO UPDATE SET survey_id = excluded.survey_id,
+      survey_version = excluded.survey_version, finished = excluded.finished,
+      segment = excluded.segment, respondent_id = excluded.respondent_id,
+      anonymous_id = excluded.anonymous_id, created_at = excluded.created_at,
+      received_at = excluded.received_at, data = excluded.data`,
+
+  // Inserted once: a replay of the same id is a no-op, never an error that would fail a batch.
+  insertFeedback: `INSERT INTO feedback (env_id, id, channel, customer_id, created_at,
+      received_at, data)
+    VALUES (@envId, @id, @channel, @customerId, @createdAt, @receivedAt, @data)
+    ON CONFLICT (env_id, id) DO NOTHING`,
+  insertCustomerEvent: `INSERT INTO customer_events (env_id, id, customer_id, event, value, at,
+      data)
+    VALUES (@envId, @id, @customerId, @event, @value, @at, @data)
+    ON CONFLICT (env_id, id) DO NOTHING`,
+
+  getLoop: "SELECT data FROM loops WHERE env_id = ? AND id = ?",
+  getLoopBySource: "SELECT data FROM loops WHERE env_id = ? AND source_kind = ? AND source_id = ?",
+  getLoopMeta: "SELECT meta FROM loops WHERE env_id = ? AND id = ?",
+  putLoop: `INSERT INTO loops (${LOOP_COLUMNS}) VALUES (${LOOP_VALUES})
+    ON CONFLICT (env_id, id) DO UPDATE SET ${LOOP_UPDATES}`,
+
+  putClosureNotice: `INSERT INTO closure_notices (env_id, id, loop_id, respondent_id,
+      anonymous_id, created_at, seen_at, data)
+    VALUES (@envId, @id, @loopId, @respondentId, @anonymousId, @createdAt, @seenAt, @data)
+    ON CONFLICT (env_id, id) DO UPDATE SET loop_id = excluded.loop_id,
+      respondent_id = excluded.respondent_id, anonymous_id = excluded.anonymous_id,
+      created_at = excluded.created_at, seen_at = excluded.seen_at, data = excluded.data`,
+  getClosureNotice: "SELECT data FROM closure_notices WHERE env_id = ? AND id = ?",
+  closuresForRespondent: `SELECT data FROM closure_notices WHERE env_id = ? AND respondent_id = ?
+    ORDER BY created_at, id`,
+  closuresForAnonymous: `SELECT data FROM closure_notices WHERE env_id = ? AND anonymous_id = ?
+    ORDER BY created_at, id`,
+} as const;
+
+/** A per-connection cache of compiled statements, keyed by their text. */
+export type Prepared = (sql: string) => Database.Statement;
+
+export function prepared(db: Database.Database): Prepared {
+  const cache = new Map<string, Database.Statement>();
+  return (sql) => {
+    let statement = cache.get(sql);
+    if (statement === undefined) {
+      statement = db.prepare(sql);
+      cache.set(sql, statement);
+    }
+    return statement;
+  };
+}

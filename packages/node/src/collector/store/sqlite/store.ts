@@ -1,0 +1,195 @@
+import type { ClosureNotice, FeedbackPolicy, Loop, Survey } from "@closeloop/core";
+import Database from "better-sqlite3";
+import { canonicalJson, ms } from "../columns.js";
+import { listLoopsSql } from "../loop-query.js";
+import { environmentRow, keyRow } from "../records.js";
+import { reentryGuard } from "../reentry.js";
+import type { CollectorStore, Environment, KeyRecord, StoredResponse } from "../types.js";
+import { applyMigrations } from "./migrations.js";
+import { createMutex } from "./mutex.js";
+import { all, one } from "./rows.js";
+import { prepared, SQL } from "./statements.js";
+import { sqliteTx } from "./tx.js";
+
+/** Options of {@link sqliteStore}. */
+export interface SqliteStoreOptions {
+  /**
+   * How long a write waits for another process holding the file's write lock (for example
+   * `closeloop keys` while a collector runs), in ms. Default 5000.
+   */
+  busyTimeoutMs?: number;
+}
+
+function connect(path: string, busyTimeoutMs: number, fileMustExist = false): Database.Database {
+  if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
+    throw new RangeError(`busyTimeoutMs must be a non-negative integer, got ${busyTimeoutMs}`);
+  }
+  const db = new Database(path, { fileMustExist });
+  // PRAGMAs take no bound parameters; the one interpolated value was checked above.
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  db.pragma("journal_mode = WAL");
+  // WAL + NORMAL: a commit is durable once the WAL is synced at checkpoint; a power cut may lose
+  // the last commits but never corrupts the file.
+  db.pragma("synchronous = NORMAL");
+  db.pragma("foreign_keys = ON");
+  return db;
+}
+
+const isMemory = (path: string) => path === "" || path === ":memory:";
+
+/**
+ * The collector's embedded store: one SQLite file (WAL) through better-sqlite3.
+ *
+ * Writes (every `transaction` and every write method) run one at a time on a writer connection,
+ * queued in-process and inside `BEGIN IMMEDIATE`, so an awaited `fn` never shares its
+ * transaction with anything else. Reads outside a transaction go to a second, read-only
+ * connection: WAL gives each read a snapshot of committed data, so they never see a transaction
+ * that is still open or that rolls back, and never wait for one. (An in-memory database has one
+ * connection; its reads queue behind writes instead.)
+ *
+ * Inside `transaction(fn)`, use the `tx` argument: calling the store's own write methods (or
+ * `transaction`) from `fn` would wait for `fn` itself, so it throws instead of deadlocking.
+ *
+ * @example
+ * const store = sqliteStore("closeloop.db");
+ * await store.migrate();
+ * const collector = createCollector({ store, ... });
+ */
+export function sqliteStore(path: string, options: SqliteStoreOptions = {}): CollectorStore {
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  const writer = connect(path, busyTimeoutMs);
+  const reader = isMemory(path) ? undefined : connect(path, busyTimeoutMs, true);
+  reader?.pragma("query_only = ON");
+  const w = prepared(writer);
+  const r = reader ? prepared(reader) : w;
+  const exclusive = createMutex();
+  const guard = reentryGuard("sqlite");
+  const refuseInside = guard.refuse;
+  /** A write: queued behind any open transaction, atomic on its own. */
+  const write = async <T>(what: string, body: () => T): Promise<T> => {
+    refuseInside(what);
+    return exclusive(() => writer.transaction(body).immediate());
+  };
+  /** A read of committed data. */
+  const read = async <T>(what: string, body: () => T): Promise<T> => {
+    if (reader) return body();
+    refuseInside(what);
+    return exclusive(body);
+  };
+
+  return {
+    kind: "sqlite",
+
+    async migrate() {
+      refuseInside("migrate");
+      await exclusive(() => applyMigrations(writer, () => new Date().toISOString()));
+    },
+    async ping() {
+      // `SELECT 1` observes no data, so it may run beside an open transaction even in memory.
+      r(SQL.ping).get();
+    },
+    async close() {
+      await exclusive(() => {
+        reader?.close();
+        writer.close();
+      });
+    },
+
+    async transaction(fn) {
+      refuseInside("transaction");
+      return exclusive(async () => {
+        writer.exec("BEGIN IMMEDIATE");
+        let live = true;
+        try {
+          const result = await guard.run(() => fn(sqliteTx(w, () => live)));
+          writer.exec("COMMIT");
+          return result;
+        } catch (error) {
+          if (writer.inTransaction) writer.exec("ROLLBACK");
+          throw error;
+        } finally {
+          live = false;
+        }
+      });
+    },
+
+    createEnvironment: (env: Environment) =>
+      write("createEnvironment", () => {
+        w(SQL.insertEnvironment).run(environmentRow(env));
+      }),
+    listEnvironments: () =>
+      read("listEnvironments", () => all<Environment>(r(SQL.listEnvironments), [])),
+    addKey: (key: KeyRecord) =>
+      write("addKey", () => {
+        w(SQL.insertKey).run(keyRow(key));
+      }),
+    findKey: (hash) => read("findKey", () => one<KeyRecord>(r(SQL.findKey), [hash])),
+    listKeys: (envId) =>
+      read("listKeys", () =>
+        envId === undefined
+          ? all<KeyRecord>(r(SQL.listKeys), [])
+          : all<KeyRecord>(r(SQL.listEnvKeys), [envId]),
+      ),
+    revokeKey: (id, at) =>
+      write("revokeKey", () => {
+        w(SQL.revokeKey).run({ id, at: ms(at), iso: at });
+      }),
+
+    publishSurvey: (envId, survey, at) =>
+      write("publishSurvey", () => {
+        const existing = one<Survey>(
+          w(SQL.surveyVersion),
+          [envId, survey.id, survey.version],
+          "definition",
+        );
+        if (existing !== undefined) {
+          return canonicalJson(existing) === canonicalJson(survey) ? "unchanged" : "conflict";
+        }
+        const latest = w(SQL.latestSurveyVersion).get(envId, survey.id) as {
+          version: number | null;
+        };
+        w(SQL.insertSurvey).run(envId, survey.id, survey.version, ms(at), JSON.stringify(survey));
+        // Versions only move forward: an older version published late is kept, not activated.
+        if (latest.version === null || survey.version > latest.version) {
+          w(SQL.deactivateSurvey).run(envId, survey.id);
+          w(SQL.activateSurvey).run(envId, survey.id, survey.version);
+        }
+        return "published" as const;
+      }),
+    activeSurveys: (envId) =>
+      read("activeSurveys", () => all<Survey>(r(SQL.activeSurveys), [envId], "definition")),
+    getSurvey: (envId, id, version) =>
+      read("getSurvey", () =>
+        one<Survey>(r(SQL.surveyVersion), [envId, id, version], "definition"),
+      ),
+    setFeedbackPolicy: (envId, policy, at) =>
+      write("setFeedbackPolicy", () => {
+        w(SQL.upsertPolicy).run(envId, ms(at), JSON.stringify(policy));
+      }),
+    getFeedbackPolicy: (envId) =>
+      read("getFeedbackPolicy", () => one<FeedbackPolicy>(r(SQL.getPolicy), [envId])),
+
+    getLoop: (envId, id) => read("getLoop", () => one<Loop>(r(SQL.getLoop), [envId, id])),
+    listLoops: (envId, filter, page) =>
+      read("listLoops", () => {
+        const values: (string | number)[] = [];
+        const bind = (v: string | number) => {
+          values.push(v);
+          return "?";
+        };
+        const sql = listLoopsSql(envId, filter, page, { param: bind, time: bind });
+        const loops = all<Loop>(r(sql), values);
+        if (loops.length <= page.limit) return { loops };
+        loops.length = page.limit;
+        return { loops, next: (loops[loops.length - 1] as Loop).id };
+      }),
+    closures: (envId, respondent) =>
+      read("closures", () =>
+        "id" in respondent
+          ? all<ClosureNotice>(r(SQL.closuresForRespondent), [envId, respondent.id])
+          : all<ClosureNotice>(r(SQL.closuresForAnonymous), [envId, respondent.anonymousId]),
+      ),
+    getResponse: (envId, id) =>
+      read("getResponse", () => one<StoredResponse>(r(SQL.getResponse), [envId, id])),
+  };
+}

@@ -1,0 +1,57 @@
+// `StoreTx` on the SQLite writer connection. The caller has already run `BEGIN IMMEDIATE`, which
+// takes the file's write lock: every row read here is as good as locked until COMMIT/ROLLBACK.
+import type { ClosureNotice, Loop } from "@closeloop/core";
+import { ms } from "../columns.js";
+import { closureRow, customerEventRow, feedbackRow, loopRow, responseRow } from "../records.js";
+import type { IdempotencyRecord, LoopMeta, StoredResponse, StoreTx } from "../types.js";
+import { one } from "./rows.js";
+import { type Prepared, SQL } from "./statements.js";
+
+/** Thrown when a `tx` escapes its `transaction(fn)` and is used after it ended. */
+function ended(): never {
+  throw new Error("closeloop sqlite store: transaction already ended; use tx only inside its fn");
+}
+
+/** The transaction's view of the store; `live()` turns false once it commits or rolls back. */
+export function sqliteTx(p: Prepared, live: () => boolean): StoreTx {
+  const use = () => (live() ? p : ended());
+  return {
+    async claimIdempotency(envId, key, record, at) {
+      const s = use();
+      const claimed = s(SQL.claimIdempotency).run(envId, key, record.type, record.id, ms(at));
+      if (claimed.changes === 1) return undefined;
+      const first = s(SQL.getIdempotency).get(envId, key) as IdempotencyRecord;
+      return { type: first.type, id: first.id };
+    },
+    async getResponse(envId, id) {
+      return one<StoredResponse>(use()(SQL.getResponse), [envId, id]);
+    },
+    async putResponse(envId, response) {
+      use()(SQL.putResponse).run(responseRow(envId, response));
+    },
+    async insertFeedback(envId, feedback) {
+      use()(SQL.insertFeedback).run(feedbackRow(envId, feedback));
+    },
+    async insertCustomerEvent(envId, id, event) {
+      use()(SQL.insertCustomerEvent).run(customerEventRow(envId, id, event));
+    },
+    async getLoop(envId, id) {
+      return one<Loop>(use()(SQL.getLoop), [envId, id]);
+    },
+    async getLoopBySource(envId, source) {
+      return one<Loop>(use()(SQL.getLoopBySource), [envId, source.kind, source.id]);
+    },
+    async putLoop(envId, loop, meta) {
+      use()(SQL.putLoop).run(loopRow(envId, loop, meta));
+    },
+    async getLoopMeta(envId, id) {
+      return one<LoopMeta>(use()(SQL.getLoopMeta), [envId, id], "meta");
+    },
+    async putClosureNotice(envId, notice, respondent) {
+      use()(SQL.putClosureNotice).run(closureRow(envId, notice, respondent));
+    },
+    async getClosureNotice(envId, id) {
+      return one<ClosureNotice>(use()(SQL.getClosureNotice), [envId, id]);
+    },
+  };
+}

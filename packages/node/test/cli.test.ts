@@ -1,0 +1,158 @@
+// The `closeloop` CLI as a user runs it: a real process, a real SQLite file, real HTTP.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { build } from "esbuild";
+import { beforeAll, describe, expect, it } from "vitest";
+import { onboardingNps } from "../../core/test/fixtures.js";
+
+// Built beside packages/node/node_modules, so the bundle finds better-sqlite3 and pg.
+const OUT = join(import.meta.dirname, "../node_modules/.cache/closeloop-cli-test");
+const CLI = join(OUT, "cli.mjs");
+
+beforeAll(async () => {
+  mkdirSync(OUT, { recursive: true });
+  await build({
+    entryPoints: [join(import.meta.dirname, "../src/cli/main.ts")],
+    outfile: CLI,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    external: ["better-sqlite3", "pg"],
+    alias: { "@closeloop/core": join(import.meta.dirname, "../../core/src/index.ts") },
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
+    logLevel: "silent",
+  });
+});
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const lines: string[] = [];
+  let err = "";
+  let rest = "";
+  child.stdout?.on("data", (b: Buffer) => {
+    const parts = (rest + b.toString()).split("\n");
+    rest = parts.pop() ?? "";
+    lines.push(...parts);
+  });
+  child.stderr?.on("data", (b: Buffer) => {
+    err += b.toString();
+  });
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  return { child, lines, exited, stderr: () => err };
+}
+
+async function serveUntilListening(args: string[], env: Record<string, string> = {}) {
+  const p = run(["serve", ...args, "--port", "0"], env);
+  await expect
+    .poll(() => p.lines.some((l) => l.includes("listening on")), { timeout: 20_000 })
+    .toBe(true);
+  const url = /listening on (\S+)/.exec(
+    p.lines.find((l) => l.includes("listening on")) ?? "",
+  )?.[1] as string;
+  return { ...p, url };
+}
+
+const stop = async (c: ChildProcess, exited: Promise<number | null>) => {
+  c.kill("SIGTERM");
+  return exited;
+};
+
+describe("closeloop check", () => {
+  it("passes a complete survey and fails a partial one listing every issue", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "closeloop-check-"));
+    const good = join(dir, "good.json");
+    const bad = join(dir, "bad.json");
+    writeFileSync(good, JSON.stringify(onboardingNps()));
+    const partial = onboardingNps() as Record<string, any>;
+    delete partial.loop.routes.detractor;
+    delete partial.loop.routes.promoter.acknowledge.message.fr;
+    writeFileSync(bad, JSON.stringify(partial));
+    const ok = run(["check", good]);
+    expect(await ok.exited).toBe(0);
+    expect(ok.lines.join("\n")).toContain("good.json: ok");
+    const fail = run(["check", good, bad, join(dir, "missing.json")]);
+    expect(await fail.exited).toBe(1);
+    const out = fail.lines.join("\n");
+    expect(out).toContain("bad.json: loop.routes.detractor:");
+    expect(out).toContain("bad.json: loop.routes.promoter.acknowledge.message");
+    expect(out).toContain("missing.json: cannot read as JSON");
+  });
+});
+
+describe("closeloop serve and keys", () => {
+  it("creates keys on first start and prints them once, serves, stops on SIGTERM, keeps data", async () => {
+    const db = join(mkdtempSync(join(tmpdir(), "closeloop-serve-")), "closeloop.db");
+    const first = await serveUntilListening(["--db", db]);
+    const pk = first.lines
+      .find((l) => l.startsWith("public key: "))
+      ?.slice("public key: ".length) as string;
+    const sk = first.lines
+      .find((l) => l.startsWith("secret key: "))
+      ?.slice("secret key: ".length) as string;
+    expect(pk).toMatch(/^pk_/);
+    expect(sk).toMatch(/^sk_/);
+    expect(first.lines.find((l) => l.includes("listening on"))).toContain(`(sqlite ${db})`);
+    const put = await fetch(`${first.url}/v1/surveys/onboarding-nps`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${sk}` },
+      body: JSON.stringify(onboardingNps()),
+    });
+    expect(put.status).toBe(201);
+    expect(await stop(first.child, first.exited)).toBe(0);
+    expect(first.lines.at(-1)).toBe("closeloop collector stopped (SIGTERM)");
+
+    const second = await serveUntilListening(["--db", db]);
+    expect(second.lines.some((l) => l.includes("key:"))).toBe(false); // printed once, never again
+    const surveys = await fetch(`${second.url}/v1/surveys`, {
+      headers: { authorization: `Bearer ${pk}` },
+    });
+    expect(((await surveys.json()) as { surveys: unknown[] }).surveys).toHaveLength(1);
+    expect(await stop(second.child, second.exited)).toBe(0);
+
+    const list = run(["keys", "list", "--db", db]);
+    expect(await list.exited).toBe(0);
+    expect(list.lines.filter(Boolean)).toHaveLength(2);
+    expect(list.lines.join("\n")).not.toContain(sk);
+    const rotate = run(["keys", "rotate", "public", "--db", db]);
+    expect(await rotate.exited).toBe(0);
+    const newPk = rotate.lines
+      .find((l) => l.startsWith("public key: "))
+      ?.slice("public key: ".length) as string;
+    expect(newPk).toMatch(/^pk_/);
+    const third = await serveUntilListening(["--db", db]);
+    const auth = (key: string) =>
+      fetch(`${third.url}/v1/surveys`, { headers: { authorization: `Bearer ${key}` } });
+    expect((await auth(pk)).status).toBe(401);
+    expect((await auth(newPk)).status).toBe(200);
+    await stop(third.child, third.exited);
+  }, 60_000);
+
+  it("takes its keys from CLOSELOOP_PUBLIC_KEY and CLOSELOOP_SECRET_KEY without printing them", async () => {
+    const db = join(mkdtempSync(join(tmpdir(), "closeloop-serve-")), "closeloop.db");
+    const env = {
+      CLOSELOOP_PUBLIC_KEY: "pk_env_0123456789abcdefghij",
+      CLOSELOOP_SECRET_KEY: "sk_env_0123456789abcdefghij",
+    };
+    const s = await serveUntilListening(["--db", db], env);
+    expect(s.lines.some((l) => l.includes("key:"))).toBe(false);
+    const r = await fetch(`${s.url}/v1/loops`, {
+      headers: { authorization: `Bearer ${env.CLOSELOOP_SECRET_KEY}` },
+    });
+    expect(r.status).toBe(200);
+    await stop(s.child, s.exited);
+  }, 60_000);
+
+  it("exits non-zero with a message on a bad flag", async () => {
+    const p = run(["serve", "--port", "99999"]);
+    expect(await p.exited).toBe(1);
+    expect(p.stderr()).toContain("--port");
+  });
+});

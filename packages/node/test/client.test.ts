@@ -1,0 +1,129 @@
+// The node client against a real collector over loopback, with the file outbox.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { uuidv7, ValidationError } from "@closeloop/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Client, createClient } from "../src/client/client.js";
+import { CollectorError } from "../src/client/loops-api.js";
+import { respondentToken } from "../src/collector/keys.js";
+import { feedbackPolicy, type Running, startCollector, survey } from "./collector-harness.js";
+
+let c: Running;
+let client: Client;
+beforeAll(async () => {
+  c = await startCollector();
+  await c.call("PUT", "/v1/surveys/onboarding-nps", c.sk, survey());
+  await c.call("PUT", "/v1/feedback-policy", c.sk, feedbackPolicy());
+  client = createClient({
+    endpoint: c.url,
+    secretKey: c.sk,
+    outbox: {
+      dir: join(mkdtempSync(join(tmpdir(), "closeloop-client-")), "outbox"),
+      fsync: "batch",
+    },
+  });
+});
+afterAll(async () => {
+  await client?.close();
+  await c?.close();
+});
+
+describe("createClient", () => {
+  it("captures feedback through the file outbox and the collector opens its loop", async () => {
+    const delivered: string[] = [];
+    const off = client.on("response:delivered", (e) => delivered.push(e.id));
+    const { id } = await client.captureFeedback({
+      channel: "support",
+      text: "Invoices export empty",
+      customer: { id: "acme", value: 24_000 },
+    });
+    expect(await client.flush()).toBe(true);
+    off();
+    expect(delivered).toEqual([id]);
+    const { loops } = await client.loops.list({ owner: "support" });
+    const loop = loops.find((l) => l.source.id === id);
+    expect(loop).toMatchObject({
+      state: "received",
+      segment: "support",
+      customer: { id: "acme", value: 24_000 },
+    });
+  });
+
+  it("acts on loops: acknowledge, assign, resolve, close by email, reopen", async () => {
+    const { id } = await client.captureFeedback({ channel: "support", text: "Can't log in" });
+    await client.flush();
+    const loop = (await client.loops.list({ owner: "support", limit: 500 })).loops.find(
+      (l) => l.source.id === id,
+    );
+    if (!loop) throw new Error("no loop");
+    await client.loops.acknowledge(loop.id, { actor: "agent:ana" });
+    expect(
+      (await client.loops.assign(loop.id, { actor: "agent:ana", owner: "team-auth" })).owner,
+    ).toBe("team-auth");
+    await client.loops.resolve(loop.id, { actor: "dev:li", note: "SSO certificate renewed" });
+    const closed = await client.loops.close(loop.id, {
+      actor: "agent:ana",
+      informedVia: "email",
+      message: "Fixed: your SSO works again.",
+    });
+    expect(closed.state).toBe("closed");
+    expect(
+      (await client.loops.reopen(loop.id, { actor: "agent:ana", note: "Broke again" })).state,
+    ).toBe("reopened");
+    expect((await client.loops.get(loop.id)).events.map((e) => e.to)).toEqual([
+      "received",
+      "acknowledged",
+      "assigned",
+      "resolved",
+      "closed",
+      "reopened",
+    ]);
+  });
+
+  it("throws CollectorError with the status and code on a refused move", async () => {
+    const err = await client.loops.get(uuidv7()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CollectorError);
+    expect(err).toMatchObject({ status: 404, code: "not_found" });
+    const { id } = await client.captureFeedback({ channel: "review", text: "Meh" });
+    await client.flush();
+    const loop = (await client.loops.list({ owner: "cx", limit: 500 })).loops.find(
+      (l) => l.source.id === id,
+    );
+    const illegal = await client.loops
+      .close(loop?.id ?? "", { actor: "a", informedVia: "email", message: "x" })
+      .catch((e: unknown) => e);
+    expect(illegal).toMatchObject({ status: 409, code: "illegal_transition" });
+  });
+
+  it("submits a response and tracks customers", async () => {
+    const { id } = await client.submitResponse({
+      surveyId: "onboarding-nps",
+      surveyVersion: 1,
+      respondent: { id: "user-7" },
+      answers: { score: 10 },
+      finished: true,
+      locale: "en",
+    });
+    await client.trackCustomer({ id: "acme", event: "gained", value: 24_000 });
+    expect(await client.flush()).toBe(true);
+    const loops = (await client.loops.list({ survey: "onboarding-nps", limit: 500 })).loops;
+    expect(loops.find((l) => l.source.id === id)?.segment).toBe("promoter");
+  });
+
+  it("refuses bad input with ValidationError naming the field, before queueing", async () => {
+    const err = await client
+      .captureFeedback({ channel: "", text: "" } as never)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).issues.map((i) => i.path).sort()).toEqual(["channel", "text"]);
+    await expect(client.trackCustomer({ id: "", event: "won" as never })).rejects.toThrow(
+      ValidationError,
+    );
+    expect(() => createClient({ endpoint: c.url, secretKey: c.pk })).toThrow(ValidationError);
+  });
+
+  it("computes respondent tokens the collector accepts", () => {
+    expect(client.respondentToken("user-42")).toBe(respondentToken(c.sk, "user-42"));
+  });
+});
