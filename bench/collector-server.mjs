@@ -59,7 +59,7 @@ if (mode === "bare") {
     ),
   );
   const res = await collector.fetch(
-    new Request("http://x/v1/surveys/" + survey.id, {
+    new Request(`http://x/v1/surveys/${survey.id}`, {
       method: "PUT",
       headers: { authorization: `Bearer ${SK}` },
       body: JSON.stringify(survey),

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { build } from "esbuild";
 import { beforeAll, describe, expect, it } from "vitest";
 import { onboardingNps } from "../../core/test/fixtures.js";
+import type { Fixture } from "./collector-harness.js";
 
 // Built beside packages/node/node_modules, so the bundle finds better-sqlite3 and pg.
 const OUT = join(import.meta.dirname, "../node_modules/.cache/closeloop-cli-test");
@@ -71,7 +72,7 @@ describe("closeloop check", () => {
     const good = join(dir, "good.json");
     const bad = join(dir, "bad.json");
     writeFileSync(good, JSON.stringify(onboardingNps()));
-    const partial = onboardingNps() as Record<string, any>;
+    const partial = onboardingNps() as Fixture;
     delete partial.loop.routes.detractor;
     delete partial.loop.routes.promoter.acknowledge.message.fr;
     writeFileSync(bad, JSON.stringify(partial));

@@ -22,6 +22,7 @@ export interface Running {
     path: string,
     key: string | undefined,
     body?: unknown,
+    // biome-ignore lint/suspicious/noExplicitAny: tests probe arbitrary JSON answers field by field.
   ): Promise<{ status: number; body: any; headers: Headers }>;
 }
 
@@ -119,3 +120,7 @@ export const feedbackPolicy = () => ({
     },
   },
 });
+
+/** A fixture whose nested fields a test deletes or rewrites to make it invalid. */
+// biome-ignore lint/suspicious/noExplicitAny: tests reach into fixtures to break them on purpose.
+export type Fixture = Record<string, any>;

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { respondentToken } from "../src/collector/keys.js";
 import {
   batch,
+  type Fixture,
   feedbackPolicy,
   type Running,
   response,
@@ -78,7 +79,7 @@ describe("keys", () => {
 
 describe("PUT /v1/surveys/:id and GET /v1/surveys", () => {
   it("refuses a partial loop with 422 listing every gap", async () => {
-    const partial = survey() as Record<string, any>;
+    const partial = survey() as Fixture;
     partial.id = "partial";
     delete partial.loop.routes.detractor;
     partial.loop.routes.passive.acknowledge.message = { en: "Thanks" };
@@ -271,7 +272,7 @@ describe("POST /v1/batch", () => {
     };
     const before = await ingest([item], c.sk);
     expect(before.body.rejected[0].code).toBe("no_feedback_policy");
-    const partial = feedbackPolicy() as Record<string, any>;
+    const partial = feedbackPolicy() as Fixture;
     delete partial.routes["*"];
     expect((await c.call("PUT", "/v1/feedback-policy", c.sk, partial)).status).toBe(422);
     expect((await c.call("PUT", "/v1/feedback-policy", c.sk, feedbackPolicy())).status).toBe(200);

@@ -1,4 +1,5 @@
 // NUL and unpaired surrogates: PostgreSQL's jsonb cannot store them, and no real text has them.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding NUL is the point.
 const BAD = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** The path of the first string (key or value) holding NUL or an unpaired surrogate, if any. */
