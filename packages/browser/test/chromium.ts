@@ -1,4 +1,3 @@
-/// <reference types="node" />
 // A small harness for tests in real Chromium: a loopback HTTP server gives pages a real origin
 // (so IndexedDB, localStorage and Web Locks behave as in production), test entry code is bundled
 // from TypeScript with esbuild, and Chromium is driven through playwright-core.
