@@ -1,11 +1,11 @@
 // The `closeloop` CLI as a user runs it: a real process, a real SQLite file, real HTTP.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { build } from "esbuild";
 import { beforeAll, describe, expect, it } from "vitest";
 import { onboardingNps } from "../../core/test/fixtures.js";
+import { bundleForNode } from "./bundle.js";
 import type { Fixture } from "./collector-harness.js";
 
 // Built beside packages/node/node_modules, so the bundle finds better-sqlite3 and pg.
@@ -13,21 +13,10 @@ const OUT = join(import.meta.dirname, "../node_modules/.cache/closeloop-cli-test
 const CLI = join(OUT, "cli.mjs");
 
 beforeAll(async () => {
-  mkdirSync(OUT, { recursive: true });
-  await build({
-    entryPoints: [join(import.meta.dirname, "../src/cli/main.ts")],
-    outfile: CLI,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    external: ["better-sqlite3", "pg"],
-    alias: { "@closeloop/core": join(import.meta.dirname, "../../core/src/index.ts") },
-    banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-    },
-    logLevel: "silent",
-  });
+  await bundleForNode(join(import.meta.dirname, "../src/cli/main.ts"), CLI, [
+    "better-sqlite3",
+    "pg",
+  ]);
 });
 
 function run(args: string[], env: Record<string, string> = {}) {

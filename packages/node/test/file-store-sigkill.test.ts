@@ -2,24 +2,15 @@
 // `append` had resolved is in the log when the directory is reopened, in order, once.
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { build } from "esbuild";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fileQueueStore } from "../src/index.js";
+import { bundleForNode } from "./bundle.js";
 import { tempDir } from "./helpers.js";
 
 let childJs = "";
 beforeAll(async () => {
   childJs = join(tempDir(), "file-store-child.mjs");
-  await build({
-    entryPoints: [join(import.meta.dirname, "fixtures/file-store-child.ts")],
-    outfile: childJs,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    alias: { "@closeloop/core": join(import.meta.dirname, "../../core/src/index.ts") },
-    logLevel: "silent",
-  });
+  await bundleForNode(join(import.meta.dirname, "fixtures/file-store-child.ts"), childJs);
 });
 
 describe.each(["always", "batch"] as const)(

@@ -4,26 +4,14 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { build } from "esbuild";
 import { beforeAll, describe, expect, it } from "vitest";
+import { bundleForNode } from "./bundle.js";
 import { freePort, kill, startSink } from "./sink.js";
 
 let childJs = "";
 beforeAll(async () => {
   childJs = join(mkdtempSync(join(tmpdir(), "closeloop-child-")), "outbox-child.mjs");
-  await build({
-    entryPoints: [join(import.meta.dirname, "fixtures/outbox-child.ts")],
-    outfile: childJs,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    alias: { "@closeloop/core": join(import.meta.dirname, "../../core/src/index.ts") },
-    banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-    },
-    logLevel: "silent",
-  });
+  await bundleForNode(join(import.meta.dirname, "fixtures/outbox-child.ts"), childJs);
 });
 
 function runChild(args: string[]): { child: ChildProcess; lines: string[]; exited: Promise<void> } {
