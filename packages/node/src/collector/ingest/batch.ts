@@ -7,6 +7,7 @@ import {
 } from "@closeloop/core";
 import { HttpError } from "../http/errors.js";
 import type { CollectorStore, KeyKind } from "../store/types.js";
+import { withWebhookEvents } from "../webhooks/emit.js";
 import {
   type CollectorEvent,
   type IngestContext,
@@ -75,7 +76,7 @@ export async function ingestBatch(
   return store.transaction(async (tx) => {
     const events: CollectorEvent[] = [];
     const ctx: IngestContext = {
-      tx,
+      tx: withWebhookEvents(tx, origin.envId),
       envId: origin.envId,
       keyKind: origin.keyKind,
       now: origin.now,

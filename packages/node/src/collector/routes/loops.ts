@@ -14,6 +14,7 @@ import { readJson } from "../http/body.js";
 import { HttpError, json } from "../http/errors.js";
 import { saveLoop } from "../ingest/loops.js";
 import type { LoopFilter } from "../store/types.js";
+import { withWebhookEvents } from "../webhooks/emit.js";
 import type { RouteDeps } from "./deps.js";
 
 const TransitionBodySchema = z.strictObject({
@@ -99,7 +100,8 @@ export async function postTransition(
     throw e;
   }
   const now = deps.now();
-  return deps.store.transaction(async (tx) => {
+  return deps.store.transaction(async (rawTx) => {
+    const tx = withWebhookEvents(rawTx, caller.envId);
     const loop = await tx.getLoop(caller.envId, id);
     if (!loop) throw new HttpError(404, "not_found", `No loop ${id}`);
     const meta = await tx.getLoopMeta(caller.envId, id);

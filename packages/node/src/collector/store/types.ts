@@ -8,6 +8,7 @@ import type {
   Response,
   Survey,
 } from "@closeloop/core";
+import type { WebhookStore, WebhookTx } from "./webhook-types.js";
 
 // The collector's storage port. `sqliteStore(path)` and `postgresStore(url)` implement it and
 // pass one conformance suite. Everything is scoped by environment (`envId`): one set of keys,
@@ -96,7 +97,7 @@ export interface IdempotencyRecord {
 }
 
 /** What may be read and written inside one `transaction`: the ingest and transition paths. */
-export interface StoreTx {
+export interface StoreTx extends WebhookTx {
   /**
    * Records that `key` produced `id`, unless it already did: then answers the first record and
    * writes nothing. Concurrent claims of one key (two collectors) resolve to one winner.
@@ -134,6 +135,8 @@ export interface StoreTx {
 /** The collector's storage. Every method may reject; the collector answers 503 then. */
 export interface CollectorStore {
   readonly kind: "sqlite" | "postgres";
+  /** Webhook endpoints and the durable delivery queue (`docs/webhooks.md`). */
+  readonly webhooks: WebhookStore;
   /** Creates or upgrades the schema; safe to call on every start and from many collectors at once. */
   migrate(): Promise<void>;
   /** Throws when the store cannot be reached (`/healthz`). */

@@ -4,6 +4,7 @@
 // so both stores page in the same order whatever the database's locale.
 import type { Pool } from "pg";
 import { escapeIdentifier } from "pg";
+import { WEBHOOK_MIGRATION } from "./webhooks.js";
 
 /** One schema step. */
 export interface Migration {
@@ -159,6 +160,7 @@ CREATE INDEX closure_notices_anonymous ON closure_notices (env_id, anonymous_id,
   WHERE anonymous_id IS NOT NULL;
 `,
   },
+  WEBHOOK_MIGRATION,
 ];
 
 /**

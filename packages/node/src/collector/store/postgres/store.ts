@@ -8,6 +8,7 @@ import type { CollectorStore, Environment, KeyRecord, StoredResponse } from "../
 import { applyMigrations } from "./migrations.js";
 import { all, one, Q, run, SQL, time } from "./queries.js";
 import { postgresTx } from "./tx.js";
+import { postgresWebhooks } from "./webhooks.js";
 
 /** Options of {@link postgresStore}. */
 export interface PostgresStoreOptions {
@@ -63,12 +64,16 @@ export function postgresStore(url: string, options: PostgresStoreOptions = {}): 
   if (!SCHEMA.test(schema)) {
     throw new RangeError(`schema must match ${SCHEMA}, got ${JSON.stringify(schema)}`);
   }
-  const pool = new Pool({ connectionString: url, max: options.max ?? 10 });
-  // Set on each new connection before it is handed out: pg queues this SET ahead of the first
-  // query. (A startup `options` parameter would be overridden by any `?options=` in the URL.)
+  // Set on each new connection before the pool hands it out: `onConnect` is awaited first, so no
+  // query is ever issued while the SET still runs (pg deprecates overlapping queries on one
+  // client). A startup `options` parameter would be overridden by any `?options=` in the URL.
   const setPath = `SET search_path TO ${escapeIdentifier(schema)}`;
-  pool.on("connect", (client) => {
-    client.query(setPath).catch(() => undefined);
+  const pool = new Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    onConnect: async (client) => {
+      await client.query(setPath);
+    },
   });
   // An idle connection that drops would otherwise be an uncaught 'error'; the next query on the
   // pool opens a new one, or fails and the collector answers 503.
@@ -77,6 +82,7 @@ export function postgresStore(url: string, options: PostgresStoreOptions = {}): 
 
   return {
     kind: "postgres",
+    webhooks: postgresWebhooks(pool, guard.refuse),
 
     async migrate() {
       guard.refuse("migrate");

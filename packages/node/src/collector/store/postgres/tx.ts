@@ -7,6 +7,7 @@ import { ms } from "../columns.js";
 import { closureRow, customerEventRow, feedbackRow, loopRow, responseRow } from "../records.js";
 import type { IdempotencyRecord, LoopMeta, StoredResponse, StoreTx } from "../types.js";
 import { one, Q, run, SQL } from "./queries.js";
+import { postgresWebhookTx } from "./webhooks.js";
 
 /** Thrown when a `tx` escapes its `transaction(fn)` and is used after it ended. */
 function ended(): never {
@@ -17,6 +18,7 @@ function ended(): never {
 export function postgresTx(client: PoolClient, live: () => boolean): StoreTx {
   const c = () => (live() ? client : ended());
   return {
+    ...postgresWebhookTx(c),
     async claimIdempotency(envId, key, record, at) {
       const db = c();
       const claim = await run(db, SQL.claimIdempotency, [

@@ -10,6 +10,7 @@ import { createMutex } from "./mutex.js";
 import { all, one } from "./rows.js";
 import { prepared, SQL } from "./statements.js";
 import { sqliteTx } from "./tx.js";
+import { sqliteWebhooks } from "./webhooks.js";
 
 /** Options of {@link sqliteStore}. */
 export interface SqliteStoreOptions {
@@ -79,6 +80,7 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
 
   return {
     kind: "sqlite",
+    webhooks: sqliteWebhooks(w, r, write),
 
     async migrate() {
       refuseInside("migrate");

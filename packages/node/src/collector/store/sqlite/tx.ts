@@ -6,6 +6,7 @@ import { closureRow, customerEventRow, feedbackRow, loopRow, responseRow } from 
 import type { IdempotencyRecord, LoopMeta, StoredResponse, StoreTx } from "../types.js";
 import { one } from "./rows.js";
 import { type Prepared, SQL } from "./statements.js";
+import { sqliteWebhookTx } from "./webhooks.js";
 
 /** Thrown when a `tx` escapes its `transaction(fn)` and is used after it ended. */
 function ended(): never {
@@ -16,6 +17,7 @@ function ended(): never {
 export function sqliteTx(p: Prepared, live: () => boolean): StoreTx {
   const use = () => (live() ? p : ended());
   return {
+    ...sqliteWebhookTx(use),
     async claimIdempotency(envId, key, record, at) {
       const s = use();
       const claimed = s(SQL.claimIdempotency).run(envId, key, record.type, record.id, ms(at));

@@ -1,0 +1,257 @@
+// Webhook endpoints, the delivery queue and fired breaches on PostgreSQL. Any number of
+// collectors share the queue: a claim takes due rows with `FOR UPDATE SKIP LOCKED` and leases
+// them by moving `next_at` past the lease, and an attempt is recorded only by the lease holder.
+import { randomUUID } from "node:crypto";
+import type { Loop } from "@closeloop/core";
+import { uuidv7 } from "@closeloop/core";
+import type { Pool, PoolClient } from "pg";
+import type { WebhookEventType } from "../../../webhooks/events.js";
+import { ms } from "../columns.js";
+import type {
+  ClaimedDelivery,
+  DeliveryRecord,
+  WebhookEndpoint,
+  WebhookStore,
+  WebhookTx,
+} from "../webhook-types.js";
+import { run, time } from "./queries.js";
+
+/** Schema step 2: endpoints, deliveries and fired breaches. */
+export const WEBHOOK_MIGRATION = {
+  version: 2,
+  name: "webhooks and breaches",
+  sql: `
+CREATE TABLE webhook_endpoints (
+  env_id text NOT NULL REFERENCES environments (id),
+  name text NOT NULL,
+  url text NOT NULL,
+  events jsonb,
+  secret text NOT NULL,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  disabled_at timestamptz,
+  PRIMARY KEY (env_id, name)
+);
+
+CREATE TABLE webhook_deliveries (
+  id text COLLATE "C" PRIMARY KEY,
+  env_id text NOT NULL,
+  endpoint text NOT NULL,
+  type text NOT NULL,
+  body text NOT NULL,
+  status text NOT NULL CHECK (status IN ('pending', 'delivered', 'failed', 'disabled')),
+  attempts jsonb NOT NULL DEFAULT '[]',
+  attempt_count integer NOT NULL DEFAULT 0,
+  next_at timestamptz,
+  lease text,
+  created_at timestamptz NOT NULL,
+  FOREIGN KEY (env_id, endpoint) REFERENCES webhook_endpoints (env_id, name)
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_at) WHERE status = 'pending';
+CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (env_id, endpoint, id);
+
+CREATE TABLE loop_breaches (
+  env_id text NOT NULL,
+  loop_id text NOT NULL,
+  deadline text NOT NULL CHECK (deadline IN ('acknowledge', 'close')),
+  due timestamptz NOT NULL,
+  fired_at timestamptz NOT NULL,
+  PRIMARY KEY (env_id, loop_id, deadline, due)
+);
+`,
+};
+
+const W = {
+  subscribed: `SELECT name FROM webhook_endpoints WHERE env_id = $1 AND disabled_at IS NULL
+    AND (events IS NULL OR events ? $2) ORDER BY name`,
+  insertDelivery: `INSERT INTO webhook_deliveries (id, env_id, endpoint, type, body, status,
+      next_at, created_at) VALUES ($1, $2, $3, $4, $5, 'pending', ${time("$6")}, ${time("$6")})`,
+  // Locks the loops it answers and skips loops another sweeper has locked.
+  dueBreaches: `SELECT env_id, data FROM loops l WHERE
+      (acknowledge_by < ${time("$1")} AND acknowledged_at IS NULL AND NOT EXISTS (SELECT 1 FROM
+        loop_breaches b WHERE b.env_id = l.env_id AND b.loop_id = l.id
+        AND b.deadline = 'acknowledge' AND b.due = l.acknowledge_by))
+    OR (close_by < ${time("$1")} AND closed_at IS NULL AND NOT EXISTS (SELECT 1 FROM
+        loop_breaches b WHERE b.env_id = l.env_id AND b.loop_id = l.id AND b.deadline = 'close'
+        AND b.due = l.close_by))
+    ORDER BY env_id, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+  markBreach: `INSERT INTO loop_breaches (env_id, loop_id, deadline, due, fired_at)
+    VALUES ($1, $2, $3, ${time("$4")}, ${time("$5")}) ON CONFLICT DO NOTHING`,
+  getEndpoint: `SELECT env_id, name, url, events, created_at, updated_at, disabled_at
+    FROM webhook_endpoints WHERE env_id = $1 AND name = $2`,
+  // xmax = 0 only for a row this statement inserted.
+  putEndpoint: `INSERT INTO webhook_endpoints (env_id, name, url, events, secret, created_at,
+      updated_at) VALUES ($1, $2, $3, $4::jsonb, $5, ${time("$6")}, ${time("$6")})
+    ON CONFLICT (env_id, name) DO UPDATE SET url = EXCLUDED.url, events = EXCLUDED.events,
+      updated_at = EXCLUDED.updated_at, disabled_at = NULL
+    RETURNING env_id, name, url, events, created_at, updated_at, disabled_at,
+      (xmax = 0) AS created`,
+  deliveries: `SELECT id, endpoint, type, status, created_at, next_at, attempts
+    FROM webhook_deliveries WHERE env_id = $1 AND endpoint = $2 AND id < $3
+    ORDER BY id DESC LIMIT $4`,
+  claim: `UPDATE webhook_deliveries d SET next_at = ${time("$3")}, lease = $4 || d.id
+    FROM webhook_endpoints e
+    WHERE d.id IN (SELECT q.id FROM webhook_deliveries q
+        WHERE q.status = 'pending' AND q.next_at <= ${time("$1")}
+        ORDER BY q.next_at, q.id LIMIT $2 FOR UPDATE SKIP LOCKED)
+      AND e.env_id = d.env_id AND e.name = d.endpoint AND e.disabled_at IS NULL
+    RETURNING d.id, d.env_id, d.endpoint, d.body, d.attempt_count, d.lease, e.url, e.secret`,
+  record: `UPDATE webhook_deliveries SET attempts = attempts || jsonb_build_array($3::jsonb),
+      attempt_count = attempt_count + 1, status = $4,
+      next_at = CASE WHEN $5::float8 IS NULL THEN NULL ELSE ${time("$5")} END, lease = NULL
+    WHERE id = $1 AND lease = $2`,
+  disableEndpoint: `UPDATE webhook_endpoints SET disabled_at = ${time("$1")}
+    WHERE env_id = $2 AND name = $3 AND disabled_at IS NULL`,
+  disablePending: `UPDATE webhook_deliveries SET status = 'disabled', next_at = NULL, lease = NULL
+    WHERE env_id = $1 AND endpoint = $2 AND status = 'pending'`,
+} as const;
+
+interface EndpointRow {
+  env_id: string;
+  name: string;
+  url: string;
+  events: WebhookEventType[] | null;
+  created_at: Date;
+  updated_at: Date;
+  disabled_at: Date | null;
+}
+
+function endpointOf(row: EndpointRow): WebhookEndpoint {
+  const e: WebhookEndpoint = {
+    envId: row.env_id,
+    name: row.name,
+    url: row.url,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+  if (row.events !== null) e.events = row.events;
+  if (row.disabled_at !== null) e.disabledAt = row.disabled_at.toISOString();
+  return e;
+}
+
+/** The webhook part of a transaction on its client. */
+export function postgresWebhookTx(c: () => PoolClient): WebhookTx {
+  return {
+    async enqueueWebhook(envId, payload, at) {
+      const db = c();
+      const { rows } = await run<{ name: string }>(db, W.subscribed, [envId, payload.type]);
+      const body = JSON.stringify(payload);
+      const t = ms(at);
+      for (const { name } of rows) {
+        await run(db, W.insertDelivery, [`msg_${uuidv7(t)}`, envId, name, payload.type, body, t]);
+      }
+      return rows.length;
+    },
+    async dueBreaches(now, limit) {
+      const { rows } = await run<{ env_id: string; data: Loop }>(c(), W.dueBreaches, [
+        ms(now),
+        limit,
+      ]);
+      return rows.map((r) => ({ envId: r.env_id, loop: r.data }));
+    },
+    async markBreach(envId, loopId, deadline, due, at) {
+      const res = await run(c(), W.markBreach, [envId, loopId, deadline, ms(due), ms(at)]);
+      return res.rowCount === 1;
+    },
+  };
+}
+
+/** The webhook queue outside other transactions. */
+export function postgresWebhooks(pool: Pool, refuse: (what: string) => void): WebhookStore {
+  return {
+    async putEndpoint(envId, name, input, secret, at) {
+      refuse("putEndpoint");
+      const events = input.events === undefined ? null : JSON.stringify(input.events);
+      const { rows } = await run<EndpointRow & { created: boolean }>(pool, W.putEndpoint, [
+        envId,
+        name,
+        input.url,
+        events,
+        secret,
+        ms(at),
+      ]);
+      const row = rows[0] as EndpointRow & { created: boolean };
+      return { endpoint: endpointOf(row), created: row.created };
+    },
+    async getEndpoint(envId, name) {
+      const { rows } = await run<EndpointRow>(pool, W.getEndpoint, [envId, name]);
+      return rows[0] && endpointOf(rows[0]);
+    },
+    async deliveries(envId, name, page) {
+      const { rows } = await run<{
+        id: string;
+        endpoint: string;
+        type: WebhookEventType;
+        status: DeliveryRecord["status"];
+        created_at: Date;
+        next_at: Date | null;
+        attempts: DeliveryRecord["attempts"];
+      }>(pool, W.deliveries, [envId, name, page.before ?? "msg_~", page.limit]);
+      return rows.map((row) => {
+        const d: DeliveryRecord = {
+          id: row.id,
+          endpoint: row.endpoint,
+          type: row.type,
+          status: row.status,
+          createdAt: row.created_at.toISOString(),
+          attempts: row.attempts,
+        };
+        if (row.status === "pending" && row.next_at) d.nextAttemptAt = row.next_at.toISOString();
+        return d;
+      });
+    },
+    async claimDeliveries(now, limit, leaseMs) {
+      refuse("claimDeliveries");
+      const t = ms(now);
+      const { rows } = await run<{
+        id: string;
+        env_id: string;
+        endpoint: string;
+        body: string;
+        attempt_count: number;
+        lease: string;
+        url: string;
+        secret: string;
+      }>(pool, W.claim, [t, limit, t + leaseMs, `${randomUUID()}:`]);
+      return rows.map(
+        (row): ClaimedDelivery => ({
+          id: row.id,
+          envId: row.env_id,
+          endpoint: row.endpoint,
+          url: row.url,
+          secret: row.secret,
+          body: row.body,
+          attempts: row.attempt_count,
+          lease: row.lease,
+        }),
+      );
+    },
+    async recordAttempt(delivery, attempt, outcome) {
+      refuse("recordAttempt");
+      const nextAt = outcome.status === "pending" ? ms(outcome.nextAttemptAt) : null;
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        const res = await run(client, W.record, [
+          delivery.id,
+          delivery.lease,
+          JSON.stringify(attempt),
+          outcome.status,
+          nextAt,
+        ]);
+        const recorded = res.rowCount === 1;
+        if (recorded && outcome.status === "disabled") {
+          await run(client, W.disableEndpoint, [ms(attempt.at), delivery.envId, delivery.endpoint]);
+          await run(client, W.disablePending, [delivery.envId, delivery.endpoint]);
+        }
+        await client.query("COMMIT");
+        client.release();
+        return recorded;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        client.release(true);
+        throw error;
+      }
+    },
+  };
+}

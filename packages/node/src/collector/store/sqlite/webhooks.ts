@@ -1,0 +1,243 @@
+// Webhook endpoints, the delivery queue and fired breaches on SQLite. Every write runs on the
+// writer connection under the file's write lock (`BEGIN IMMEDIATE`), which is the only claim a
+// single-writer store needs: two workers on one file cannot take one delivery twice.
+import { randomUUID } from "node:crypto";
+import type { Loop } from "@closeloop/core";
+import { uuidv7 } from "@closeloop/core";
+import type { WebhookEventType } from "../../../webhooks/events.js";
+import { ms } from "../columns.js";
+import type {
+  ClaimedDelivery,
+  DeliveryRecord,
+  DueLoop,
+  WebhookEndpoint,
+  WebhookStore,
+  WebhookTx,
+} from "../webhook-types.js";
+import type { Migration } from "./migrations.js";
+import type { Prepared } from "./statements.js";
+
+/** Schema step 2: endpoints, deliveries and fired breaches. */
+export const WEBHOOK_MIGRATION: Migration = {
+  version: 2,
+  name: "webhooks and breaches",
+  sql: `
+CREATE TABLE webhook_endpoints (
+  env_id TEXT NOT NULL REFERENCES environments (id),
+  name TEXT NOT NULL,
+  url TEXT NOT NULL,
+  events TEXT,
+  secret TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  disabled_at INTEGER,
+  PRIMARY KEY (env_id, name)
+) STRICT;
+
+CREATE TABLE webhook_deliveries (
+  id TEXT PRIMARY KEY,
+  env_id TEXT NOT NULL,
+  endpoint TEXT NOT NULL,
+  type TEXT NOT NULL,
+  body TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed', 'disabled')),
+  attempts TEXT NOT NULL DEFAULT '[]',
+  attempt_count INTEGER NOT NULL DEFAULT 0,
+  next_at INTEGER,
+  lease TEXT,
+  created_at INTEGER NOT NULL,
+  FOREIGN KEY (env_id, endpoint) REFERENCES webhook_endpoints (env_id, name)
+) STRICT;
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_at) WHERE status = 'pending';
+CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (env_id, endpoint, id);
+
+CREATE TABLE loop_breaches (
+  env_id TEXT NOT NULL,
+  loop_id TEXT NOT NULL,
+  deadline TEXT NOT NULL CHECK (deadline IN ('acknowledge', 'close')),
+  due INTEGER NOT NULL,
+  fired_at INTEGER NOT NULL,
+  PRIMARY KEY (env_id, loop_id, deadline, due)
+) STRICT;
+`,
+};
+
+const W = {
+  subscribed: `SELECT name FROM webhook_endpoints WHERE env_id = ? AND disabled_at IS NULL
+    AND (events IS NULL OR EXISTS (SELECT 1 FROM json_each(events) WHERE value = ?))
+    ORDER BY name`,
+  insertDelivery: `INSERT INTO webhook_deliveries (id, env_id, endpoint, type, body, status,
+      next_at, created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`,
+  dueBreaches: `SELECT env_id, data FROM loops l WHERE
+      (acknowledge_by < @now AND acknowledged_at IS NULL AND NOT EXISTS (SELECT 1 FROM
+        loop_breaches b WHERE b.env_id = l.env_id AND b.loop_id = l.id
+        AND b.deadline = 'acknowledge' AND b.due = l.acknowledge_by))
+    OR (close_by < @now AND closed_at IS NULL AND NOT EXISTS (SELECT 1 FROM loop_breaches b
+        WHERE b.env_id = l.env_id AND b.loop_id = l.id AND b.deadline = 'close'
+        AND b.due = l.close_by))
+    ORDER BY env_id, id LIMIT @limit`,
+  markBreach: `INSERT INTO loop_breaches (env_id, loop_id, deadline, due, fired_at)
+    VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  getEndpoint: `SELECT env_id, name, url, events, created_at, updated_at, disabled_at
+    FROM webhook_endpoints WHERE env_id = ? AND name = ?`,
+  insertEndpoint: `INSERT INTO webhook_endpoints (env_id, name, url, events, secret, created_at,
+      updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  updateEndpoint: `UPDATE webhook_endpoints SET url = ?, events = ?, updated_at = ?,
+      disabled_at = NULL WHERE env_id = ? AND name = ?`,
+  deliveries: `SELECT id, endpoint, type, status, created_at, next_at, attempts
+    FROM webhook_deliveries WHERE env_id = ? AND endpoint = ? AND id < ? ORDER BY id DESC LIMIT ?`,
+  due: `SELECT d.id, d.env_id, d.endpoint, d.body, d.attempt_count, e.url, e.secret
+    FROM webhook_deliveries d JOIN webhook_endpoints e ON e.env_id = d.env_id AND e.name = d.endpoint
+    WHERE d.status = 'pending' AND d.next_at <= ? AND e.disabled_at IS NULL
+    ORDER BY d.next_at, d.id LIMIT ?`,
+  lease: "UPDATE webhook_deliveries SET next_at = ?, lease = ? WHERE id = ?",
+  record: `UPDATE webhook_deliveries SET attempts = json_insert(attempts, '$[#]', json(@attempt)),
+      attempt_count = attempt_count + 1, status = @status, next_at = @nextAt, lease = NULL
+    WHERE id = @id AND lease = @lease`,
+  disableEndpoint: `UPDATE webhook_endpoints SET disabled_at = ?
+    WHERE env_id = ? AND name = ? AND disabled_at IS NULL`,
+  disablePending: `UPDATE webhook_deliveries SET status = 'disabled', next_at = NULL, lease = NULL
+    WHERE env_id = ? AND endpoint = ? AND status = 'pending'`,
+} as const;
+
+interface EndpointRow {
+  env_id: string;
+  name: string;
+  url: string;
+  events: string | null;
+  created_at: number;
+  updated_at: number;
+  disabled_at: number | null;
+}
+
+const iso = (t: number) => new Date(t).toISOString();
+
+function endpointOf(row: EndpointRow): WebhookEndpoint {
+  const e: WebhookEndpoint = {
+    envId: row.env_id,
+    name: row.name,
+    url: row.url,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+  if (row.events !== null) e.events = JSON.parse(row.events) as WebhookEventType[];
+  if (row.disabled_at !== null) e.disabledAt = iso(row.disabled_at);
+  return e;
+}
+
+/** The webhook part of a transaction, on the writer connection (already inside BEGIN IMMEDIATE). */
+export function sqliteWebhookTx(use: () => Prepared): WebhookTx {
+  return {
+    async enqueueWebhook(envId, payload, at) {
+      const s = use();
+      const names = s(W.subscribed).all(envId, payload.type) as { name: string }[];
+      const body = JSON.stringify(payload);
+      const t = ms(at);
+      for (const { name } of names) {
+        s(W.insertDelivery).run(`msg_${uuidv7(t)}`, envId, name, payload.type, body, t, t);
+      }
+      return names.length;
+    },
+    async dueBreaches(now, limit) {
+      const rows = use()(W.dueBreaches).all({ now: ms(now), limit }) as {
+        env_id: string;
+        data: string;
+      }[];
+      return rows.map((r): DueLoop => ({ envId: r.env_id, loop: JSON.parse(r.data) as Loop }));
+    },
+    async markBreach(envId, loopId, deadline, due, at) {
+      return use()(W.markBreach).run(envId, loopId, deadline, ms(due), ms(at)).changes === 1;
+    },
+  };
+}
+
+/** The webhook queue outside other transactions: `write` runs under the writer's lock. */
+export function sqliteWebhooks(
+  w: Prepared,
+  r: Prepared,
+  write: <T>(what: string, body: () => T) => Promise<T>,
+): WebhookStore {
+  return {
+    putEndpoint: (envId, name, input, secret, at) =>
+      write("putEndpoint", () => {
+        const events = input.events === undefined ? null : JSON.stringify(input.events);
+        const existing = w(W.getEndpoint).get(envId, name) as EndpointRow | undefined;
+        if (existing) w(W.updateEndpoint).run(input.url, events, ms(at), envId, name);
+        else w(W.insertEndpoint).run(envId, name, input.url, events, secret, ms(at), ms(at));
+        const row = w(W.getEndpoint).get(envId, name) as EndpointRow;
+        return { endpoint: endpointOf(row), created: !existing };
+      }),
+    async getEndpoint(envId, name) {
+      const row = r(W.getEndpoint).get(envId, name) as EndpointRow | undefined;
+      return row && endpointOf(row);
+    },
+    async deliveries(envId, name, page) {
+      // Ids are `msg_` + UUIDv7: byte order is creation order, and "~" sorts after all of them.
+      const rows = r(W.deliveries).all(envId, name, page.before ?? "msg_~", page.limit) as {
+        id: string;
+        endpoint: string;
+        type: string;
+        status: DeliveryRecord["status"];
+        created_at: number;
+        next_at: number | null;
+        attempts: string;
+      }[];
+      return rows.map((row) => {
+        const d: DeliveryRecord = {
+          id: row.id,
+          endpoint: row.endpoint,
+          type: row.type as WebhookEventType,
+          status: row.status,
+          createdAt: iso(row.created_at),
+          attempts: JSON.parse(row.attempts),
+        };
+        if (row.status === "pending" && row.next_at !== null) d.nextAttemptAt = iso(row.next_at);
+        return d;
+      });
+    },
+    claimDeliveries: (now, limit, leaseMs) =>
+      write("claimDeliveries", () => {
+        const t = ms(now);
+        const rows = w(W.due).all(t, limit) as {
+          id: string;
+          env_id: string;
+          endpoint: string;
+          body: string;
+          attempt_count: number;
+          url: string;
+          secret: string;
+        }[];
+        return rows.map((row): ClaimedDelivery => {
+          const lease = randomUUID();
+          w(W.lease).run(t + leaseMs, lease, row.id);
+          return {
+            id: row.id,
+            envId: row.env_id,
+            endpoint: row.endpoint,
+            url: row.url,
+            secret: row.secret,
+            body: row.body,
+            attempts: row.attempt_count,
+            lease,
+          };
+        });
+      }),
+    recordAttempt: (delivery, attempt, outcome) =>
+      write("recordAttempt", () => {
+        const nextAt = outcome.status === "pending" ? ms(outcome.nextAttemptAt) : null;
+        const changed = w(W.record).run({
+          id: delivery.id,
+          lease: delivery.lease,
+          attempt: JSON.stringify(attempt),
+          status: outcome.status,
+          nextAt,
+        }).changes;
+        if (changed !== 1) return false;
+        if (outcome.status === "disabled") {
+          w(W.disableEndpoint).run(ms(attempt.at), delivery.envId, delivery.endpoint);
+          w(W.disablePending).run(delivery.envId, delivery.endpoint);
+        }
+        return true;
+      }),
+  };
+}

@@ -1,0 +1,140 @@
+import type { Loop } from "@closeloop/core";
+import type { WebhookEventType, WebhookPayload } from "../../webhooks/events.js";
+
+// The webhook and SLA part of the storage port: endpoints, the durable delivery queue with its
+// log, and the breaches the sweeper has fired. Both stores implement it (see docs/webhooks.md).
+
+/** A registered endpoint, as the API shows it (never with its secret). */
+export interface WebhookEndpoint {
+  envId: string;
+  name: string;
+  url: string;
+  /** The event types it receives; absent: all of them. */
+  events?: WebhookEventType[];
+  createdAt: string;
+  updatedAt: string;
+  /** Set when the endpoint answered 410 Gone: nothing more is sent to it until it is PUT again. */
+  disabledAt?: string;
+}
+
+/** What `PUT /v1/webhooks/:name` changes. */
+export interface WebhookEndpointInput {
+  url: string;
+  events?: WebhookEventType[];
+}
+
+/** The fate of a delivery. */
+export type DeliveryStatus = "pending" | "delivered" | "failed" | "disabled";
+
+/** One attempt of a delivery: an HTTP status, or the error when no answer came. */
+export interface DeliveryAttempt {
+  at: string;
+  status?: number;
+  error?: string;
+  durationMs: number;
+}
+
+/** A delivery as the log shows it. */
+export interface DeliveryRecord {
+  /** The `webhook-id`: the same for every attempt. */
+  id: string;
+  endpoint: string;
+  type: WebhookEventType;
+  status: DeliveryStatus;
+  createdAt: string;
+  /** When it is next attempted (pending only). */
+  nextAttemptAt?: string;
+  attempts: DeliveryAttempt[];
+}
+
+/** A due delivery a worker holds a lease on. */
+export interface ClaimedDelivery {
+  id: string;
+  envId: string;
+  endpoint: string;
+  url: string;
+  secret: string;
+  /** The exact body to send, serialized once when enqueued. */
+  body: string;
+  /** Attempts made before this one. */
+  attempts: number;
+  /** The lease token: `recordAttempt` is refused once another worker has taken over. */
+  lease: string;
+}
+
+/** What an attempt leads to. */
+export type AttemptOutcome =
+  | { status: "delivered" | "failed" }
+  | { status: "pending"; nextAttemptAt: string }
+  /** 410 Gone: this delivery, the endpoint and every pending delivery to it are disabled. */
+  | { status: "disabled" };
+
+/** A loop with a deadline past and not yet fired, for the sweeper. */
+export interface DueLoop {
+  envId: string;
+  loop: Loop;
+}
+
+/** Webhook writes that belong to another change's transaction. */
+export interface WebhookTx {
+  /**
+   * Queues `payload` for every enabled endpoint of the environment subscribed to its type, in
+   * this transaction: the event exists if and only if the change that caused it commits.
+   * Answers how many deliveries were queued.
+   */
+  enqueueWebhook(envId: string, payload: WebhookPayload, at: string): Promise<number>;
+  /**
+   * Loops with an acknowledge or close deadline at or before `now`, still unmet, that the sweeper
+   * has not fired yet. On PostgreSQL the rows are locked and rows locked by another sweeper are
+   * skipped (`FOR UPDATE SKIP LOCKED`).
+   */
+  dueBreaches(now: string, limit: number): Promise<DueLoop[]>;
+  /**
+   * Records that `deadline` (due at `due`) of the loop fired; answers false (and writes nothing)
+   * when it already had: one cycle's deadline fires once.
+   */
+  markBreach(
+    envId: string,
+    loopId: string,
+    deadline: "acknowledge" | "close",
+    due: string,
+    at: string,
+  ): Promise<boolean>;
+}
+
+/** The store's webhook queue, outside any other transaction. */
+export interface WebhookStore {
+  /**
+   * Creates the endpoint with `secret`, or updates its url and events (and enables it again)
+   * keeping its secret. `created` says which happened.
+   */
+  putEndpoint(
+    envId: string,
+    name: string,
+    input: WebhookEndpointInput,
+    secret: string,
+    at: string,
+  ): Promise<{ endpoint: WebhookEndpoint; created: boolean }>;
+  getEndpoint(envId: string, name: string): Promise<WebhookEndpoint | undefined>;
+  /** The endpoint's deliveries, newest first; `before` is a delivery id (the cursor). */
+  deliveries(
+    envId: string,
+    name: string,
+    page: { before?: string; limit: number },
+  ): Promise<DeliveryRecord[]>;
+  /**
+   * Takes up to `limit` pending deliveries due at `now` (to enabled endpoints) and leases them
+   * until `now + leaseMs`: no other worker takes them meanwhile (`FOR UPDATE SKIP LOCKED` on
+   * PostgreSQL, the write lock on SQLite). A worker that dies leaves them due again at lease end.
+   */
+  claimDeliveries(now: string, limit: number, leaseMs: number): Promise<ClaimedDelivery[]>;
+  /**
+   * Appends the attempt to the delivery's log and applies its outcome; answers false (writing
+   * nothing) when the lease was lost to another worker.
+   */
+  recordAttempt(
+    delivery: ClaimedDelivery,
+    attempt: DeliveryAttempt,
+    outcome: AttemptOutcome,
+  ): Promise<boolean>;
+}

@@ -1,0 +1,99 @@
+import { breaches } from "@closeloop/core";
+import type { CollectorStore } from "./store/types.js";
+
+/** Options of {@link startSweeper}. */
+export interface SweeperOptions {
+  store: CollectorStore;
+  /** The time source (epoch ms). Default `Date.now`. */
+  now?: () => number;
+  /** How often to sweep, in ms. Default 30 s. `0`: never by itself (call `sweepOnce`). */
+  intervalMs?: number;
+  /** Loops handled per transaction. Default 100. */
+  batchSize?: number;
+  /** Where unexpected errors (the store) are reported. Default `console.error`. */
+  onError?: (error: unknown) => void;
+}
+
+/** A running SLA sweeper. */
+export interface Sweeper {
+  /** Fires every breach due now; answers how many fired. */
+  sweepOnce(): Promise<number>;
+  /** Stops sweeping and waits for the sweep in flight. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Fires each missed deadline once: finds loops whose acknowledge or close deadline (core's
+ * `deadlines`) has passed unmet, records the breach (deadline kind and due instant, so a reopened
+ * loop's new deadlines fire again, and the same one never twice, across restarts and
+ * collectors) and queues `loop.breached` with `{ loop, breach }` in that same transaction. On
+ * PostgreSQL the loops are claimed with `FOR UPDATE SKIP LOCKED`, so sweepers in several
+ * collectors share the work.
+ */
+export async function sweepBreaches(
+  store: CollectorStore,
+  now: number,
+  batchSize = 100,
+): Promise<number> {
+  const at = new Date(now).toISOString();
+  let fired = 0;
+  for (;;) {
+    const { found, count } = await store.transaction(async (tx) => {
+      const due = await tx.dueBreaches(at, batchSize);
+      let count = 0;
+      for (const { envId, loop } of due) {
+        for (const breach of breaches(loop, new Date(now))) {
+          if (breach.metAt !== undefined || Date.parse(breach.due) > now) continue;
+          if (!(await tx.markBreach(envId, loop.id, breach.deadline, breach.due, at))) continue;
+          await tx.enqueueWebhook(
+            envId,
+            { type: "loop.breached", timestamp: breach.due, data: { loop, breach } },
+            at,
+          );
+          count++;
+        }
+      }
+      return { found: due.length, count };
+    });
+    fired += count;
+    // Each loop found is marked (its due deadlines fired), so a full batch means more may wait.
+    if (found < batchSize || count === 0) return fired;
+  }
+}
+
+/**
+ * Sweeps every `intervalMs`.
+ *
+ * @example
+ * const sweeper = startSweeper({ store });
+ * process.on("SIGTERM", () => sweeper.stop());
+ */
+export function startSweeper(options: SweeperOptions): Sweeper {
+  const now = options.now ?? Date.now;
+  const intervalMs = options.intervalMs ?? 30_000;
+  const onError = options.onError ?? ((e) => console.error("closeloop sweeper:", e));
+  const sweepOnce = () => sweepBreaches(options.store, now(), options.batchSize ?? 100);
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let inFlight: Promise<void> = Promise.resolve();
+  const tick = () => {
+    timer = undefined;
+    if (stopped) return;
+    inFlight = sweepOnce().then(
+      () => undefined,
+      (e) => onError(e),
+    );
+    inFlight.then(() => {
+      if (!stopped) timer = setTimeout(tick, intervalMs);
+    });
+  };
+  if (intervalMs > 0) timer = setTimeout(tick, 0);
+  return {
+    sweepOnce,
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await inFlight;
+    },
+  };
+}

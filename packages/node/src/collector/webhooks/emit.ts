@@ -1,0 +1,86 @@
+// Webhook events from store writes. `withWebhookEvents(tx, envId, at)` wraps a transaction so
+// that every loop transition it writes and every response that opens a loop queues its event in
+// the same transaction: the event is delivered if and only if the change commits.
+import type { Response as CloseloopResponse, Loop } from "@closeloop/core";
+import type { WebhookEventType, WebhookPayload } from "../../webhooks/events.js";
+import type { StoredResponse, StoreTx } from "../store/types.js";
+
+const LOOP_EVENTS: Partial<Record<string, WebhookEventType>> = {
+  acknowledged: "loop.acknowledged",
+  assigned: "loop.assigned",
+  resolved: "loop.resolved",
+  closed: "loop.closed",
+  reopened: "loop.reopened",
+};
+
+/** A response as webhooks send it: without the respondent token, a credential. */
+export function publicResponse(response: StoredResponse | CloseloopResponse): CloseloopResponse {
+  const { respondent, ...rest } = response;
+  const { token: _token, ...who } = respondent as typeof respondent & { token?: string };
+  return { ...rest, respondent: who } as CloseloopResponse;
+}
+
+/**
+ * The `loop.*` events of the history entries from `from` on. A loop that moved twice in one write
+ * (acknowledged, then closed at once) yields both events, each with the loop as it was after
+ * that move.
+ */
+export function loopEvents(loop: Loop, from: number): WebhookPayload[] {
+  const out: WebhookPayload[] = [];
+  for (let i = Math.max(from, 0); i < loop.events.length; i++) {
+    const event = loop.events[i] as Loop["events"][number];
+    const type = LOOP_EVENTS[event.to];
+    if (!type) continue;
+    const last = i === loop.events.length - 1;
+    const snapshot: Loop = last
+      ? loop
+      : { ...loop, state: event.to, updatedAt: event.at, events: loop.events.slice(0, i + 1) };
+    out.push({ type, timestamp: event.at, data: { loop: snapshot } } as WebhookPayload);
+  }
+  return out;
+}
+
+/** `tx`, with webhook events queued for the loops and responses written through it. */
+export function withWebhookEvents(tx: StoreTx, envId: string): StoreTx {
+  /** History length of each loop as read in this transaction (absent: a new loop). */
+  const seen = new Map<string, number>();
+  const responses = new Map<string, StoredResponse>();
+  const remember = (loop: Loop | undefined) => {
+    if (loop) seen.set(loop.id, loop.events.length);
+    return loop;
+  };
+  return {
+    ...tx,
+    getLoop: async (e, id) => remember(await tx.getLoop(e, id)),
+    getLoopBySource: async (e, source) => remember(await tx.getLoopBySource(e, source)),
+    async putResponse(e, response) {
+      await tx.putResponse(e, response);
+      responses.set(response.id, response);
+    },
+    async putLoop(e, loop, meta) {
+      await tx.putLoop(e, loop, meta);
+      if (e !== envId) return;
+      const before = seen.get(loop.id);
+      seen.set(loop.id, loop.events.length);
+      if (before === undefined && loop.source.kind === "response") {
+        // A finished response opens its loop once: that is when it was received, complete.
+        const response = responses.get(loop.source.id) ?? (await tx.getResponse(e, loop.source.id));
+        if (response) {
+          const at = response.receivedAt ?? loop.openedAt;
+          await tx.enqueueWebhook(
+            e,
+            {
+              type: "response.received",
+              timestamp: at,
+              data: { response: publicResponse(response) },
+            },
+            at,
+          );
+        }
+      }
+      for (const payload of loopEvents(loop, before ?? 0)) {
+        await tx.enqueueWebhook(e, payload, payload.timestamp);
+      }
+    },
+  };
+}
