@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { onboardingNps } from "../../core/test/fixtures.js";
 import { bundleForNode } from "./bundle.js";
 import type { Fixture } from "./collector-harness.js";
+import { startReceiver } from "./webhook-receiver.js";
 
 // Built beside packages/node/node_modules, so the bundle finds better-sqlite3 and pg.
 const OUT = join(import.meta.dirname, "../node_modules/.cache/closeloop-cli-test");
@@ -137,7 +138,50 @@ describe("closeloop serve and keys", () => {
       headers: { authorization: `Bearer ${env.CLOSELOOP_SECRET_KEY}` },
     });
     expect(r.status).toBe(200);
-    await stop(s.child, s.exited);
+
+    // The served collector delivers webhooks on its own: a finished response reaches a receiver.
+    const rx = await startReceiver();
+    try {
+      const sk = { authorization: `Bearer ${env.CLOSELOOP_SECRET_KEY}` };
+      const put = await fetch(`${s.url}/v1/surveys/onboarding-nps`, {
+        method: "PUT",
+        headers: sk,
+        body: JSON.stringify(onboardingNps()),
+      });
+      expect(put.status).toBe(201);
+      const hook = await fetch(`${s.url}/v1/webhooks/crm`, {
+        method: "PUT",
+        headers: sk,
+        body: JSON.stringify({ url: `${rx.url}/crm`, events: ["response.received"] }),
+      });
+      rx.secrets.set("/crm", ((await hook.json()) as { secret: string }).secret);
+      const item = {
+        type: "response",
+        idempotencyKey: "k-1",
+        data: {
+          id: "0193c4b2-0000-7000-8000-0000000000aa",
+          surveyId: "onboarding-nps",
+          surveyVersion: 1,
+          respondent: { anonymousId: "anon-0123456789abcdef" },
+          answers: { score: 2 },
+          finished: true,
+          locale: "en",
+          createdAt: new Date().toISOString(),
+        },
+      };
+      const batch = await fetch(`${s.url}/v1/batch`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${env.CLOSELOOP_PUBLIC_KEY}` },
+        body: JSON.stringify({ items: [item] }),
+      });
+      expect(batch.status).toBe(200);
+      await expect.poll(() => rx.received.length, { timeout: 10_000 }).toBe(1);
+      expect(rx.received[0]?.payload.type).toBe("response.received");
+      expect(rx.failures).toEqual([]);
+    } finally {
+      await rx.close();
+    }
+    expect(await stop(s.child, s.exited)).toBe(0);
   }, 60_000);
 
   it("exits non-zero with a message on a bad flag", async () => {

@@ -1,11 +1,14 @@
 import { createCollector } from "../collector/collector.js";
 import { provision } from "../collector/provision.js";
+import { startSweeper } from "../collector/sweeper.js";
+import { startWebhookWorker } from "../collector/webhooks/worker.js";
 import { openStore } from "./open-store.js";
 
 /**
  * `closeloop serve`: migrates the store, creates an environment and its keys on first start
  * (printed once: `public key: pk_…`, `secret key: sk_…`, or taken from CLOSELOOP_PUBLIC_KEY and
- * CLOSELOOP_SECRET_KEY), listens, and shuts down gracefully on SIGTERM or SIGINT.
+ * CLOSELOOP_SECRET_KEY), listens, delivers webhooks and sweeps SLA breaches in the background,
+ * and shuts down gracefully on SIGTERM or SIGINT.
  */
 export async function serve(
   flags: { db?: string; postgres?: string; port?: string; host?: string },
@@ -24,11 +27,16 @@ export async function serve(
   if (keys.secretKey && !given.secretKey) out(`secret key: ${keys.secretKey}`);
   const collector = createCollector({ store });
   const listening = await collector.listen({ port, host: flags.host ?? "127.0.0.1" });
+  // Background work: webhook deliveries and SLA breaches. Safe in every collector sharing a
+  // PostgreSQL store (claims use FOR UPDATE SKIP LOCKED).
+  const worker = startWebhookWorker({ store });
+  const sweeper = startSweeper({ store });
   out(`closeloop collector listening on ${listening.url} (${where})`);
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       await listening.close();
+      await Promise.all([worker.stop(), sweeper.stop()]);
       await store.close();
     })());
   for (const signal of ["SIGTERM", "SIGINT"] as const) {

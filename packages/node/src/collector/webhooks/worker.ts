@@ -1,3 +1,4 @@
+import { parseRetryAfter } from "@closeloop/core";
 import { signWebhook } from "../../webhooks/sign.js";
 import type { CollectorStore } from "../store/types.js";
 import type { AttemptOutcome, ClaimedDelivery, DeliveryAttempt } from "../store/webhook-types.js";
@@ -37,15 +38,6 @@ export interface WebhookWorker {
   runOnce(): Promise<number>;
   /** Stops polling and waits for the round in flight. */
   stop(): Promise<void>;
-}
-
-/** Seconds or an HTTP date, as ms from `now`; undefined when absent or unreadable. */
-export function retryAfterMs(value: string | null, now: number): number | undefined {
-  if (value === null) return undefined;
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /**
@@ -119,7 +111,7 @@ export function startWebhookWorker(options: WebhookWorkerOptions): WebhookWorker
       });
       status = res.status;
       record.status = status;
-      retryAfter = retryAfterMs(res.headers.get("retry-after"), started);
+      retryAfter = parseRetryAfter(res.headers.get("retry-after"), started);
       await res.body?.cancel().catch(() => undefined);
     } catch (e) {
       const err = e as Error & { cause?: { code?: string; message?: string } };
