@@ -4,6 +4,8 @@ export default defineConfig([
   {
     entry: ["src/index.ts"],
     format: ["esm", "cjs"],
+    // import.meta.url (the drivers' lazy require) in the CommonJS build too.
+    shims: true,
     dts: true,
     clean: true,
     sourcemap: true,

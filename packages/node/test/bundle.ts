@@ -24,7 +24,8 @@ export async function bundleForNode(
     external,
     alias: { "@closeloop/core": join(import.meta.dirname, "../../core/src/index.ts") },
     banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      // `require` for the CommonJS packages left external, under a name no bundled module uses.
+      js: "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);",
     },
     logLevel: "silent",
   });

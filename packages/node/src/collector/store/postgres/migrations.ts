@@ -3,7 +3,7 @@
 // `closure_notices.id` as a tie-break) use the "C" collation: byte order, like SQLite's BINARY,
 // so both stores page in the same order whatever the database's locale.
 import type { Pool } from "pg";
-import { escapeIdentifier } from "pg";
+import { pg } from "../native.js";
 import { WEBHOOK_MIGRATION } from "./webhooks.js";
 
 /** One schema step. */
@@ -177,7 +177,7 @@ export async function applyMigrations(pool: Pool, schema: string): Promise<void>
       "SELECT pg_advisory_xact_lock(hashtext('closeloop.migrate'), hashtext($1))",
       [schema],
     );
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${escapeIdentifier(schema)}`);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${pg().escapeIdentifier(schema)}`);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version integer PRIMARY KEY,
       name text NOT NULL,

@@ -1,7 +1,8 @@
 import type { ClosureNotice, FeedbackPolicy, Loop, Survey } from "@closeloop/core";
-import { escapeIdentifier, Pool, type PoolClient } from "pg";
+import type { Pool, PoolClient } from "pg";
 import { canonicalJson, ms } from "../columns.js";
 import { listLoopsSql } from "../loop-query.js";
+import { pg } from "../native.js";
 import { environmentRow, keyRow } from "../records.js";
 import { reentryGuard } from "../reentry.js";
 import type { CollectorStore, Environment, KeyRecord, StoredResponse } from "../types.js";
@@ -67,8 +68,8 @@ export function postgresStore(url: string, options: PostgresStoreOptions = {}): 
   // Set on each new connection before the pool hands it out: `onConnect` is awaited first, so no
   // query is ever issued while the SET still runs (pg deprecates overlapping queries on one
   // client). A startup `options` parameter would be overridden by any `?options=` in the URL.
-  const setPath = `SET search_path TO ${escapeIdentifier(schema)}`;
-  const pool = new Pool({
+  const setPath = `SET search_path TO ${pg().escapeIdentifier(schema)}`;
+  const pool = new (pg().Pool)({
     connectionString: url,
     max: options.max ?? 10,
     onConnect: async (client) => {

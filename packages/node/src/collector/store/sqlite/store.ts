@@ -1,7 +1,8 @@
 import type { ClosureNotice, FeedbackPolicy, Loop, Survey } from "@closeloop/core";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { canonicalJson, ms } from "../columns.js";
 import { listLoopsSql } from "../loop-query.js";
+import { betterSqlite3 } from "../native.js";
 import { environmentRow, keyRow } from "../records.js";
 import { reentryGuard } from "../reentry.js";
 import type { CollectorStore, Environment, KeyRecord, StoredResponse } from "../types.js";
@@ -25,7 +26,7 @@ function connect(path: string, busyTimeoutMs: number, fileMustExist = false): Da
   if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
     throw new RangeError(`busyTimeoutMs must be a non-negative integer, got ${busyTimeoutMs}`);
   }
-  const db = new Database(path, { fileMustExist });
+  const db = new (betterSqlite3())(path, { fileMustExist });
   // PRAGMAs take no bound parameters; the one interpolated value was checked above.
   db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   db.pragma("journal_mode = WAL");
