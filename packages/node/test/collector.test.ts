@@ -396,7 +396,7 @@ describe("the loop, moved by the browser and by people", () => {
     });
     const seen = (await c.call("GET", `/v1/closures?anonymousId=${anonymousId}`, c.pk)).body
       .closures[0];
-    expect(seen.seenAt).toBeTruthy();
+    expect(seen.seenAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   });
 
   it("answers 404 for an unknown loop and 400 for a bad transition body", async () => {

@@ -1,7 +1,6 @@
 // Webhook delivery over real loopback HTTP: a real receiver verifies every request with our
 // `verifyWebhook` and with `standardwebhooks`. The worker's clock is injected, so retries are
 // stepped through without sleeping.
-import { uuidv7 } from "@closeloop/core";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { respondentToken } from "../src/collector/keys.js";
 import { sqliteStore } from "../src/collector/store/index.js";
@@ -174,7 +173,6 @@ describe("webhook delivery (SQLite)", () => {
       [named.id, passive.id].sort(),
     );
     const namedPayload = received.find((r) => (r.payload.data as Json).response.id === named.id);
-    expect((namedPayload as Received).payload.data as Json).toBeTruthy();
     expect(((namedPayload as Received).payload.data as Json).response.respondent).toEqual({
       id: "user-42",
     });
@@ -230,7 +228,7 @@ describe("webhook delivery (SQLite)", () => {
     expect(d.status).toBe("delivered");
     expect(d.type).toBe("response.received");
     expect(d.attempts.map((a: Json) => a.status ?? "error")).toEqual([500, "error", 429, 204]);
-    expect(d.attempts[1].error).toBeTruthy();
+    expect(d.attempts[1].error).toMatch(/\S/); // the dropped connection, described
     expect(d.attempts.map((a: Json) => a.at)).toEqual(
       [0, 1_000, 3_000, 123_000].map((x) => new Date(t0 + x).toISOString()),
     );
@@ -275,7 +273,7 @@ describe("webhook delivery (SQLite)", () => {
     await s.drain(s.worker({ batchSize: 1 }));
     expect(s.rx.received.filter((r) => r.path === "/gone")).toHaveLength(1);
     const gone = await s.log("gone");
-    expect(gone.endpoint.disabledAt).toBeTruthy();
+    expect(gone.endpoint.disabledAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     expect(gone.deliveries.map((d: Json) => d.status).sort()).toEqual(["disabled", "disabled"]);
     expect((await s.log("ok")).deliveries.map((d: Json) => d.status)).toEqual([
       "delivered",
@@ -357,7 +355,6 @@ describe("webhook delivery (SQLite)", () => {
       }),
     ).rejects.toThrow("rolled back");
     expect((await s.log("crm")).deliveries).toEqual([]);
-    expect(uuidv7()).toBeTruthy();
   });
 });
 
