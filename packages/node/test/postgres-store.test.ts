@@ -8,26 +8,14 @@ import { afterAll, describe, expect, it } from "vitest";
 import { postgresStore } from "../src/collector/store/index.js";
 import { MIGRATIONS } from "../src/collector/store/postgres/migrations.js";
 import type { CollectorStore, StoredFeedback } from "../src/collector/store/types.js";
+import { PG_URL, pgRequired, probePostgres } from "./pg-helper.js";
 import { type StoreInspector, storeConformance } from "./store-conformance.js";
 import { at, environment, loop } from "./store-fixtures.js";
 
-const URL = process.env.CLOSELOOP_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const URL = PG_URL;
 
-async function probe(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query("SELECT 1");
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const unreachable = await probe();
-const required = process.env.CI === "true";
+const unreachable = await probePostgres();
+const required = pgRequired;
 if (unreachable && !required) {
   console.warn(`postgres-store tests skipped: PostgreSQL at ${URL} unreachable (${unreachable})`);
 }
