@@ -54,9 +54,9 @@ export {
   transition,
 } from "./loop/transition.js";
 export type { CesResult } from "./metrics/ces.js";
-export { ces } from "./metrics/ces.js";
+export { ces, cesFromCounts } from "./metrics/ces.js";
 export type { CsatResult } from "./metrics/csat.js";
-export { csat } from "./metrics/csat.js";
+export { csat, csatFromCounts } from "./metrics/csat.js";
 export type { AssetGrowth, CountValue, CustomerEvent } from "./metrics/customers.js";
 export { customerAssetGrowth, valueAtRisk } from "./metrics/customers.js";
 export type { Dimension } from "./metrics/group.js";
@@ -69,12 +69,13 @@ export {
   responseDimension,
 } from "./metrics/group.js";
 export type { LoopHealth, Percentiles } from "./metrics/loop-health.js";
-export { loopHealth } from "./metrics/loop-health.js";
+export { loopHealth, loopHealthFromCounts } from "./metrics/loop-health.js";
 export type { NpsResult } from "./metrics/nps.js";
-export { nps } from "./metrics/nps.js";
-export { quantile } from "./metrics/quantile.js";
+export { nps, npsFromCounts } from "./metrics/nps.js";
+export { quantile, quantileOfSorted, quantileRanks } from "./metrics/quantile.js";
 export type { RiskSignal, ScoredAnswer } from "./metrics/risk.js";
 export { riskSignals } from "./metrics/risk.js";
+export type { ScoreCounts } from "./metrics/scores.js";
 export { parse } from "./parse.js";
 export type { BatchItem, BatchResult } from "./schemas/batch.js";
 export {

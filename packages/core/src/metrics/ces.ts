@@ -1,5 +1,12 @@
 import { ValidationError } from "../errors.js";
-import { checkScores, round1 } from "./scores.js";
+import {
+  checkCounts,
+  checkScores,
+  countScores,
+  countWhere,
+  round1,
+  type ScoreCounts,
+} from "./scores.js";
 
 /** CES: the share of low-effort answers, and the mean. */
 export interface CesResult {
@@ -20,17 +27,38 @@ export interface CesResult {
  * @example ces([7, 6, 2], { scale: 7 }) // { score: 66.7, mean: 5, n: 3, lowEffort: 2, scale: 7 }
  */
 export function ces(scores: readonly number[], options: { scale?: 5 | 7 } = {}): CesResult {
-  const scale = options.scale ?? 7;
+  const scale = checkScale(options.scale);
+  checkScores(scores, 1, scale, `CES (${scale}-point)`);
+  return fromCounts(countScores(scores), scale);
+}
+
+/**
+ * {@link ces} from how many answers gave each score (score → count).
+ *
+ * @throws ValidationError when a score is outside the scale or a count is not a count.
+ * @example cesFromCounts(new Map([[7, 1], [6, 1], [2, 1]])) // { score: 66.7, mean: 5, n: 3, lowEffort: 2, scale: 7 }
+ */
+export function cesFromCounts(counts: ScoreCounts, options: { scale?: 5 | 7 } = {}): CesResult {
+  const scale = checkScale(options.scale);
+  checkCounts(counts, 1, scale, `CES (${scale}-point)`);
+  return fromCounts(counts, scale);
+}
+
+function checkScale(scale: unknown = 7): 5 | 7 {
   if (scale !== 5 && scale !== 7) {
     throw new ValidationError("CES options", [
       { path: "scale", code: "invalid_value", message: `must be 5 or 7, got ${String(scale)}` },
     ]);
   }
-  checkScores(scores, 1, scale, `CES (${scale}-point)`);
+  return scale;
+}
+
+function fromCounts(counts: ScoreCounts, scale: 5 | 7): CesResult {
   const threshold = scale === 7 ? 5 : 4;
-  const lowEffort = scores.filter((s) => s >= threshold).length;
-  const n = scores.length;
-  const sum = scores.reduce((a, b) => a + b, 0);
+  const lowEffort = countWhere(counts, (s) => s >= threshold);
+  const n = countWhere(counts, () => true);
+  let sum = 0;
+  for (const [score, count] of counts) sum += score * count;
   return {
     score: n === 0 ? null : round1((lowEffort / n) * 100),
     mean: n === 0 ? null : Math.round((sum / n) * 100) / 100,

@@ -39,27 +39,46 @@ function percentiles(values: number[]): Percentiles {
  */
 export function loopHealth(loops: readonly Loop[], now: Date): LoopHealth {
   let open = 0;
-  let closed = 0;
   let breached = 0;
   const toAck: number[] = [];
   const toClose: number[] = [];
   for (const loop of loops) {
     if (OPEN_STATES.has(loop.state)) open++;
-    else closed++;
     if (isBreached(loop, now)) breached++;
     const a = firstReach(loop, "acknowledged");
     if (a !== undefined) toAck.push(a);
     const c = firstReach(loop, "closed");
     if (c !== undefined) toClose.push(c);
   }
-  const total = loops.length;
-  return {
-    total,
+  return loopHealthFromCounts({
+    total: loops.length,
     open,
-    closed,
-    closureRate: total === 0 ? null : closed / total,
     breached,
     timeToAcknowledge: percentiles(toAck),
     timeToClose: percentiles(toClose),
+  });
+}
+
+/**
+ * {@link loopHealth} from what a database aggregates: counts, and the percentiles it computed
+ * (for example with `quantileOfSorted` over the order statistics `quantileRanks` names).
+ * `closed` and `closureRate` follow from the counts.
+ */
+export function loopHealthFromCounts(c: {
+  total: number;
+  open: number;
+  breached: number;
+  timeToAcknowledge: Percentiles;
+  timeToClose: Percentiles;
+}): LoopHealth {
+  const closed = c.total - c.open;
+  return {
+    total: c.total,
+    open: c.open,
+    closed,
+    closureRate: c.total === 0 ? null : closed / c.total,
+    breached: c.breached,
+    timeToAcknowledge: c.timeToAcknowledge,
+    timeToClose: c.timeToClose,
   };
 }

@@ -1,4 +1,11 @@
-import { checkScores, round1 } from "./scores.js";
+import {
+  checkCounts,
+  checkScores,
+  countScores,
+  countWhere,
+  round1,
+  type ScoreCounts,
+} from "./scores.js";
 
 /** Net Promoter Score with its 95% interval; `score`, `lower` and `upper` are `null` with no scores. */
 export interface NpsResult {
@@ -24,13 +31,25 @@ const Z95 = 1.959964;
  */
 export function nps(scores: readonly number[]): NpsResult {
   checkScores(scores, 0, 10, "NPS");
-  let promoters = 0;
-  let detractors = 0;
-  for (const s of scores) {
-    if (s >= 9) promoters++;
-    else if (s <= 6) detractors++;
-  }
-  const n = scores.length;
+  return fromCounts(countScores(scores));
+}
+
+/**
+ * {@link nps} from how many answers gave each score (score → count), as `GROUP BY score`
+ * returns them: the same result as `nps` on the answers themselves.
+ *
+ * @throws ValidationError when a score is not an integer 0–10 or a count is not a count.
+ * @example npsFromCounts(new Map([[10, 2], [3, 1], [8, 1]])) // same as nps([10, 10, 3, 8])
+ */
+export function npsFromCounts(counts: ScoreCounts): NpsResult {
+  checkCounts(counts, 0, 10, "NPS");
+  return fromCounts(counts);
+}
+
+function fromCounts(counts: ScoreCounts): NpsResult {
+  const promoters = countWhere(counts, (s) => s >= 9);
+  const detractors = countWhere(counts, (s) => s <= 6);
+  const n = countWhere(counts, () => true);
   const passives = n - promoters - detractors;
   if (n === 0) return { score: null, lower: null, upper: null, n, promoters, passives, detractors };
   const nAdj = n + 3;
