@@ -72,7 +72,7 @@ describe("ResponseSchema", () => {
   });
 
   it("refuses unknown fields, a too-short anonymous id and a __proto__ answer key", () => {
-    expect(paths(issuesOf(ResponseSchema, { ...response, extra: 1 }))).toEqual([""]);
+    expect(paths(issuesOf(ResponseSchema, { ...response, extra: 1 }))).toEqual(["extra"]);
     expect(
       issuesOf(ResponseSchema, { ...response, respondent: { anonymousId: "short" } }).length,
     ).toBeGreaterThan(0);

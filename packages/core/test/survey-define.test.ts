@@ -928,7 +928,7 @@ describe("checkSurvey on malformed input", () => {
     // With no questions there is no scoring question: the only segment is `all`.
     expect(codes(result.issues)).toEqual([
       { path: "questions", code: "too_small" },
-      { path: "", code: "unrecognized_keys" },
+      { path: "extra", code: "unrecognized_keys" },
       { path: "loop.routes.all", code: "missing_route" },
       { path: "loop.routes.detractor", code: "unknown_segment" },
       { path: "loop.routes.passive", code: "unknown_segment" },

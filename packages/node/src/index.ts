@@ -11,10 +11,10 @@
  */
 
 export * from "@closeloop/core";
-export type { Client, ClientOptions } from "./client/client.js";
+export type { Client, ClientOptions, MetricsRequest } from "./client/client.js";
 export { createClient } from "./client/client.js";
+export { CollectorError } from "./client/http.js";
 export type { LoopQuery, LoopsApi, Move } from "./client/loops-api.js";
-export { CollectorError } from "./client/loops-api.js";
 export type { Collector, CollectorOptions, ListeningCollector } from "./collector/collector.js";
 export { createCollector } from "./collector/collector.js";
 export { respondentToken } from "./collector/keys.js";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { uuidv7, ValidationError } from "@closeloop/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Client, createClient } from "../src/client/client.js";
-import { CollectorError } from "../src/client/loops-api.js";
+import { CollectorError } from "../src/client/http.js";
 import { respondentToken } from "../src/collector/keys.js";
 import { feedbackPolicy, type Running, startCollector, survey } from "./collector-harness.js";
 

@@ -26,10 +26,15 @@ export const pgRequired = process.env.CI === "true";
 /** Schemas made by `pgStores`, for `dropSchemas`. */
 const schemas: string[] = [];
 
-/** `n` stores (each its own pool) on one new schema, migrated. */
-export async function pgStores(n: number): Promise<CollectorStore[]> {
+/** A new schema name, dropped by `dropSchemas`. */
+export function newPgSchema(): string {
   const schema = `closeloop_test_${randomBytes(6).toString("hex")}`;
   schemas.push(schema);
+  return schema;
+}
+
+/** `n` stores (each its own pool) on one schema (a new one by default), migrated. */
+export async function pgStores(n: number, schema = newPgSchema()): Promise<CollectorStore[]> {
   const stores = Array.from({ length: n }, () => postgresStore(PG_URL, { schema, max: 4 }));
   for (const s of stores) await s.migrate();
   return stores;

@@ -14,6 +14,7 @@ import {
   response,
   survey,
 } from "./store-fixtures.js";
+import { metricsAgreeWithCore } from "./store-metrics-model.js";
 import { listLoopsAgreesWithModel } from "./store-model.js";
 
 /** Reads a store's tables behind the port, for what the port cannot read back (feedback, events). */
@@ -542,6 +543,15 @@ export function storeConformance(
       const store = await open();
       try {
         await listLoopsAgreesWithModel(store, options.numRuns ?? 40);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it("aggregates metrics exactly as core's functions do on the same loops (fast-check)", async () => {
+      const store = await open();
+      try {
+        await metricsAgreeWithCore(store, options.numRuns ?? 40);
       } finally {
         await store.close();
       }

@@ -8,16 +8,23 @@ export function joinPath(path: readonly PropertyKey[]): string {
   return path.map((p) => String(p)).join(".");
 }
 
-/** Converts zod issues (including those nested inside unions) into our `Issue` shape. */
+/**
+ * Converts zod issues (including those nested inside unions) into our `Issue` shape. Unknown
+ * keys become one issue each, at the key's own path, so the answer names the field to remove.
+ */
 export function toIssues(
   issues: readonly ZodIssueLike[],
   prefix: readonly PropertyKey[] = [],
 ): Issue[] {
-  return issues.map((i) => ({
-    path: joinPath([...prefix, ...i.path]),
-    code: i.code,
-    message: i.message,
-  }));
+  return issues.flatMap((i): Issue[] =>
+    i.code === "unrecognized_keys"
+      ? i.keys.map((key) => ({
+          path: joinPath([...prefix, ...i.path, key]),
+          code: i.code,
+          message: "is not a known field",
+        }))
+      : [{ path: joinPath([...prefix, ...i.path]), code: i.code, message: i.message }],
+  );
 }
 
 /**

@@ -3,6 +3,7 @@ import {
   type CloseloopEvents,
   createHttpTransport,
   createOutbox,
+  type Dimension,
   type FeedbackInput,
   FeedbackSchema,
   memoryQueueStore,
@@ -12,8 +13,10 @@ import {
   ValidationError,
 } from "@closeloop/core";
 import { respondentToken } from "../collector/keys.js";
+import type { MetricsReport } from "../collector/store/metrics-types.js";
 import { fileQueueStore } from "../outbox/file-store.js";
 import type { FsyncPolicy } from "../outbox/options.js";
+import { collectorCall, queryString } from "./http.js";
 import { lazyStore } from "./lazy-store.js";
 import { type LoopsApi, loopsApi } from "./loops-api.js";
 
@@ -28,6 +31,15 @@ export interface ClientOptions {
    * (`fsync`: `batch` by default); without, memory — items are lost if the process dies.
    */
   outbox?: { dir: string; fsync?: FsyncPolicy; maxBytes?: number };
+}
+
+/** What `client.metrics` asks for; every field optional. */
+export interface MetricsRequest {
+  /** Start of the period, inclusive (ISO-8601); default 30 days before `to`. */
+  from?: string;
+  /** End of the period, exclusive (ISO-8601); default now. */
+  to?: string;
+  groupBy?: Dimension;
 }
 
 /** The node client. */
@@ -47,6 +59,13 @@ export interface Client {
   }): Promise<void>;
   /** Act on loops from your own tools. */
   loops: LoopsApi;
+  /**
+   * `GET /v1/metrics`: NPS, CSAT, CES, loop health, value and customers at risk for the loops
+   * opened in `[from, to)` (default: the last 30 days), grouped by `groupBy` when given.
+   *
+   * @example const { total, groups } = await closeloop.metrics({ groupBy: "journey" });
+   */
+  metrics(query?: MetricsRequest): Promise<MetricsReport>;
   /** The respondent token for a signed-in user, to hand to the browser SDK. */
   respondentToken(respondentId: string): string;
   on<E extends keyof CloseloopEvents>(event: E, fn: CloseloopEvents[E]): () => void;
@@ -139,6 +158,8 @@ export function createClient(options: ClientOptions): Client {
       await enqueue("customer", data, `customer:${event.id}:${event.event}:${at}`);
     },
     loops: loopsApi(endpoint, options.secretKey),
+    metrics: (query = {}) =>
+      collectorCall(endpoint, options.secretKey)("GET", `/v1/metrics${queryString(query)}`),
     respondentToken: (respondentId) => respondentToken(options.secretKey, respondentId),
     on(event, fn) {
       outbox.bus.on(event, fn as never);

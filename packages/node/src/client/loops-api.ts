@@ -1,16 +1,5 @@
-import { CloseloopError, type Issue, type Loop, type LoopState } from "@closeloop/core";
-
-/** The collector answered a request with an error. */
-export class CollectorError extends CloseloopError {
-  /** HTTP status (0 when the collector could not be reached). */
-  readonly status: number;
-  readonly issues: readonly Issue[];
-  constructor(status: number, code: string, message: string, issues: readonly Issue[] = []) {
-    super(code, message);
-    this.status = status;
-    this.issues = issues;
-  }
-}
+import type { Loop, LoopState } from "@closeloop/core";
+import { collectorCall, queryString } from "./http.js";
 
 /** Filters of `loops.list`. */
 export interface LoopQuery {
@@ -48,49 +37,11 @@ export function loopsApi(
   secretKey: string,
   fetchFn: typeof fetch = fetch,
 ): LoopsApi {
-  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let res: Response;
-    try {
-      res = await fetchFn(endpoint + path, {
-        method,
-        headers: { authorization: `Bearer ${secretKey}`, "content-type": "application/json" },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    } catch (e) {
-      throw new CollectorError(
-        0,
-        "network",
-        `Could not reach the collector: ${(e as Error).message}`,
-      );
-    }
-    const text = await res.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    if (!res.ok) {
-      const e = (parsed as { error?: { code?: string; message?: string; issues?: Issue[] } })
-        ?.error;
-      throw new CollectorError(
-        res.status,
-        e?.code ?? `http_${res.status}`,
-        e?.message ?? `HTTP ${res.status}`,
-        e?.issues ?? [],
-      );
-    }
-    return parsed as T;
-  }
+  const call = collectorCall(endpoint, secretKey, fetchFn);
   const move = (id: string, to: LoopState, body: object) =>
     call<Loop>("POST", `/v1/loops/${encodeURIComponent(id)}/transitions`, { to, ...body });
   return {
-    list(query = {}) {
-      const q = new URLSearchParams();
-      for (const [k, v] of Object.entries(query)) if (v !== undefined) q.set(k, String(v));
-      const qs = q.toString();
-      return call("GET", `/v1/loops${qs ? `?${qs}` : ""}`);
-    },
+    list: (query = {}) => call("GET", `/v1/loops${queryString(query)}`),
     get: (id) => call("GET", `/v1/loops/${encodeURIComponent(id)}`),
     acknowledge: (id, m) => move(id, "acknowledged", m),
     assign: (id, m) => move(id, "assigned", m),

@@ -8,6 +8,7 @@ import { postBatch } from "./routes/batch.js";
 import { getClosures } from "./routes/closures.js";
 import type { RouteDeps } from "./routes/deps.js";
 import { getLoop, listLoops, postTransition } from "./routes/loops.js";
+import { getMetrics } from "./routes/metrics.js";
 import { getSurveys, putFeedbackPolicy, putSurvey } from "./routes/surveys.js";
 import { getDeliveries, putWebhook } from "./routes/webhooks.js";
 import type { CollectorStore } from "./store/types.js";
@@ -98,6 +99,7 @@ export function createCollector(options: CollectorOptions): Collector {
     postTransition(r, deps, p.id as string),
   );
   router.add("GET", "/v1/closures", (r) => getClosures(r, deps));
+  router.add("GET", "/v1/metrics", (r) => getMetrics(r, deps));
   router.add("PUT", "/v1/webhooks/:name", (r, p) => putWebhook(r, deps, p.name as string));
   router.add("GET", "/v1/webhooks/:name/deliveries", (r, p) =>
     getDeliveries(r, deps, p.name as string),

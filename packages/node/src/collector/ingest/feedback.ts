@@ -43,7 +43,7 @@ export async function ingestFeedback(
     ctx.tx,
     ctx.envId,
     loop,
-    feedback.customer ? { id: feedback.customer.id } : undefined,
+    feedback.customer ? { respondent: { id: feedback.customer.id } } : undefined,
   );
   ctx.emit({ type: "loop.transition", loopId: loop.id, to: "received" });
   return { id };

@@ -1,16 +1,23 @@
 import { deadlines, type Loop, localize, transition } from "@closeloop/core";
-import type { LoopMeta, RespondentRef, StoreTx } from "../store/types.js";
+import type { LoopMeta, StoreTx } from "../store/types.js";
 import type { IngestContext } from "./context.js";
 
-/** Stores a loop with the columns queries need: its current deadlines and its respondent. */
+/** What a loop keeps beside it for its whole life: who its customer is and the score that opened it. */
+export type LoopFacts = Pick<LoopMeta, "respondent" | "score">;
+
+/**
+ * Stores a loop with the columns queries need: its current deadlines, recomputed from the loop,
+ * and the facts fixed at its opening (pass the stored meta back on every later save).
+ */
 export async function saveLoop(
   tx: StoreTx,
   envId: string,
   loop: Loop,
-  respondent: RespondentRef | undefined,
+  facts: LoopFacts | undefined,
 ): Promise<void> {
   const meta: LoopMeta = { ...deadlines(loop) };
-  if (respondent) meta.respondent = respondent;
+  if (facts?.respondent) meta.respondent = facts.respondent;
+  if (facts?.score) meta.score = facts.score;
   await tx.putLoop(envId, loop, meta);
 }
 
@@ -42,7 +49,7 @@ export async function acknowledgeSeen(
       message,
     });
   }
-  await saveLoop(ctx.tx, ctx.envId, next, meta?.respondent);
+  await saveLoop(ctx.tx, ctx.envId, next, meta);
   ctx.emit({ type: "loop.transition", loopId: next.id, to: next.state });
   return next;
 }

@@ -6,6 +6,7 @@ import {
   parse,
   ResponseSchema,
   type Route,
+  type Survey,
   scoringQuestionOf,
   segmentOf,
   uuidv7,
@@ -13,7 +14,7 @@ import {
   validateAnswer,
 } from "@closeloop/core";
 import { checkRespondentToken } from "../keys.js";
-import type { RespondentRef, StoredResponse } from "../store/types.js";
+import type { LoopScore, RespondentRef, StoredResponse } from "../store/types.js";
 import { type IngestContext, type ItemOutcome, ItemRejection } from "./context.js";
 import { saveLoop } from "./loops.js";
 
@@ -96,11 +97,21 @@ export async function ingestResponse(
         at: ctx.now,
         context,
       });
-      await saveLoop(ctx.tx, ctx.envId, loop, respondent);
+      await saveLoop(ctx.tx, ctx.envId, loop, {
+        respondent,
+        ...scoreOf(survey.questions, merged.answers),
+      });
       ctx.emit({ type: "response.received", responseId: merged.id });
     }
   }
   return { id: merged.id };
+}
+
+/** The scoring answer, kept beside the loop for metrics and risk signals. */
+function scoreOf(questions: Survey["questions"], answers: Answers): { score?: LoopScore } {
+  const q = scoringQuestionOf(questions);
+  const value = q ? answers[q.id] : undefined;
+  return q && typeof value === "number" ? { score: { type: q.type, value } } : {};
 }
 
 function parseResponse(data: Record<string, unknown>, key: string) {

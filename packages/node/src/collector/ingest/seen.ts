@@ -84,7 +84,7 @@ export async function ingestClosureSeen(
       message: notice.message,
     });
     const meta = await ctx.tx.getLoopMeta(ctx.envId, loop.id);
-    await saveLoop(ctx.tx, ctx.envId, next, meta?.respondent);
+    await saveLoop(ctx.tx, ctx.envId, next, meta);
     ctx.emit({ type: "loop.transition", loopId: next.id, to: "closed" });
   }
   return { id: notice.loopId };

@@ -119,7 +119,7 @@ export async function postTransition(
       }
       throw e;
     }
-    await saveLoop(tx, caller.envId, next, meta?.respondent);
+    await saveLoop(tx, caller.envId, next, meta);
     if (to === "resolved" && body.message && meta?.respondent) {
       const notice: ClosureNotice = {
         id: uuidv7(Date.parse(now)),

@@ -51,6 +51,18 @@ export interface LoopColumns {
   closedAt: number | null;
   respondentId: string | null;
   anonymousId: string | null;
+  /** The opening response's scoring answer (metrics and risk signals). */
+  scoreType: string | null;
+  score: number | null;
+  /** When the loop first reached each state, whatever reopened it since (loop health's times). */
+  firstAcknowledgedAt: number | null;
+  firstClosedAt: number | null;
+}
+
+/** When the loop first reached `to`, as core's `loopHealth` measures it; `null` if never. */
+function firstReached(loop: Loop, to: LoopState): number | null {
+  const e = loop.events.find((x) => x.to === to);
+  return e === undefined ? null : ms(e.at);
 }
 
 /**
@@ -92,7 +104,8 @@ export function loopColumns(loop: Loop, meta: LoopMeta): LoopColumns {
     surveyId: context.surveyId ?? null,
     journey: context.journey ?? null,
     touchpoint: context.touchpoint ?? null,
-    region: context.region ?? null,
+    // As core's loopDimension("region"): the loop's own region, else its customer's.
+    region: context.region ?? loop.customer?.region ?? null,
     channel: context.channel ?? null,
     customerId: loop.customer?.id ?? null,
     customerValue: loop.customer?.value ?? null,
@@ -102,6 +115,10 @@ export function loopColumns(loop: Loop, meta: LoopMeta): LoopColumns {
     closeBy: msOrNull(due.closeBy),
     ...metTimes(loop),
     ...respondentColumns(meta.respondent),
+    scoreType: meta.score?.type ?? null,
+    score: meta.score?.value ?? null,
+    firstAcknowledgedAt: firstReached(loop, "acknowledged"),
+    firstClosedAt: firstReached(loop, "closed"),
   };
 }
 

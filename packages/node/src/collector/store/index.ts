@@ -12,6 +12,7 @@
  * @packageDocumentation
  */
 
+export type { GroupMetrics, MetricsQuery, MetricsReport } from "./metrics-types.js";
 export type { PostgresStoreOptions } from "./postgres/store.js";
 export { postgresStore } from "./postgres/store.js";
 export type { SqliteStoreOptions } from "./sqlite/store.js";
@@ -25,6 +26,7 @@ export type {
   LoopFilter,
   LoopMeta,
   LoopPage,
+  LoopScore,
   RespondentRef,
   StoredFeedback,
   StoredResponse,

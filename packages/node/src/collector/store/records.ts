@@ -27,6 +27,8 @@ export const TIME_COLUMNS: ReadonlySet<string> = new Set([
   "acknowledgedAt",
   "closeBy",
   "closedAt",
+  "firstAcknowledgedAt",
+  "firstClosedAt",
   "seenAt",
   "publishedAt",
 ]);

@@ -8,6 +8,7 @@ import type {
   Response,
   Survey,
 } from "@closeloop/core";
+import type { MetricsQuery, MetricsReport } from "./metrics-types.js";
 import type { WebhookStore, WebhookTx } from "./webhook-types.js";
 
 // The collector's storage port. `sqliteStore(path)` and `postgresStore(url)` implement it and
@@ -67,6 +68,14 @@ export interface LoopMeta {
   /** Current deadlines, from core's `deadlines(loop)`; the sweeper scans them. */
   acknowledgeBy?: string;
   closeBy?: string;
+  /** The scoring answer of the response that opened the loop: what score metrics and risk signals count. */
+  score?: LoopScore;
+}
+
+/** A response's scoring answer: its question's type and the value given. */
+export interface LoopScore {
+  type: "nps" | "csat" | "ces" | "rating";
+  value: number;
 }
 
 /** Filters of `GET /v1/loops`; all optional, combined with AND. */
@@ -184,4 +193,6 @@ export interface CollectorStore {
   /** Closure notices for one respondent, oldest first, unseen and seen. */
   closures(envId: string, respondent: RespondentRef): Promise<ClosureNotice[]>;
   getResponse(envId: string, id: string): Promise<StoredResponse | undefined>;
+  /** The metrics of `GET /v1/metrics`, aggregated in SQL (`docs/metrics.md`). */
+  metrics(envId: string, query: MetricsQuery): Promise<MetricsReport>;
 }

@@ -4,6 +4,7 @@
 // so both stores page in the same order whatever the database's locale.
 import type { Pool } from "pg";
 import { pg } from "../native.js";
+import { METRICS_MIGRATION } from "./metrics-migration.js";
 import { WEBHOOK_MIGRATION } from "./webhooks.js";
 
 /** One schema step. */
@@ -161,6 +162,7 @@ CREATE INDEX closure_notices_anonymous ON closure_notices (env_id, anonymous_id,
 `,
   },
   WEBHOOK_MIGRATION,
+  METRICS_MIGRATION,
 ];
 
 /**

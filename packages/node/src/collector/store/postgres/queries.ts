@@ -51,6 +51,10 @@ const LOOP_KEYS = [
   "closedAt",
   "respondentId",
   "anonymousId",
+  "scoreType",
+  "score",
+  "firstAcknowledgedAt",
+  "firstClosedAt",
   "data",
   "meta",
 ];

@@ -2,6 +2,8 @@ import type { ClosureNotice, FeedbackPolicy, Loop, Survey } from "@closeloop/cor
 import type { Pool, PoolClient } from "pg";
 import { canonicalJson, ms } from "../columns.js";
 import { listLoopsSql } from "../loop-query.js";
+import type { MetricsDialect } from "../metrics-query.js";
+import { type MetricsRow, metricsReport } from "../metrics-report.js";
 import { pg } from "../native.js";
 import { environmentRow, keyRow } from "../records.js";
 import { reentryGuard } from "../reentry.js";
@@ -183,5 +185,20 @@ export function postgresStore(url: string, options: PostgresStoreOptions = {}): 
         ? all<ClosureNotice>(pool, SQL.closuresForRespondent, [envId, respondent.id])
         : all<ClosureNotice>(pool, SQL.closuresForAnonymous, [envId, respondent.anonymousId]),
     getResponse: (envId, id) => one<StoredResponse>(pool, SQL.getResponse, [envId, id]),
+    metrics: (envId, query) =>
+      metricsReport(envId, query, async (build) => {
+        const values: (string | number)[] = [];
+        const param = (v: string | number) => `$${values.push(v)}`;
+        const d: MetricsDialect = {
+          param,
+          time: (t) => time(param(t)),
+          durationMs: (later, earlier) =>
+            `(extract(epoch from (${later} - ${earlier})) * 1000)::float8`,
+          floor: (expr) => `floor(${expr})`,
+          double: (x) => `${x}::float8`,
+        };
+        const sql = build(d);
+        return (await pool.query<MetricsRow>(sql, values)).rows;
+      }),
   };
 }

@@ -3,6 +3,7 @@
 // (INTEGER) so that they compare as instants whatever offset the ISO string had; the documents
 // themselves (`data`, JSON text) keep the strings exactly as received.
 import type Database from "better-sqlite3";
+import { METRICS_MIGRATION } from "./metrics-migration.js";
 import { WEBHOOK_MIGRATION } from "./webhooks.js";
 
 /** One schema step. */
@@ -160,6 +161,7 @@ CREATE INDEX closure_notices_anonymous ON closure_notices (env_id, anonymous_id,
 `,
   },
   WEBHOOK_MIGRATION,
+  METRICS_MIGRATION,
 ];
 
 /**

@@ -2,6 +2,8 @@ import type { ClosureNotice, FeedbackPolicy, Loop, Survey } from "@closeloop/cor
 import type Database from "better-sqlite3";
 import { canonicalJson, ms } from "../columns.js";
 import { listLoopsSql } from "../loop-query.js";
+import type { MetricsDialect } from "../metrics-query.js";
+import { type MetricsRow, metricsReport } from "../metrics-report.js";
 import { betterSqlite3 } from "../native.js";
 import { environmentRow, keyRow } from "../records.js";
 import { reentryGuard } from "../reentry.js";
@@ -194,5 +196,26 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
       ),
     getResponse: (envId, id) =>
       read("getResponse", () => one<StoredResponse>(r(SQL.getResponse), [envId, id])),
+    metrics: async (envId, query) =>
+      await read("metrics", () =>
+        metricsReport(envId, query, async (build) => {
+          // Named parameters: a fragment such as the period bounds appears more than once.
+          const values: Record<string, string | number> = {};
+          const param = (v: string | number) => {
+            const name = `p${Object.keys(values).length}`;
+            values[name] = v;
+            return `@${name}`;
+          };
+          const d: MetricsDialect = {
+            param,
+            time: param,
+            durationMs: (later, earlier) => `(${later} - ${earlier})`,
+            floor: (expr) => `CAST(${expr} AS INTEGER)`,
+            double: (x) => (Number.isInteger(x) ? `${x}.0` : String(x)),
+          };
+          const sql = build(d);
+          return r(sql).all(values) as MetricsRow[];
+        }),
+      ),
   };
 }

@@ -1,0 +1,146 @@
+// The SQL of `metrics()`, shared by both stores: loops are aggregated where they lie, and only
+// counts and a few order statistics per group come back. Every value goes through the dialect's
+// `param`; the only text spliced in is fixed (column names chosen from a closed map, the core's
+// state and segment names).
+import { type Dimension, NEGATIVE_SEGMENTS, NONE, OPEN_STATES } from "@closeloop/core";
+import { breachedSql } from "./loop-query.js";
+
+/** How a store writes values, instants and arithmetic on them. */
+export interface MetricsDialect {
+  param(value: string | number): string;
+  /** An instant from epoch ms, comparable with the time columns. */
+  time(epochMs: number): string;
+  /** `later − earlier` of two time columns, in ms as a double. */
+  durationMs(later: string, earlier: string): string;
+  /** The largest integer ≤ a non-negative double expression. */
+  floor(expr: string): string;
+  /** A double literal, so rank arithmetic runs in IEEE doubles exactly as in JavaScript. */
+  double(literal: number): string;
+}
+
+const COLUMN: Record<Dimension, string> = {
+  survey: "survey_id",
+  journey: "journey",
+  touchpoint: "touchpoint",
+  region: "region",
+  segment: "segment",
+};
+
+const list = (values: Iterable<string>) => [...values].map((v) => `'${v}'`).join(", ");
+const OPEN = list(OPEN_STATES);
+const NEGATIVE = list(NEGATIVE_SEGMENTS);
+const NINETY_DAYS_MS = 90 * 86_400_000;
+
+/** The quantiles loop health reports. */
+export const QUANTILES = [0.5, 0.9] as const;
+
+/** The statements of one metrics pass, by name; each binds its own values through the dialect given. */
+export type MetricsStatements = Record<
+  "scores" | "loops" | "acknowledge" | "close" | "valueAtRisk" | "atRisk",
+  (d: MetricsDialect) => string
+>;
+
+/**
+ * The statements for one environment and period, grouped by `dimension` or, without one, over
+ * every loop (`g` is then `''`). Each statement is built with a fresh dialect, so its values are
+ * exactly the ones it uses.
+ */
+export function metricsSql(
+  envId: string,
+  period: { from: number; to: number; asOf: number },
+  dimension: Dimension | undefined,
+): MetricsStatements {
+  const by = (...rest: string[]) => {
+    const keys = dimension ? ["g", ...rest] : rest;
+    return keys.length > 0 ? ` GROUP BY ${keys.join(", ")}` : "";
+  };
+  const part = (...rest: string[]) => {
+    const keys = dimension ? ["g", ...rest] : rest;
+    return keys.length > 0 ? `PARTITION BY ${keys.join(", ")} ` : "";
+  };
+  // Outer selects of an ungrouped pass name no column of their input: PostgreSQL refuses a bare
+  // column beside an aggregate.
+  const outerG = dimension ? "g" : "''";
+  const common = (d: MetricsDialect) => {
+    const env = d.param(envId);
+    const from = d.time(period.from);
+    const to = d.time(period.to);
+    return {
+      env,
+      from,
+      to,
+      g: dimension ? `coalesce(${COLUMN[dimension]}, ${d.param(NONE)})` : "''",
+      inPeriod: `env_id = ${env} AND opened_at >= ${from} AND opened_at < ${to}`,
+    };
+  };
+
+  const duration = (metAt: string) => (d: MetricsDialect) => {
+    const { g, inPeriod } = common(d);
+    const ranks = QUANTILES.map((q) => {
+      const lo = d.floor(`(n - 1) * ${d.double(q)}`);
+      return `(i >= ${lo} AND i <= ${lo} + 1)`;
+    }).join(" OR ");
+    return `SELECT g, n, i, v FROM (
+      SELECT g, v, row_number() OVER (${part()}ORDER BY v) - 1 AS i, count(*) OVER (${part()}) AS n
+      FROM (SELECT ${g} AS g, ${d.durationMs(metAt, "opened_at")} AS v FROM loops
+        WHERE ${inPeriod} AND ${metAt} IS NOT NULL) x) r
+    WHERE ${ranks}`;
+  };
+
+  return {
+    scores: (d) => {
+      const { g, inPeriod } = common(d);
+      return `SELECT ${g} AS g, score_type, score, count(*) AS n FROM loops
+      WHERE ${inPeriod} AND score_type IN ('nps', 'csat', 'ces')${by("score_type", "score")}`;
+    },
+    loops: (d) => {
+      const { g, inPeriod } = common(d);
+      const asOf = d.time(period.asOf);
+      return `SELECT ${g} AS g, count(*) AS total,
+        sum(CASE WHEN state IN (${OPEN}) THEN 1 ELSE 0 END) AS open,
+        sum(CASE WHEN ${breachedSql(() => asOf)} THEN 1 ELSE 0 END) AS breached
+      FROM loops WHERE ${inPeriod}${by()}`;
+    },
+    acknowledge: duration("first_acknowledged_at"),
+    close: duration("first_closed_at"),
+    valueAtRisk: (d) => {
+      const { g, inPeriod } = common(d);
+      return `SELECT ${outerG} AS g, count(*) AS customers, sum(v) AS value FROM (
+        SELECT ${g} AS g, customer_id, max(coalesce(customer_value, 0)) AS v FROM loops
+        WHERE ${inPeriod} AND customer_id IS NOT NULL AND state IN (${OPEN})
+          AND segment IN (${NEGATIVE})${by("customer_id")}) x${dimension ? " GROUP BY g" : ""}`;
+    },
+    // Mirrors core's `riskSignals` per customer and scoring type: a drop of 3 or more between
+    // consecutive answers, or the first detractor answer within 90 days of the previous one.
+    atRisk: (d) => {
+      const { env, from, to, g } = common(d);
+      return `WITH h AS (
+        SELECT ${g} AS g, respondent_id AS c, id, opened_at AS t, segment, score,
+          lag(score) OVER (PARTITION BY respondent_id, score_type ORDER BY opened_at, id) AS prev
+        FROM loops WHERE env_id = ${env} AND respondent_id IS NOT NULL
+          AND score_type IN ('nps', 'csat', 'ces') AND opened_at < ${to}),
+      dd AS (
+        SELECT g, c, id, t, lag(t) OVER (PARTITION BY c ORDER BY t, id) AS prev_t
+        FROM h WHERE segment = 'detractor'),
+      rep AS (
+        SELECT g, c, t, row_number() OVER (PARTITION BY c ORDER BY t, id) AS k FROM dd
+        WHERE prev_t IS NOT NULL AND ${d.durationMs("t", "prev_t")} <= ${d.param(NINETY_DAYS_MS)}),
+      s AS (
+        SELECT g, c FROM h WHERE prev IS NOT NULL AND prev - score >= 3 AND t >= ${from}
+        UNION ALL
+        SELECT g, c FROM rep WHERE k = 1 AND t >= ${from})
+      SELECT ${outerG} AS g, count(DISTINCT c) AS customers FROM s${by()}`;
+    },
+  };
+}
+
+/** Customer events of the period by kind; not grouped (events carry no dimension). */
+export function customerGrowthSql(
+  envId: string,
+  period: { from: number; to: number },
+  d: Pick<MetricsDialect, "param" | "time">,
+): string {
+  return `SELECT event, count(*) AS n, sum(coalesce(value, 0)) AS value FROM customer_events
+    WHERE env_id = ${d.param(envId)} AND at >= ${d.time(period.from)} AND at < ${d.time(period.to)}
+    GROUP BY event`;
+}

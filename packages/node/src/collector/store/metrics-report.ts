@@ -1,0 +1,154 @@
+// Rows of the metrics SQL → the report, through core's metric functions, so a figure from the
+// collector is the figure `nps`, `csat`, `ces` and `loopHealth` give on the same answers.
+import {
+  cesFromCounts,
+  csatFromCounts,
+  loopHealthFromCounts,
+  npsFromCounts,
+  type Percentiles,
+  quantileOfSorted,
+} from "@closeloop/core";
+import { ms } from "./columns.js";
+import { customerGrowthSql, type MetricsDialect, metricsSql } from "./metrics-query.js";
+import type { GroupMetrics, MetricsQuery, MetricsReport } from "./metrics-types.js";
+
+type Cell = string | number | null;
+/** A result row; PostgreSQL answers bigint and numeric as strings, so every number is coerced. */
+export type MetricsRow = Record<string, Cell>;
+
+/** What one pass of `metricsSql` answered, statement by statement. */
+export interface MetricsRows {
+  scores: MetricsRow[];
+  loops: MetricsRow[];
+  acknowledge: MetricsRow[];
+  close: MetricsRow[];
+  valueAtRisk: MetricsRow[];
+  atRisk: MetricsRow[];
+}
+
+const num = (v: Cell | undefined): number => (v === null || v === undefined ? 0 : Number(v));
+const key = (row: MetricsRow) => String(row.g ?? "");
+
+function byGroup(rows: MetricsRow[]): Map<string, MetricsRow[]> {
+  const out = new Map<string, MetricsRow[]>();
+  for (const row of rows) {
+    const list = out.get(key(row));
+    if (list) list.push(row);
+    else out.set(key(row), [row]);
+  }
+  return out;
+}
+
+function percentiles(rows: MetricsRow[] | undefined): Percentiles {
+  if (!rows || rows.length === 0) return { p50: null, p90: null };
+  const n = num(rows[0]?.n);
+  const at = new Map(rows.map((r) => [num(r.i), num(r.v)]));
+  const valueAt = (rank: number) => {
+    const v = at.get(rank);
+    if (v === undefined) throw new Error(`metrics: order statistic ${rank} of ${n} missing`);
+    return v;
+  };
+  return { p50: quantileOfSorted(n, 0.5, valueAt), p90: quantileOfSorted(n, 0.9, valueAt) };
+}
+
+/** The report's groups from one pass: every group any statement named. */
+export function groupMetrics(rows: MetricsRows): Map<string, GroupMetrics> {
+  const parts = {
+    scores: byGroup(rows.scores),
+    loops: byGroup(rows.loops),
+    acknowledge: byGroup(rows.acknowledge),
+    close: byGroup(rows.close),
+    valueAtRisk: byGroup(rows.valueAtRisk),
+    atRisk: byGroup(rows.atRisk),
+  };
+  const keys = new Set<string>();
+  for (const part of Object.values(parts)) for (const k of part.keys()) keys.add(k);
+  const out = new Map<string, GroupMetrics>();
+  for (const g of [...keys].sort()) {
+    const counts = { nps: new Map<number, number>(), csat: new Map(), ces: new Map() };
+    for (const r of parts.scores.get(g) ?? []) {
+      counts[r.score_type as keyof typeof counts]?.set(num(r.score), num(r.n));
+    }
+    const loops = parts.loops.get(g)?.[0];
+    const risk = parts.valueAtRisk.get(g)?.[0];
+    out.set(g, {
+      nps: npsFromCounts(counts.nps),
+      csat: csatFromCounts(counts.csat),
+      ces: cesFromCounts(counts.ces, { scale: 7 }),
+      loops: loopHealthFromCounts({
+        total: num(loops?.total),
+        open: num(loops?.open),
+        breached: num(loops?.breached),
+        timeToAcknowledge: percentiles(parts.acknowledge.get(g)),
+        timeToClose: percentiles(parts.close.get(g)),
+      }),
+      valueAtRisk: { value: num(risk?.value), customers: num(risk?.customers) },
+      atRisk: { customers: num(parts.atRisk.get(g)?.[0]?.customers) },
+    });
+  }
+  return out;
+}
+
+/** Runs one statement built with a fresh dialect (its own parameter list) and answers its rows. */
+export type MetricsRunner = (build: (d: MetricsDialect) => string) => Promise<MetricsRow[]>;
+
+async function pass(
+  run: MetricsRunner,
+  envId: string,
+  period: { from: number; to: number; asOf: number },
+  dimension: MetricsQuery["groupBy"],
+): Promise<Map<string, GroupMetrics>> {
+  const s = metricsSql(envId, period, dimension);
+  const [scores, loops, acknowledge, close, valueAtRisk, atRisk] = await Promise.all([
+    run(s.scores),
+    run(s.loops),
+    run(s.acknowledge),
+    run(s.close),
+    run(s.valueAtRisk),
+    run(s.atRisk),
+  ]);
+  return groupMetrics({ scores, loops, acknowledge, close, valueAtRisk, atRisk });
+}
+
+/** The whole report: one ungrouped pass, one grouped pass when asked, and customer growth. */
+export async function metricsReport(
+  envId: string,
+  query: MetricsQuery,
+  run: MetricsRunner,
+): Promise<MetricsReport> {
+  const period = {
+    from: ms(query.from, "from"),
+    to: ms(query.to, "to"),
+    asOf: ms(query.asOf, "asOf"),
+  };
+  const [total, groups, growth] = await Promise.all([
+    pass(run, envId, period, undefined),
+    query.groupBy ? pass(run, envId, period, query.groupBy) : undefined,
+    run((d) => customerGrowthSql(envId, period, d)),
+  ]);
+  const gained = growth.find((r) => r.event === "gained");
+  const lost = growth.find((r) => r.event === "lost");
+  const count = (r: MetricsRow | undefined) => ({ count: num(r?.n), value: num(r?.value) });
+  const g = count(gained);
+  const l = count(lost);
+  return {
+    from: query.from,
+    to: query.to,
+    groupBy: query.groupBy ?? null,
+    asOf: query.asOf,
+    total: total.get("") ?? emptyGroup(),
+    ...(groups ? { groups: Object.fromEntries(groups) } : {}),
+    customers: { gained: g, lost: l, net: { count: g.count - l.count, value: g.value - l.value } },
+  };
+}
+
+function emptyGroup(): GroupMetrics {
+  return groupMetrics({
+    scores: [],
+    loops: [{ g: "", total: 0 }],
+    acknowledge: [],
+    close: [],
+    valueAtRisk: [],
+    atRisk: [],
+  }).get("") as GroupMetrics;
+}

@@ -1,0 +1,39 @@
+// Schema step 3: what metrics and risk signals read beside a loop — the opening response's
+// scoring answer and when the loop first reached `acknowledged` and `closed` — with the rows
+// already stored filled in from their documents (same step as the SQLite store's).
+import type { Migration } from "./migrations.js";
+
+const firstReached = (to: string) => `(SELECT (x.e ->> 'at')::timestamptz
+  FROM jsonb_array_elements(loops.data -> 'events') WITH ORDINALITY AS x (e, n)
+  WHERE x.e ->> 'to' = '${to}' ORDER BY x.n LIMIT 1)`;
+
+export const METRICS_MIGRATION: Migration = {
+  version: 3,
+  name: "loop metrics",
+  sql: `
+ALTER TABLE loops ADD COLUMN score_type text, ADD COLUMN score integer,
+  ADD COLUMN first_acknowledged_at timestamptz, ADD COLUMN first_closed_at timestamptz;
+
+UPDATE loops SET first_acknowledged_at = ${firstReached("acknowledged")},
+  first_closed_at = ${firstReached("closed")};
+
+-- The scoring question is the survey's first nps/csat/ces/rating question (core's scoringQuestionOf).
+UPDATE loops SET (score_type, score) = (
+  SELECT y.q ->> 'type', (r.data -> 'answers' ->> (y.q ->> 'id'))::integer
+  FROM responses AS r
+  JOIN surveys AS s ON s.env_id = r.env_id AND s.id = r.survey_id AND s.version = r.survey_version,
+    jsonb_array_elements(s.definition -> 'questions') WITH ORDINALITY AS y (q, n)
+  WHERE r.env_id = loops.env_id AND r.id = loops.source_id
+    AND y.q ->> 'type' IN ('nps', 'csat', 'ces', 'rating')
+  ORDER BY y.n LIMIT 1)
+WHERE source_kind = 'response';
+UPDATE loops SET score_type = NULL WHERE score IS NULL;
+UPDATE loops SET meta = jsonb_set(meta, '{score}', jsonb_build_object('type', score_type, 'value', score))
+  WHERE score IS NOT NULL;
+
+-- Metrics read one environment's loops opened in a period; risk signals one respondent's scores.
+CREATE INDEX loops_opened ON loops (env_id, opened_at);
+CREATE INDEX loops_respondent_scores ON loops (env_id, respondent_id, opened_at)
+  WHERE respondent_id IS NOT NULL AND score_type IS NOT NULL;
+`,
+};

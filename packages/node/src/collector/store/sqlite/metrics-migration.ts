@@ -1,0 +1,43 @@
+// Schema step 3: what metrics and risk signals read beside a loop — the opening response's
+// scoring answer and when the loop first reached `acknowledged` and `closed` — with the rows
+// already stored filled in from their documents, so a file written before this step reports
+// the same figures as one written after.
+import type { Migration } from "./migrations.js";
+
+const firstReached = (to: string) => `(SELECT CAST(round(unixepoch(json_extract(e.value, '$.at'),
+    'subsec') * 1000) AS INTEGER) FROM json_each(loops.data, '$.events') AS e
+  WHERE json_extract(e.value, '$.to') = '${to}' ORDER BY e.key LIMIT 1)`;
+
+export const METRICS_MIGRATION: Migration = {
+  version: 3,
+  name: "loop metrics",
+  sql: `
+ALTER TABLE loops ADD COLUMN score_type TEXT;
+ALTER TABLE loops ADD COLUMN score INTEGER;
+ALTER TABLE loops ADD COLUMN first_acknowledged_at INTEGER;
+ALTER TABLE loops ADD COLUMN first_closed_at INTEGER;
+
+UPDATE loops SET first_acknowledged_at = ${firstReached("acknowledged")},
+  first_closed_at = ${firstReached("closed")};
+
+-- The scoring question is the survey's first nps/csat/ces/rating question (core's scoringQuestionOf).
+UPDATE loops SET (score_type, score) = (
+  SELECT json_extract(q.value, '$.type'),
+    json_extract(r.data, '$.answers.' || json_quote(json_extract(q.value, '$.id')))
+  FROM responses AS r
+  JOIN surveys AS s ON s.env_id = r.env_id AND s.id = r.survey_id AND s.version = r.survey_version,
+    json_each(s.definition, '$.questions') AS q
+  WHERE r.env_id = loops.env_id AND r.id = loops.source_id
+    AND json_extract(q.value, '$.type') IN ('nps', 'csat', 'ces', 'rating')
+  ORDER BY q.key LIMIT 1)
+WHERE source_kind = 'response';
+UPDATE loops SET score_type = NULL WHERE score IS NULL;
+UPDATE loops SET meta = json_set(meta, '$.score', json_object('type', score_type, 'value', score))
+  WHERE score IS NOT NULL;
+
+-- Metrics read one environment's loops opened in a period; risk signals one respondent's scores.
+CREATE INDEX loops_opened ON loops (env_id, opened_at);
+CREATE INDEX loops_respondent_scores ON loops (env_id, respondent_id, opened_at)
+  WHERE respondent_id IS NOT NULL AND score_type IS NOT NULL;
+`,
+};
