@@ -17,6 +17,7 @@ import { checkRespondentToken } from "../keys.js";
 import type { LoopScore, RespondentRef, StoredResponse } from "../store/types.js";
 import { type IngestContext, type ItemOutcome, ItemRejection } from "./context.js";
 import { saveLoop } from "./loops.js";
+import { announceRisk } from "./risk.js";
 
 /**
  * A response, partial or finished. Partial responses merge into the stored one by id; the
@@ -97,10 +98,9 @@ export async function ingestResponse(
         at: ctx.now,
         context,
       });
-      await saveLoop(ctx.tx, ctx.envId, loop, {
-        respondent,
-        ...scoreOf(survey.questions, merged.answers),
-      });
+      const facts = { respondent, ...scoreOf(survey.questions, merged.answers) };
+      await announceRisk(ctx, respondent, facts.score, merged.segment);
+      await saveLoop(ctx.tx, ctx.envId, loop, facts);
       ctx.emit({ type: "response.received", responseId: merged.id });
     }
   }

@@ -72,6 +72,15 @@ export interface LoopMeta {
   score?: LoopScore;
 }
 
+/** One entry of a respondent's score history. */
+export interface ScoredLoop {
+  loopId: string;
+  /** When the loop opened (ISO-8601). */
+  at: string;
+  score: number;
+  segment: string;
+}
+
 /** A response's scoring answer: its question's type and the value given. */
 export interface LoopScore {
   type: "nps" | "csat" | "ces" | "rating";
@@ -136,6 +145,11 @@ export interface StoreTx extends WebhookTx {
   putLoop(envId: string, loop: Loop, meta: LoopMeta): Promise<void>;
   /** What `putLoop` stored beside the loop. */
   getLoopMeta(envId: string, id: string): Promise<LoopMeta | undefined>;
+  /**
+   * Every scoring answer of one type that opened a loop for this respondent, oldest first (by
+   * opening time, then loop id): what risk signals are judged on.
+   */
+  scoreHistory(envId: string, respondentId: string, type: LoopScore["type"]): Promise<ScoredLoop[]>;
   putClosureNotice(envId: string, notice: ClosureNotice, respondent: RespondentRef): Promise<void>;
   /** The notice, locked for update. */
   getClosureNotice(envId: string, id: string): Promise<ClosureNotice | undefined>;

@@ -141,6 +141,9 @@ export const SQL = {
   lockLoopBySource: `SELECT data FROM loops
     WHERE env_id = $1 AND source_kind = $2 AND source_id = $3 FOR UPDATE`,
   getLoopMeta: "SELECT meta FROM loops WHERE env_id = $1 AND id = $2",
+  scoreHistory: `SELECT id AS "loopId", (extract(epoch from opened_at) * 1000)::float8 AS t, score,
+      segment FROM loops
+    WHERE env_id = $1 AND respondent_id = $2 AND score_type = $3 ORDER BY opened_at, id`,
   lockClosureNotice: "SELECT data FROM closure_notices WHERE env_id = $1 AND id = $2 FOR UPDATE",
   closuresForRespondent: `SELECT data FROM closure_notices
     WHERE env_id = $1 AND respondent_id = $2 ORDER BY created_at, id`,

@@ -4,6 +4,7 @@
 import type { ClosureNotice, Loop } from "@closeloop/core";
 import type { PoolClient } from "pg";
 import { ms } from "../columns.js";
+import { type HistoryRow, scoredLoop } from "../history.js";
 import { closureRow, customerEventRow, feedbackRow, loopRow, responseRow } from "../records.js";
 import type { IdempotencyRecord, LoopMeta, StoredResponse, StoreTx } from "../types.js";
 import { one, Q, run, SQL } from "./queries.js";
@@ -51,6 +52,10 @@ export function postgresTx(client: PoolClient, live: () => boolean): StoreTx {
       await run(c(), Q.putLoop.text, Q.putLoop.values(loopRow(envId, loop, meta)));
     },
     getLoopMeta: async (envId, id) => one<LoopMeta>(c(), SQL.getLoopMeta, [envId, id], "meta"),
+    async scoreHistory(envId, respondentId, type) {
+      const { rows } = await run<HistoryRow>(c(), SQL.scoreHistory, [envId, respondentId, type]);
+      return rows.map(scoredLoop);
+    },
     async putClosureNotice(envId, notice, respondent) {
       const row = closureRow(envId, notice, respondent);
       await run(c(), Q.putClosureNotice.text, Q.putClosureNotice.values(row));

@@ -71,6 +71,8 @@ export const SQL = {
   getLoop: "SELECT data FROM loops WHERE env_id = ? AND id = ?",
   getLoopBySource: "SELECT data FROM loops WHERE env_id = ? AND source_kind = ? AND source_id = ?",
   getLoopMeta: "SELECT meta FROM loops WHERE env_id = ? AND id = ?",
+  scoreHistory: `SELECT id AS loopId, opened_at AS t, score, segment FROM loops
+    WHERE env_id = ? AND respondent_id = ? AND score_type = ? ORDER BY opened_at, id`,
   putLoop: `INSERT INTO loops (${LOOP_COLUMNS}) VALUES (${LOOP_VALUES})
     ON CONFLICT (env_id, id) DO UPDATE SET ${LOOP_UPDATES}`,
 

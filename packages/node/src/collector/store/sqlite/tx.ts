@@ -2,6 +2,7 @@
 // takes the file's write lock: every row read here is as good as locked until COMMIT/ROLLBACK.
 import type { ClosureNotice, Loop } from "@closeloop/core";
 import { ms } from "../columns.js";
+import { type HistoryRow, scoredLoop } from "../history.js";
 import { closureRow, customerEventRow, feedbackRow, loopRow, responseRow } from "../records.js";
 import type { IdempotencyRecord, LoopMeta, StoredResponse, StoreTx } from "../types.js";
 import { one } from "./rows.js";
@@ -48,6 +49,10 @@ export function sqliteTx(p: Prepared, live: () => boolean): StoreTx {
     },
     async getLoopMeta(envId, id) {
       return one<LoopMeta>(use()(SQL.getLoopMeta), [envId, id], "meta");
+    },
+    async scoreHistory(envId, respondentId, type) {
+      const rows = use()(SQL.scoreHistory).all(envId, respondentId, type) as HistoryRow[];
+      return rows.map(scoredLoop);
     },
     async putClosureNotice(envId, notice, respondent) {
       use()(SQL.putClosureNotice).run(closureRow(envId, notice, respondent));

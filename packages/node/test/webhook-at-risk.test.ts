@@ -1,0 +1,96 @@
+// `customer.at_risk`: queued in the ingest transaction when a respondent's new scoring answer
+// raises one of core's risk signals, delivered signed like every other event, on both stores.
+import { afterAll, describe, expect, it } from "vitest";
+import type { CollectorStore } from "../src/collector/store/types.js";
+import { startWebhookWorker } from "../src/collector/webhooks/worker.js";
+import { batch, response, startCollector, survey } from "./collector-harness.js";
+import { dropSchemas, PG_URL, pgRequired, pgStores, probePostgres } from "./pg-helper.js";
+import { startReceiver } from "./webhook-receiver.js";
+
+const unreachable = await probePostgres();
+if (unreachable !== undefined && pgRequired) {
+  throw new Error(`CI=true requires PostgreSQL at ${PG_URL}: ${unreachable}`);
+}
+if (unreachable !== undefined) {
+  console.warn(`webhook-at-risk PostgreSQL case skipped: ${PG_URL} unreachable (${unreachable})`);
+}
+afterAll(dropSchemas);
+
+const cases: [string, (() => Promise<CollectorStore>) | undefined][] = [
+  ["sqlite", undefined],
+  [
+    "postgres",
+    unreachable === undefined ? async () => (await pgStores(1))[0] as CollectorStore : undefined,
+  ],
+];
+
+describe.each(cases)("customer.at_risk on %s", (name, open) => {
+  it.skipIf(name === "postgres" && open === undefined)(
+    "fires once per signal: a drop of 3+, the first repeat detractor; never for anonymous answers",
+    async () => {
+      // Answers a day apart, ending before now: receivers refuse timestamps from the future.
+      const start = Date.now() - 20 * 86_400_000;
+      const day = (n: number) => new Date(start + n * 86_400_000).toISOString();
+      let t = start;
+      const c = await startCollector({ now: () => t, ...(open ? { store: await open() } : {}) });
+      const rx = await startReceiver();
+      try {
+        expect((await c.call("PUT", "/v1/surveys/onboarding-nps", c.sk, survey())).status).toBe(
+          201,
+        );
+        const reg = await c.call("PUT", "/v1/webhooks/cs", c.sk, {
+          url: `${rx.url}/cs`,
+          events: ["customer.at_risk"],
+        });
+        rx.secrets.set("/cs", reg.body.secret);
+        const answer = async (who: string | undefined, score: number) => {
+          t += 86_400_000;
+          const data = {
+            ...response({ score }),
+            ...(who
+              ? { respondent: { id: who } }
+              : { respondent: { anonymousId: "anon-0123456789abcdef" } }),
+          };
+          const r = await c.call("POST", "/v1/batch", c.sk, batch({ type: "response", data }));
+          expect(r.body.accepted).toHaveLength(1);
+        };
+        await answer("u1", 9);
+        await answer("u1", 7); // a drop of 2: no signal
+        await answer("u1", 3); // 7 → 3: score_drop
+        await answer("u2", 2);
+        await answer("u2", 4); // second detractor within 90 days: repeat_detractor
+        await answer("u2", 3); // a third: core fires repeat_detractor once per customer
+        await answer(undefined, 10);
+        await answer(undefined, 1); // anonymous: no history, no signal
+
+        const worker = startWebhookWorker({ store: c.store, intervalMs: 0 });
+        try {
+          while ((await worker.runOnce()) > 0) {}
+        } finally {
+          await worker.stop();
+        }
+        expect(rx.failures).toEqual([]);
+        const signals = rx.received.map((r) => {
+          expect(r.payload.type).toBe("customer.at_risk");
+          return r.payload.data;
+        });
+        expect(signals).toHaveLength(2);
+        expect(signals).toContainEqual({
+          customerId: "u1",
+          reason: "score_drop",
+          at: day(3),
+          from: 7,
+          to: 3,
+        });
+        expect(signals).toContainEqual({
+          customerId: "u2",
+          reason: "repeat_detractor",
+          at: day(5),
+        });
+      } finally {
+        await rx.close();
+        await c.close();
+      }
+    },
+  );
+});
