@@ -35,9 +35,14 @@ UPDATE loops SET score_type = NULL WHERE score IS NULL;
 UPDATE loops SET meta = json_set(meta, '$.score', json_object('type', score_type, 'value', score))
   WHERE score IS NOT NULL;
 
--- Metrics read one environment's loops opened in a period; risk signals one respondent's scores.
-CREATE INDEX loops_opened ON loops (env_id, opened_at);
-CREATE INDEX loops_respondent_scores ON loops (env_id, respondent_id, opened_at)
+-- Metrics read one environment's loops opened in a period, and risk signals one respondent's
+-- scores. Loop rows are wide (their whole history as JSON), so both indexes carry every column
+-- those statements read: they are answered from the index alone, never from the rows.
+CREATE INDEX loops_metrics ON loops (env_id, opened_at, state, segment, score_type, score,
+  first_acknowledged_at, first_closed_at, acknowledge_by, acknowledged_at, close_by, closed_at,
+  customer_id, customer_value, survey_id, journey, touchpoint, region, respondent_id);
+CREATE INDEX loops_respondent_scores ON loops (env_id, respondent_id, score_type, opened_at, id,
+  score, segment, survey_id, journey, touchpoint, region)
   WHERE respondent_id IS NOT NULL AND score_type IS NOT NULL;
 `,
 };
