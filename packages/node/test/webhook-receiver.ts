@@ -12,6 +12,9 @@ export interface Received {
   id: string;
   timestamp: string;
   payload: WebhookPayload;
+  /** The raw body and the `webhook-*` headers, to verify again with other secrets. */
+  body: string;
+  headers: Record<string, string>;
 }
 
 /** What to do with a request: answer a status (with headers), or drop the connection. */
@@ -61,6 +64,13 @@ export async function startReceiver(): Promise<Receiver> {
       id: req.headers["webhook-id"] as string,
       timestamp: req.headers["webhook-timestamp"] as string,
       payload,
+      body: body.toString("utf8"),
+      headers: Object.fromEntries(
+        ["webhook-id", "webhook-timestamp", "webhook-signature"].map((h) => [
+          h,
+          req.headers[h] as string,
+        ]),
+      ),
     };
     receiver.received.push(r);
     const a = receiver.answer(r);

@@ -10,7 +10,7 @@ import type { RouteDeps } from "./routes/deps.js";
 import { getLoop, listLoops, postTransition } from "./routes/loops.js";
 import { getMetrics } from "./routes/metrics.js";
 import { getSurveys, putFeedbackPolicy, putSurvey } from "./routes/surveys.js";
-import { getDeliveries, putWebhook } from "./routes/webhooks.js";
+import { deleteWebhook, getDeliveries, putWebhook, rotateWebhook } from "./routes/webhooks.js";
 import type { CollectorStore } from "./store/types.js";
 
 /** Options of {@link createCollector}. Every limit has a default. */
@@ -101,6 +101,10 @@ export function createCollector(options: CollectorOptions): Collector {
   router.add("GET", "/v1/closures", (r) => getClosures(r, deps));
   router.add("GET", "/v1/metrics", (r) => getMetrics(r, deps));
   router.add("PUT", "/v1/webhooks/:name", (r, p) => putWebhook(r, deps, p.name as string));
+  router.add("DELETE", "/v1/webhooks/:name", (r, p) => deleteWebhook(r, deps, p.name as string));
+  router.add("POST", "/v1/webhooks/:name/rotate", (r, p) =>
+    rotateWebhook(r, deps, p.name as string),
+  );
   router.add("GET", "/v1/webhooks/:name/deliveries", (r, p) =>
     getDeliveries(r, deps, p.name as string),
   );

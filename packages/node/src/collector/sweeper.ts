@@ -1,5 +1,5 @@
-import { breaches } from "@closeloop/core";
 import type { CollectorStore } from "./store/types.js";
+import { fireMissedDeadlines } from "./webhooks/breached.js";
 
 /** Options of {@link startSweeper}. */
 export interface SweeperOptions {
@@ -26,9 +26,9 @@ export interface Sweeper {
  * Fires each missed deadline once: finds loops whose acknowledge or close deadline (core's
  * `deadlines`) has passed unmet, records the breach (deadline kind and due instant, so a reopened
  * loop's new deadlines fire again, and the same one never twice, across restarts and
- * collectors) and queues `loop.breached` with `{ loop, breach }` in that same transaction. On
- * PostgreSQL the loops are claimed with `FOR UPDATE SKIP LOCKED`, so sweepers in several
- * collectors share the work.
+ * collectors, nor after a loop transition made past the deadline already fired it) and queues
+ * `loop.breached` with `{ loop, breach }` in that same transaction. On PostgreSQL the loops are
+ * claimed with `FOR UPDATE SKIP LOCKED`, so sweepers in several collectors share the work.
  */
 export async function sweepBreaches(
   store: CollectorStore,
@@ -41,18 +41,7 @@ export async function sweepBreaches(
     const { found, count } = await store.transaction(async (tx) => {
       const due = await tx.dueBreaches(at, batchSize);
       let count = 0;
-      for (const { envId, loop } of due) {
-        for (const breach of breaches(loop, new Date(now))) {
-          if (breach.metAt !== undefined || Date.parse(breach.due) > now) continue;
-          if (!(await tx.markBreach(envId, loop.id, breach.deadline, breach.due, at))) continue;
-          await tx.enqueueWebhook(
-            envId,
-            { type: "loop.breached", timestamp: breach.due, data: { loop, breach } },
-            at,
-          );
-          count++;
-        }
-      }
+      for (const { envId, loop } of due) count += await fireMissedDeadlines(tx, envId, loop, at);
       return { found: due.length, count };
     });
     fired += count;

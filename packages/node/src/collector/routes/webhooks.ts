@@ -5,9 +5,15 @@ import { generateWebhookSecret } from "../../webhooks/secret.js";
 import { authenticate } from "../auth.js";
 import { readJson } from "../http/body.js";
 import { HttpError, json } from "../http/errors.js";
+import type { WebhookEndpoint } from "../store/webhook-types.js";
 import type { RouteDeps } from "./deps.js";
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** How long a rotated-out secret still signs deliveries, unless the request says otherwise. */
+const DEFAULT_ROTATION_GRACE_SECONDS = 86_400;
+/** The longest grace a rotation may ask for (7 days). */
+const MAX_ROTATION_GRACE_SECONDS = 7 * 86_400;
 
 const EndpointBodySchema = z.strictObject({
   url: z.string().check(
@@ -23,6 +29,19 @@ const EndpointBodySchema = z.strictObject({
   ),
   events: z.optional(z.array(z.enum(WEBHOOK_EVENT_TYPES)).check(z.minLength(1))),
 });
+
+const RotateBodySchema = z.strictObject({
+  graceSeconds: z.optional(z.number().check(z.int(), z.gte(0), z.lte(MAX_ROTATION_GRACE_SECONDS))),
+});
+
+/** The endpoint as answered: no environment id, no rotation deadline once it has passed. */
+function shown(endpoint: WebhookEndpoint, now: string) {
+  const { envId: _env, ...rest } = endpoint;
+  if (rest.previousSecretExpiresAt && Date.parse(rest.previousSecretExpiresAt) <= Date.parse(now)) {
+    delete rest.previousSecretExpiresAt;
+  }
+  return rest;
+}
 
 function checkName(name: string): void {
   if (!NAME.test(name)) {
@@ -52,15 +71,57 @@ export async function putWebhook(request: Request, deps: RouteDeps, name: string
   const input = body.events
     ? { url: body.url, events: [...new Set(body.events)] }
     : { url: body.url };
+  const now = deps.now();
   const { endpoint, created } = await deps.store.webhooks.putEndpoint(
     caller.envId,
     name,
     input,
     secret,
-    deps.now(),
+    now,
   );
-  const { envId: _env, ...shown } = endpoint;
-  return json(created ? { ...shown, secret } : shown, created ? 201 : 200);
+  const answer = shown(endpoint, now);
+  return json(created ? { ...answer, secret } : answer, created ? 201 : 200);
+}
+
+/**
+ * `POST /v1/webhooks/:name/rotate`, secret key, body optional (`{ graceSeconds? }`, default a
+ * day): gives the endpoint a new secret, answered this once. Until the grace ends every attempt
+ * is signed with the new and the old secret, so receivers switch without dropping a delivery;
+ * `graceSeconds: 0` drops the old secret at once (it leaked).
+ */
+export async function rotateWebhook(request: Request, deps: RouteDeps, name: string) {
+  const caller = await authenticate(request, deps.store, "secret");
+  checkName(name);
+  // An empty body is the default rotation.
+  const raw = request.body ? await readJson(request, deps.limits.maxBodyBytes) : {};
+  let body: z.infer<typeof RotateBodySchema>;
+  try {
+    body = parse(RotateBodySchema, raw, "rotation");
+  } catch (e) {
+    if (e instanceof ValidationError)
+      throw new HttpError(400, "invalid_rotation", e.message, { issues: e.issues });
+    throw e;
+  }
+  const now = deps.now();
+  const grace = body.graceSeconds ?? DEFAULT_ROTATION_GRACE_SECONDS;
+  const until = grace > 0 ? new Date(Date.parse(now) + grace * 1000).toISOString() : undefined;
+  const secret = generateWebhookSecret();
+  const endpoint = await deps.store.webhooks.rotateSecret(caller.envId, name, secret, until, now);
+  if (!endpoint) throw new HttpError(404, "not_found", `No webhook endpoint ${name}`);
+  return json({ ...shown(endpoint, now), secret });
+}
+
+/**
+ * `DELETE /v1/webhooks/:name`, secret key: 204. The endpoint and its whole delivery log go;
+ * pending deliveries are never sent (an attempt already in flight may still arrive).
+ */
+export async function deleteWebhook(request: Request, deps: RouteDeps, name: string) {
+  const caller = await authenticate(request, deps.store, "secret");
+  checkName(name);
+  if (!(await deps.store.webhooks.deleteEndpoint(caller.envId, name))) {
+    throw new HttpError(404, "not_found", `No webhook endpoint ${name}`);
+  }
+  return new Response(null, { status: 204 });
 }
 
 /** `GET /v1/webhooks/:name/deliveries`, secret key: the delivery log, newest first. */
@@ -86,9 +147,8 @@ export async function getDeliveries(request: Request, deps: RouteDeps, name: str
   );
   const more = deliveries.length > limit;
   if (more) deliveries.length = limit;
-  const { envId: _env, ...shown } = endpoint;
   return json({
-    endpoint: shown,
+    endpoint: shown(endpoint, deps.now()),
     deliveries,
     ...(more ? { next: deliveries[deliveries.length - 1]?.id } : {}),
   });

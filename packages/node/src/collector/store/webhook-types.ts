@@ -15,6 +15,11 @@ export interface WebhookEndpoint {
   updatedAt: string;
   /** Set when the endpoint answered 410 Gone: nothing more is sent to it until it is PUT again. */
   disabledAt?: string;
+  /**
+   * Set after a rotation: until then deliveries are also signed with the secret it replaced, so
+   * receivers can switch without losing one.
+   */
+  previousSecretExpiresAt?: string;
 }
 
 /** What `PUT /v1/webhooks/:name` changes. */
@@ -45,6 +50,8 @@ export interface DeliveryRecord {
   /** When it is next attempted (pending only). */
   nextAttemptAt?: string;
   attempts: DeliveryAttempt[];
+  /** The exact body sent (and signed) at every attempt: the JSON payload, serialized once. */
+  body: string;
 }
 
 /** A due delivery a worker holds a lease on. */
@@ -54,6 +61,8 @@ export interface ClaimedDelivery {
   endpoint: string;
   url: string;
   secret: string;
+  /** The secret a rotation replaced, while its grace lasts: attempts are signed with both. */
+  previousSecret?: string;
   /** The exact body to send, serialized once when enqueued. */
   body: string;
   /** Attempts made before this one. */
@@ -116,6 +125,22 @@ export interface WebhookStore {
     at: string,
   ): Promise<{ endpoint: WebhookEndpoint; created: boolean }>;
   getEndpoint(envId: string, name: string): Promise<WebhookEndpoint | undefined>;
+  /**
+   * Gives the endpoint `secret`; the one it had stays valid for signing until `previousUntil`
+   * (absent: dropped at once), replacing any older previous secret. Undefined: no such endpoint.
+   */
+  rotateSecret(
+    envId: string,
+    name: string,
+    secret: string,
+    previousUntil: string | undefined,
+    at: string,
+  ): Promise<WebhookEndpoint | undefined>;
+  /**
+   * Deletes the endpoint with its whole delivery log (pending deliveries included), in one
+   * transaction; answers false when there was no such endpoint.
+   */
+  deleteEndpoint(envId: string, name: string): Promise<boolean>;
   /** The endpoint's deliveries, newest first; `before` is a delivery id (the cursor). */
   deliveries(
     envId: string,

@@ -1,9 +1,11 @@
-// Webhook events from store writes. `withWebhookEvents(tx, envId, at)` wraps a transaction so
-// that every loop transition it writes and every response that opens a loop queues its event in
-// the same transaction: the event is delivered if and only if the change commits.
+// Webhook events from store writes. `withWebhookEvents(tx, envId)` wraps a transaction so that
+// every loop transition it writes and every response that opens a loop queues its event in the
+// same transaction: the event is delivered if and only if the change commits. A transition made
+// after a deadline passed unannounced also fires that `loop.breached` (see breached.ts).
 import type { Response as CloseloopResponse, Loop } from "@closeloop/core";
 import type { WebhookEventType, WebhookPayload } from "../../webhooks/events.js";
 import type { StoredResponse, StoreTx } from "../store/types.js";
+import { fireMissedDeadlines } from "./breached.js";
 
 const LOOP_EVENTS: Partial<Record<string, WebhookEventType>> = {
   acknowledged: "loop.acknowledged",
@@ -42,11 +44,11 @@ export function loopEvents(loop: Loop, from: number): WebhookPayload[] {
 
 /** `tx`, with webhook events queued for the loops and responses written through it. */
 export function withWebhookEvents(tx: StoreTx, envId: string): StoreTx {
-  /** History length of each loop as read in this transaction (absent: a new loop). */
-  const seen = new Map<string, number>();
+  /** Each loop as last read or written in this transaction (absent: a new loop). */
+  const seen = new Map<string, Loop>();
   const responses = new Map<string, StoredResponse>();
   const remember = (loop: Loop | undefined) => {
-    if (loop) seen.set(loop.id, loop.events.length);
+    if (loop) seen.set(loop.id, loop);
     return loop;
   };
   return {
@@ -60,8 +62,14 @@ export function withWebhookEvents(tx: StoreTx, envId: string): StoreTx {
     async putLoop(e, loop, meta) {
       await tx.putLoop(e, loop, meta);
       if (e !== envId) return;
-      const before = seen.get(loop.id);
-      seen.set(loop.id, loop.events.length);
+      const stored = seen.get(loop.id);
+      seen.set(loop.id, loop);
+      const before = stored?.events.length;
+      // A deadline that passed unannounced before this move fires now: once the move meets it
+      // (or a reopening replaces it), the sweeper never sees it. Fired after the row is written
+      // (and locked), the lock order a sweeper also takes; the breach row decides who fires.
+      const movedAt = before === undefined ? undefined : loop.events[before]?.at;
+      if (stored && movedAt) await fireMissedDeadlines(tx, e, stored, movedAt);
       if (before === undefined && loop.source.kind === "response") {
         // A finished response opens its loop once: that is when it was received, complete.
         const response = responses.get(loop.source.id) ?? (await tx.getResponse(e, loop.source.id));

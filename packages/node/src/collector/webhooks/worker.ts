@@ -69,8 +69,9 @@ export function outcomeOf(
 
 /**
  * Delivers queued webhooks: claims due deliveries (leased, so that no other worker, in this
- * process or another collector, sends them meanwhile), signs each attempt afresh, POSTs it with
- * a timeout and records the attempt and its outcome in the delivery log.
+ * process or another collector, sends them meanwhile), signs each attempt afresh (during a
+ * secret rotation's grace, with the new and the old secret), POSTs it with a timeout and records
+ * the attempt and its outcome in the delivery log.
  *
  * @example
  * const worker = startWebhookWorker({ store });
@@ -100,7 +101,10 @@ export function startWebhookWorker(options: WebhookWorkerOptions): WebhookWorker
         id: delivery.id,
         timestamp: new Date(started),
         body: delivery.body,
-        secret: delivery.secret,
+        // During a rotation's grace, one signature per secret: receivers holding either accept.
+        secret: delivery.previousSecret
+          ? [delivery.secret, delivery.previousSecret]
+          : delivery.secret,
       });
       const res = await doFetch(delivery.url, {
         method: "POST",

@@ -5,6 +5,7 @@
 import type { Pool } from "pg";
 import { pg } from "../native.js";
 import { METRICS_MIGRATION } from "./metrics-migration.js";
+import { WEBHOOK_ROTATION_MIGRATION } from "./webhook-rotation-migration.js";
 import { WEBHOOK_MIGRATION } from "./webhooks.js";
 
 /** One schema step. */
@@ -163,6 +164,7 @@ CREATE INDEX closure_notices_anonymous ON closure_notices (env_id, anonymous_id,
   },
   WEBHOOK_MIGRATION,
   METRICS_MIGRATION,
+  WEBHOOK_ROTATION_MIGRATION,
 ];
 
 /**

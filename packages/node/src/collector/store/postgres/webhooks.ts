@@ -1,20 +1,16 @@
-// Webhook endpoints, the delivery queue and fired breaches on PostgreSQL. Any number of
-// collectors share the queue: a claim takes due rows with `FOR UPDATE SKIP LOCKED` and leases
-// them by moving `next_at` past the lease, and an attempt is recorded only by the lease holder.
+// The webhook delivery queue and fired breaches on PostgreSQL (endpoints: webhook-endpoints.ts).
+// Any number of collectors share the queue: a claim takes due rows with `FOR UPDATE SKIP LOCKED`
+// and leases them by moving `next_at` past the lease, and an attempt is recorded only by the
+// lease holder.
 import { randomUUID } from "node:crypto";
 import type { Loop } from "@closeloop/core";
 import { uuidv7 } from "@closeloop/core";
 import type { Pool, PoolClient } from "pg";
 import type { WebhookEventType } from "../../../webhooks/events.js";
 import { ms } from "../columns.js";
-import type {
-  ClaimedDelivery,
-  DeliveryRecord,
-  WebhookEndpoint,
-  WebhookStore,
-  WebhookTx,
-} from "../webhook-types.js";
+import type { ClaimedDelivery, DeliveryRecord, WebhookStore, WebhookTx } from "../webhook-types.js";
 import { run, time } from "./queries.js";
+import { postgresWebhookEndpoints } from "./webhook-endpoints.js";
 
 /** Schema step 2: endpoints, deliveries and fired breaches. */
 export const WEBHOOK_MIGRATION = {
@@ -62,8 +58,10 @@ CREATE TABLE loop_breaches (
 };
 
 const W = {
+  // KEY SHARE: an endpoint being deleted is waited for, then skipped, so no delivery is queued
+  // to an endpoint that is gone (which its foreign key would refuse).
   subscribed: `SELECT name FROM webhook_endpoints WHERE env_id = $1 AND disabled_at IS NULL
-    AND (events IS NULL OR events ? $2) ORDER BY name`,
+    AND (events IS NULL OR events ? $2) ORDER BY name FOR KEY SHARE`,
   insertDelivery: `INSERT INTO webhook_deliveries (id, env_id, endpoint, type, body, status,
       next_at, created_at) VALUES ($1, $2, $3, $4, $5, 'pending', ${time("$6")}, ${time("$6")})`,
   // Locks the loops it answers and skips loops another sweeper has locked.
@@ -77,25 +75,19 @@ const W = {
     ORDER BY env_id, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
   markBreach: `INSERT INTO loop_breaches (env_id, loop_id, deadline, due, fired_at)
     VALUES ($1, $2, $3, ${time("$4")}, ${time("$5")}) ON CONFLICT DO NOTHING`,
-  getEndpoint: `SELECT env_id, name, url, events, created_at, updated_at, disabled_at
-    FROM webhook_endpoints WHERE env_id = $1 AND name = $2`,
-  // xmax = 0 only for a row this statement inserted.
-  putEndpoint: `INSERT INTO webhook_endpoints (env_id, name, url, events, secret, created_at,
-      updated_at) VALUES ($1, $2, $3, $4::jsonb, $5, ${time("$6")}, ${time("$6")})
-    ON CONFLICT (env_id, name) DO UPDATE SET url = EXCLUDED.url, events = EXCLUDED.events,
-      updated_at = EXCLUDED.updated_at, disabled_at = NULL
-    RETURNING env_id, name, url, events, created_at, updated_at, disabled_at,
-      (xmax = 0) AS created`,
-  deliveries: `SELECT id, endpoint, type, status, created_at, next_at, attempts
+  deliveries: `SELECT id, endpoint, type, status, created_at, next_at, attempts, body
     FROM webhook_deliveries WHERE env_id = $1 AND endpoint = $2 AND id < $3
     ORDER BY id DESC LIMIT $4`,
+  // The replaced secret comes along only while its grace lasts.
   claim: `UPDATE webhook_deliveries d SET next_at = ${time("$3")}, lease = $4 || d.id
     FROM webhook_endpoints e
     WHERE d.id IN (SELECT q.id FROM webhook_deliveries q
         WHERE q.status = 'pending' AND q.next_at <= ${time("$1")}
         ORDER BY q.next_at, q.id LIMIT $2 FOR UPDATE SKIP LOCKED)
       AND e.env_id = d.env_id AND e.name = d.endpoint AND e.disabled_at IS NULL
-    RETURNING d.id, d.env_id, d.endpoint, d.body, d.attempt_count, d.lease, e.url, e.secret`,
+    RETURNING d.id, d.env_id, d.endpoint, d.body, d.attempt_count, d.lease, e.url, e.secret,
+      CASE WHEN e.previous_secret_until > ${time("$1")} THEN e.previous_secret END
+        AS previous_secret`,
   record: `UPDATE webhook_deliveries SET attempts = attempts || jsonb_build_array($3::jsonb),
       attempt_count = attempt_count + 1, status = $4,
       next_at = CASE WHEN $5::float8 IS NULL THEN NULL ELSE ${time("$5")} END, lease = NULL
@@ -105,29 +97,6 @@ const W = {
   disablePending: `UPDATE webhook_deliveries SET status = 'disabled', next_at = NULL, lease = NULL
     WHERE env_id = $1 AND endpoint = $2 AND status = 'pending'`,
 } as const;
-
-interface EndpointRow {
-  env_id: string;
-  name: string;
-  url: string;
-  events: WebhookEventType[] | null;
-  created_at: Date;
-  updated_at: Date;
-  disabled_at: Date | null;
-}
-
-function endpointOf(row: EndpointRow): WebhookEndpoint {
-  const e: WebhookEndpoint = {
-    envId: row.env_id,
-    name: row.name,
-    url: row.url,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-  };
-  if (row.events !== null) e.events = row.events;
-  if (row.disabled_at !== null) e.disabledAt = row.disabled_at.toISOString();
-  return e;
-}
 
 /** The webhook part of a transaction on its client. */
 export function postgresWebhookTx(c: () => PoolClient): WebhookTx {
@@ -159,24 +128,7 @@ export function postgresWebhookTx(c: () => PoolClient): WebhookTx {
 /** The webhook queue outside other transactions. */
 export function postgresWebhooks(pool: Pool, refuse: (what: string) => void): WebhookStore {
   return {
-    async putEndpoint(envId, name, input, secret, at) {
-      refuse("putEndpoint");
-      const events = input.events === undefined ? null : JSON.stringify(input.events);
-      const { rows } = await run<EndpointRow & { created: boolean }>(pool, W.putEndpoint, [
-        envId,
-        name,
-        input.url,
-        events,
-        secret,
-        ms(at),
-      ]);
-      const row = rows[0] as EndpointRow & { created: boolean };
-      return { endpoint: endpointOf(row), created: row.created };
-    },
-    async getEndpoint(envId, name) {
-      const { rows } = await run<EndpointRow>(pool, W.getEndpoint, [envId, name]);
-      return rows[0] && endpointOf(rows[0]);
-    },
+    ...postgresWebhookEndpoints(pool, refuse),
     async deliveries(envId, name, page) {
       const { rows } = await run<{
         id: string;
@@ -186,6 +138,7 @@ export function postgresWebhooks(pool: Pool, refuse: (what: string) => void): We
         created_at: Date;
         next_at: Date | null;
         attempts: DeliveryRecord["attempts"];
+        body: string;
       }>(pool, W.deliveries, [envId, name, page.before ?? "msg_~", page.limit]);
       return rows.map((row) => {
         const d: DeliveryRecord = {
@@ -195,6 +148,7 @@ export function postgresWebhooks(pool: Pool, refuse: (what: string) => void): We
           status: row.status,
           createdAt: row.created_at.toISOString(),
           attempts: row.attempts,
+          body: row.body,
         };
         if (row.status === "pending" && row.next_at) d.nextAttemptAt = row.next_at.toISOString();
         return d;
@@ -212,9 +166,10 @@ export function postgresWebhooks(pool: Pool, refuse: (what: string) => void): We
         lease: string;
         url: string;
         secret: string;
+        previous_secret: string | null;
       }>(pool, W.claim, [t, limit, t + leaseMs, `${randomUUID()}:`]);
-      return rows.map(
-        (row): ClaimedDelivery => ({
+      return rows.map((row): ClaimedDelivery => {
+        const claimed: ClaimedDelivery = {
           id: row.id,
           envId: row.env_id,
           endpoint: row.endpoint,
@@ -223,8 +178,10 @@ export function postgresWebhooks(pool: Pool, refuse: (what: string) => void): We
           body: row.body,
           attempts: row.attempt_count,
           lease: row.lease,
-        }),
-      );
+        };
+        if (row.previous_secret !== null) claimed.previousSecret = row.previous_secret;
+        return claimed;
+      });
     },
     async recordAttempt(delivery, attempt, outcome) {
       refuse("recordAttempt");

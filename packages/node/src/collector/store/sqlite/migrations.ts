@@ -4,6 +4,7 @@
 // themselves (`data`, JSON text) keep the strings exactly as received.
 import type Database from "better-sqlite3";
 import { METRICS_MIGRATION } from "./metrics-migration.js";
+import { WEBHOOK_ROTATION_MIGRATION } from "./webhook-rotation-migration.js";
 import { WEBHOOK_MIGRATION } from "./webhooks.js";
 
 /** One schema step. */
@@ -162,6 +163,7 @@ CREATE INDEX closure_notices_anonymous ON closure_notices (env_id, anonymous_id,
   },
   WEBHOOK_MIGRATION,
   METRICS_MIGRATION,
+  WEBHOOK_ROTATION_MIGRATION,
 ];
 
 /**

@@ -1,6 +1,7 @@
-// Webhook endpoints, the delivery queue and fired breaches on SQLite. Every write runs on the
-// writer connection under the file's write lock (`BEGIN IMMEDIATE`), which is the only claim a
-// single-writer store needs: two workers on one file cannot take one delivery twice.
+// The webhook delivery queue and fired breaches on SQLite (endpoints: webhook-endpoints.ts).
+// Every write runs on the writer connection under the file's write lock (`BEGIN IMMEDIATE`),
+// which is the only claim a single-writer store needs: two workers on one file cannot take one
+// delivery twice.
 import { randomUUID } from "node:crypto";
 import type { Loop } from "@closeloop/core";
 import { uuidv7 } from "@closeloop/core";
@@ -10,12 +11,12 @@ import type {
   ClaimedDelivery,
   DeliveryRecord,
   DueLoop,
-  WebhookEndpoint,
   WebhookStore,
   WebhookTx,
 } from "../webhook-types.js";
 import type { Migration } from "./migrations.js";
 import type { Prepared } from "./statements.js";
+import { sqliteWebhookEndpoints } from "./webhook-endpoints.js";
 
 /** Schema step 2: endpoints, deliveries and fired breaches. */
 export const WEBHOOK_MIGRATION: Migration = {
@@ -78,18 +79,14 @@ const W = {
     ORDER BY env_id, id LIMIT @limit`,
   markBreach: `INSERT INTO loop_breaches (env_id, loop_id, deadline, due, fired_at)
     VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-  getEndpoint: `SELECT env_id, name, url, events, created_at, updated_at, disabled_at
-    FROM webhook_endpoints WHERE env_id = ? AND name = ?`,
-  insertEndpoint: `INSERT INTO webhook_endpoints (env_id, name, url, events, secret, created_at,
-      updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  updateEndpoint: `UPDATE webhook_endpoints SET url = ?, events = ?, updated_at = ?,
-      disabled_at = NULL WHERE env_id = ? AND name = ?`,
-  deliveries: `SELECT id, endpoint, type, status, created_at, next_at, attempts
+  deliveries: `SELECT id, endpoint, type, status, created_at, next_at, attempts, body
     FROM webhook_deliveries WHERE env_id = ? AND endpoint = ? AND id < ? ORDER BY id DESC LIMIT ?`,
-  due: `SELECT d.id, d.env_id, d.endpoint, d.body, d.attempt_count, e.url, e.secret
+  // The replaced secret comes along only while its grace lasts.
+  due: `SELECT d.id, d.env_id, d.endpoint, d.body, d.attempt_count, e.url, e.secret,
+      CASE WHEN e.previous_secret_until > @now THEN e.previous_secret END AS previous_secret
     FROM webhook_deliveries d JOIN webhook_endpoints e ON e.env_id = d.env_id AND e.name = d.endpoint
-    WHERE d.status = 'pending' AND d.next_at <= ? AND e.disabled_at IS NULL
-    ORDER BY d.next_at, d.id LIMIT ?`,
+    WHERE d.status = 'pending' AND d.next_at <= @now AND e.disabled_at IS NULL
+    ORDER BY d.next_at, d.id LIMIT @limit`,
   lease: "UPDATE webhook_deliveries SET next_at = ?, lease = ? WHERE id = ?",
   record: `UPDATE webhook_deliveries SET attempts = json_insert(attempts, '$[#]', json(@attempt)),
       attempt_count = attempt_count + 1, status = @status, next_at = @nextAt, lease = NULL
@@ -100,30 +97,7 @@ const W = {
     WHERE env_id = ? AND endpoint = ? AND status = 'pending'`,
 } as const;
 
-interface EndpointRow {
-  env_id: string;
-  name: string;
-  url: string;
-  events: string | null;
-  created_at: number;
-  updated_at: number;
-  disabled_at: number | null;
-}
-
 const iso = (t: number) => new Date(t).toISOString();
-
-function endpointOf(row: EndpointRow): WebhookEndpoint {
-  const e: WebhookEndpoint = {
-    envId: row.env_id,
-    name: row.name,
-    url: row.url,
-    createdAt: iso(row.created_at),
-    updatedAt: iso(row.updated_at),
-  };
-  if (row.events !== null) e.events = JSON.parse(row.events) as WebhookEventType[];
-  if (row.disabled_at !== null) e.disabledAt = iso(row.disabled_at);
-  return e;
-}
 
 /** The webhook part of a transaction, on the writer connection (already inside BEGIN IMMEDIATE). */
 export function sqliteWebhookTx(use: () => Prepared): WebhookTx {
@@ -158,19 +132,7 @@ export function sqliteWebhooks(
   write: <T>(what: string, body: () => T) => Promise<T>,
 ): WebhookStore {
   return {
-    putEndpoint: (envId, name, input, secret, at) =>
-      write("putEndpoint", () => {
-        const events = input.events === undefined ? null : JSON.stringify(input.events);
-        const existing = w(W.getEndpoint).get(envId, name) as EndpointRow | undefined;
-        if (existing) w(W.updateEndpoint).run(input.url, events, ms(at), envId, name);
-        else w(W.insertEndpoint).run(envId, name, input.url, events, secret, ms(at), ms(at));
-        const row = w(W.getEndpoint).get(envId, name) as EndpointRow;
-        return { endpoint: endpointOf(row), created: !existing };
-      }),
-    async getEndpoint(envId, name) {
-      const row = r(W.getEndpoint).get(envId, name) as EndpointRow | undefined;
-      return row && endpointOf(row);
-    },
+    ...sqliteWebhookEndpoints(w, r, write),
     async deliveries(envId, name, page) {
       // Ids are `msg_` + UUIDv7: byte order is creation order, and "~" sorts after all of them.
       const rows = r(W.deliveries).all(envId, name, page.before ?? "msg_~", page.limit) as {
@@ -181,6 +143,7 @@ export function sqliteWebhooks(
         created_at: number;
         next_at: number | null;
         attempts: string;
+        body: string;
       }[];
       return rows.map((row) => {
         const d: DeliveryRecord = {
@@ -190,6 +153,7 @@ export function sqliteWebhooks(
           status: row.status,
           createdAt: iso(row.created_at),
           attempts: JSON.parse(row.attempts),
+          body: row.body,
         };
         if (row.status === "pending" && row.next_at !== null) d.nextAttemptAt = iso(row.next_at);
         return d;
@@ -198,7 +162,7 @@ export function sqliteWebhooks(
     claimDeliveries: (now, limit, leaseMs) =>
       write("claimDeliveries", () => {
         const t = ms(now);
-        const rows = w(W.due).all(t, limit) as {
+        const rows = w(W.due).all({ now: t, limit }) as {
           id: string;
           env_id: string;
           endpoint: string;
@@ -206,11 +170,12 @@ export function sqliteWebhooks(
           attempt_count: number;
           url: string;
           secret: string;
+          previous_secret: string | null;
         }[];
         return rows.map((row): ClaimedDelivery => {
           const lease = randomUUID();
           w(W.lease).run(t + leaseMs, lease, row.id);
-          return {
+          const claimed: ClaimedDelivery = {
             id: row.id,
             envId: row.env_id,
             endpoint: row.endpoint,
@@ -220,6 +185,8 @@ export function sqliteWebhooks(
             attempts: row.attempt_count,
             lease,
           };
+          if (row.previous_secret !== null) claimed.previousSecret = row.previous_secret;
+          return claimed;
         });
       }),
     recordAttempt: (delivery, attempt, outcome) =>

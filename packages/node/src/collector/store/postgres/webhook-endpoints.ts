@@ -1,0 +1,115 @@
+// Webhook endpoints on PostgreSQL: registration, secret rotation and deletion. A deletion takes
+// the endpoint's row lock first, so a concurrent enqueue (which reads the endpoint) either queued
+// before it, and its rows go too, or finds no endpoint.
+import type { Pool } from "pg";
+import type { WebhookEventType } from "../../../webhooks/events.js";
+import { ms } from "../columns.js";
+import type { WebhookEndpoint, WebhookStore } from "../webhook-types.js";
+import { run, time } from "./queries.js";
+
+const COLUMNS =
+  "env_id, name, url, events, created_at, updated_at, disabled_at, previous_secret_until";
+
+const E = {
+  get: `SELECT ${COLUMNS} FROM webhook_endpoints WHERE env_id = $1 AND name = $2`,
+  // xmax = 0 only for a row this statement inserted.
+  put: `INSERT INTO webhook_endpoints (env_id, name, url, events, secret, created_at,
+      updated_at) VALUES ($1, $2, $3, $4::jsonb, $5, ${time("$6")}, ${time("$6")})
+    ON CONFLICT (env_id, name) DO UPDATE SET url = EXCLUDED.url, events = EXCLUDED.events,
+      updated_at = EXCLUDED.updated_at, disabled_at = NULL
+    RETURNING ${COLUMNS}, (xmax = 0) AS created`,
+  // The replaced secret moves aside (a NULL deadline drops it); an older one is forgotten.
+  rotate: `UPDATE webhook_endpoints SET
+      previous_secret = CASE WHEN $4::float8 IS NULL THEN NULL ELSE secret END,
+      previous_secret_until = CASE WHEN $4::float8 IS NULL THEN NULL ELSE ${time("$4")} END,
+      secret = $3, updated_at = ${time("$5")}
+    WHERE env_id = $1 AND name = $2 RETURNING ${COLUMNS}`,
+  lock: "SELECT 1 FROM webhook_endpoints WHERE env_id = $1 AND name = $2 FOR UPDATE",
+  // The log goes with the endpoint: it is reachable only through the endpoint's name.
+  deleteDeliveries: "DELETE FROM webhook_deliveries WHERE env_id = $1 AND endpoint = $2",
+  delete: "DELETE FROM webhook_endpoints WHERE env_id = $1 AND name = $2",
+} as const;
+
+interface EndpointRow {
+  env_id: string;
+  name: string;
+  url: string;
+  events: WebhookEventType[] | null;
+  created_at: Date;
+  updated_at: Date;
+  disabled_at: Date | null;
+  previous_secret_until: Date | null;
+}
+
+function endpointOf(row: EndpointRow): WebhookEndpoint {
+  const e: WebhookEndpoint = {
+    envId: row.env_id,
+    name: row.name,
+    url: row.url,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+  if (row.events !== null) e.events = row.events;
+  if (row.disabled_at !== null) e.disabledAt = row.disabled_at.toISOString();
+  if (row.previous_secret_until !== null) {
+    e.previousSecretExpiresAt = row.previous_secret_until.toISOString();
+  }
+  return e;
+}
+
+type EndpointMethods = Pick<
+  WebhookStore,
+  "putEndpoint" | "getEndpoint" | "rotateSecret" | "deleteEndpoint"
+>;
+
+/** The endpoint methods of the PostgreSQL webhook store. */
+export function postgresWebhookEndpoints(
+  pool: Pool,
+  refuse: (what: string) => void,
+): EndpointMethods {
+  return {
+    async putEndpoint(envId, name, input, secret, at) {
+      refuse("putEndpoint");
+      const events = input.events === undefined ? null : JSON.stringify(input.events);
+      const { rows } = await run<EndpointRow & { created: boolean }>(pool, E.put, [
+        envId,
+        name,
+        input.url,
+        events,
+        secret,
+        ms(at),
+      ]);
+      const row = rows[0] as EndpointRow & { created: boolean };
+      return { endpoint: endpointOf(row), created: row.created };
+    },
+    async getEndpoint(envId, name) {
+      const { rows } = await run<EndpointRow>(pool, E.get, [envId, name]);
+      return rows[0] && endpointOf(rows[0]);
+    },
+    async rotateSecret(envId, name, secret, previousUntil, at) {
+      refuse("rotateSecret");
+      const until = previousUntil === undefined ? null : ms(previousUntil);
+      const { rows } = await run<EndpointRow>(pool, E.rotate, [envId, name, secret, until, ms(at)]);
+      return rows[0] && endpointOf(rows[0]);
+    },
+    async deleteEndpoint(envId, name) {
+      refuse("deleteEndpoint");
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        const found = (await run(client, E.lock, [envId, name])).rowCount === 1;
+        if (found) {
+          await run(client, E.deleteDeliveries, [envId, name]);
+          await run(client, E.delete, [envId, name]);
+        }
+        await client.query("COMMIT");
+        client.release();
+        return found;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        client.release(true);
+        throw error;
+      }
+    },
+  };
+}
