@@ -3,15 +3,14 @@ import {
   LOOP_STATES,
   type LoopState,
   LoopTransitionError,
-  parse,
   transition,
   uuidv7,
-  ValidationError,
 } from "@closeloop/core";
 import * as z from "zod/mini";
 import { authenticate } from "../auth.js";
 import { readJson } from "../http/body.js";
 import { HttpError, json } from "../http/errors.js";
+import { parseRequest } from "../http/parse-request.js";
 import { saveLoop } from "../ingest/loops.js";
 import type { LoopFilter } from "../store/types.js";
 import { withWebhookEvents } from "../webhooks/emit.js";
@@ -91,14 +90,7 @@ export async function postTransition(
 ): Promise<Response> {
   const caller = await authenticate(request, deps.store, "secret");
   const raw = await readJson(request, deps.limits.maxBodyBytes);
-  let body: z.infer<typeof TransitionBodySchema>;
-  try {
-    body = parse(TransitionBodySchema, raw, "transition");
-  } catch (e) {
-    if (e instanceof ValidationError)
-      throw new HttpError(400, "invalid_transition", e.message, { issues: e.issues });
-    throw e;
-  }
+  const body = parseRequest(TransitionBodySchema, raw, "transition", "invalid_transition");
   const now = deps.now();
   return deps.store.transaction(async (rawTx) => {
     const tx = withWebhookEvents(rawTx, caller.envId);

@@ -1,7 +1,8 @@
-import { DIMENSIONS, parse, TimestampSchema, ValidationError } from "@closeloop/core";
+import { DIMENSIONS, TimestampSchema } from "@closeloop/core";
 import * as z from "zod/mini";
 import { authenticate } from "../auth.js";
 import { HttpError, json } from "../http/errors.js";
+import { parseRequest } from "../http/parse-request.js";
 import type { RouteDeps } from "./deps.js";
 
 const QuerySchema = z.strictObject({
@@ -22,14 +23,7 @@ const DEFAULT_DAYS = 30;
 export async function getMetrics(request: Request, deps: RouteDeps): Promise<Response> {
   const caller = await authenticate(request, deps.store, "secret");
   const raw = Object.fromEntries(new URL(request.url).searchParams);
-  let q: z.infer<typeof QuerySchema>;
-  try {
-    q = parse(QuerySchema, raw, "metrics query");
-  } catch (e) {
-    if (e instanceof ValidationError)
-      throw new HttpError(400, "invalid_query", e.message, { issues: e.issues });
-    throw e;
-  }
+  const q = parseRequest(QuerySchema, raw, "metrics query", "invalid_query");
   const now = deps.now();
   const to = q.to ?? now;
   const from = q.from ?? new Date(Date.parse(to) - DEFAULT_DAYS * 86_400_000).toISOString();

@@ -1,10 +1,10 @@
-import { parse, ValidationError } from "@closeloop/core";
 import * as z from "zod/mini";
 import { WEBHOOK_EVENT_TYPES } from "../../webhooks/events.js";
 import { generateWebhookSecret } from "../../webhooks/secret.js";
 import { authenticate } from "../auth.js";
 import { readJson } from "../http/body.js";
 import { HttpError, json } from "../http/errors.js";
+import { parseRequest } from "../http/parse-request.js";
 import type { WebhookEndpoint } from "../store/webhook-types.js";
 import type { RouteDeps } from "./deps.js";
 
@@ -59,14 +59,7 @@ export async function putWebhook(request: Request, deps: RouteDeps, name: string
   const caller = await authenticate(request, deps.store, "secret");
   checkName(name);
   const raw = await readJson(request, deps.limits.maxBodyBytes);
-  let body: z.infer<typeof EndpointBodySchema>;
-  try {
-    body = parse(EndpointBodySchema, raw, "webhook");
-  } catch (e) {
-    if (e instanceof ValidationError)
-      throw new HttpError(400, "invalid_webhook", e.message, { issues: e.issues });
-    throw e;
-  }
+  const body = parseRequest(EndpointBodySchema, raw, "webhook", "invalid_webhook");
   const secret = generateWebhookSecret();
   const input = body.events
     ? { url: body.url, events: [...new Set(body.events)] }
@@ -94,14 +87,7 @@ export async function rotateWebhook(request: Request, deps: RouteDeps, name: str
   checkName(name);
   // An empty body is the default rotation.
   const raw = request.body ? await readJson(request, deps.limits.maxBodyBytes) : {};
-  let body: z.infer<typeof RotateBodySchema>;
-  try {
-    body = parse(RotateBodySchema, raw, "rotation");
-  } catch (e) {
-    if (e instanceof ValidationError)
-      throw new HttpError(400, "invalid_rotation", e.message, { issues: e.issues });
-    throw e;
-  }
+  const body = parseRequest(RotateBodySchema, raw, "rotation", "invalid_rotation");
   const now = deps.now();
   const grace = body.graceSeconds ?? DEFAULT_ROTATION_GRACE_SECONDS;
   const until = grace > 0 ? new Date(Date.parse(now) + grace * 1000).toISOString() : undefined;
