@@ -55,7 +55,11 @@ function checkName(name: string): void {
  * `PUT /v1/webhooks/:name`, secret key: registers the endpoint (201, with its `whsec_` secret,
  * shown this once) or updates its url and events (200, enabled again if a 410 had disabled it).
  */
-export async function putWebhook(request: Request, deps: RouteDeps, name: string) {
+export async function putWebhook(
+  request: Request,
+  deps: RouteDeps,
+  name: string,
+): Promise<Response> {
   const caller = await authenticate(request, deps.store, "secret");
   checkName(name);
   const raw = await readJson(request, deps.limits.maxBodyBytes);
@@ -82,7 +86,11 @@ export async function putWebhook(request: Request, deps: RouteDeps, name: string
  * is signed with the new and the old secret, so receivers switch without dropping a delivery;
  * `graceSeconds: 0` drops the old secret at once (it leaked).
  */
-export async function rotateWebhook(request: Request, deps: RouteDeps, name: string) {
+export async function rotateWebhook(
+  request: Request,
+  deps: RouteDeps,
+  name: string,
+): Promise<Response> {
   const caller = await authenticate(request, deps.store, "secret");
   checkName(name);
   // An empty body is the default rotation.
@@ -101,7 +109,11 @@ export async function rotateWebhook(request: Request, deps: RouteDeps, name: str
  * `DELETE /v1/webhooks/:name`, secret key: 204. The endpoint and its whole delivery log go;
  * pending deliveries are never sent (an attempt already in flight may still arrive).
  */
-export async function deleteWebhook(request: Request, deps: RouteDeps, name: string) {
+export async function deleteWebhook(
+  request: Request,
+  deps: RouteDeps,
+  name: string,
+): Promise<Response> {
   const caller = await authenticate(request, deps.store, "secret");
   checkName(name);
   if (!(await deps.store.webhooks.deleteEndpoint(caller.envId, name))) {
@@ -111,7 +123,11 @@ export async function deleteWebhook(request: Request, deps: RouteDeps, name: str
 }
 
 /** `GET /v1/webhooks/:name/deliveries`, secret key: the delivery log, newest first. */
-export async function getDeliveries(request: Request, deps: RouteDeps, name: string) {
+export async function getDeliveries(
+  request: Request,
+  deps: RouteDeps,
+  name: string,
+): Promise<Response> {
   const caller = await authenticate(request, deps.store, "secret");
   checkName(name);
   const q = new URL(request.url).searchParams;
