@@ -201,8 +201,8 @@ describe("schema step 3 (loop metrics) on data written before it", () => {
 
     // Make the file what an earlier version wrote: no step 3, no columns, no score in meta.
     const db = new Database(c.path);
-    db.exec(`DROP INDEX loops_metrics; DROP INDEX loops_respondent_scores;
-      ALTER TABLE loops DROP COLUMN score_type; ALTER TABLE loops DROP COLUMN score;
+    db.exec(`DROP INDEX loops_metrics; DROP INDEX loops_respondent_scores; DROP INDEX customer_events_customer;
+      ALTER TABLE loops DROP COLUMN score_type; ALTER TABLE loops DROP COLUMN score; ALTER TABLE loops DROP COLUMN action;
       ALTER TABLE loops DROP COLUMN first_acknowledged_at; ALTER TABLE loops DROP COLUMN first_closed_at;
       UPDATE loops SET meta = json_remove(meta, '$.score');
       DELETE FROM schema_migrations WHERE version = 3;`);
@@ -233,8 +233,8 @@ describe("schema step 3 (loop metrics) on data written before it", () => {
       await client.connect();
       try {
         await client.query(`SET search_path TO ${pg.escapeIdentifier(schema)}`);
-        await client.query(`DROP INDEX loops_metrics; DROP INDEX loops_respondent_scores;
-          ALTER TABLE loops DROP COLUMN score_type, DROP COLUMN score,
+        await client.query(`DROP INDEX loops_metrics; DROP INDEX loops_respondent_scores; DROP INDEX customer_events_customer;
+          ALTER TABLE loops DROP COLUMN score_type, DROP COLUMN score, DROP COLUMN action,
             DROP COLUMN first_acknowledged_at, DROP COLUMN first_closed_at;
           UPDATE loops SET meta = meta - 'score';
           DELETE FROM schema_migrations WHERE version = 3;`);

@@ -78,6 +78,8 @@ describe("examples/backend-loop", () => {
     expect(stdout).toMatch(/→ closed\s+by agent:ana via email/);
     expect(stdout).toMatch(/NPS -100 \(95% CI/);
     expect(stdout).toContain("Loop health: 1/2 closed (closure rate 50%)");
+    // The support ticket of a 24,000 customer is owed a follow-up and still open.
+    expect(stdout).toContain("Value at risk: 24000 across 1 customer(s)");
     expect(stdout).toContain("Everything shut down cleanly.");
   }, 60_000);
 });

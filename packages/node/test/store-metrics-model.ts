@@ -14,6 +14,7 @@ import {
   type LoopState,
   loopDimension,
   loopHealth,
+  NEGATIVE_SEGMENTS,
   NONE,
   nps,
   type Route,
@@ -46,6 +47,8 @@ const routeArb = fc.record({
 
 const specArb = fc.record({
   type: fc.option(fc.constantFrom(...TYPES), { nil: undefined }),
+  /** Feedback loops have no score: their segment is the channel. */
+  feedback: fc.boolean(),
   raw: fc.nat({ max: 1000 }),
   respondent: fc.option(fc.constantFrom("u1", "u2", "u3"), { nil: undefined }),
   customer: fc.option(
@@ -79,12 +82,15 @@ function build(specs: SpecInput[]): Spec[] {
     };
     if (s.route.acknowledgeWithin) route.acknowledgeWithin = s.route.acknowledgeWithin;
     if (s.route.closeWithin) route.closeWithin = s.route.closeWithin;
-    const score = s.type
-      ? {
-          type: s.type,
-          value: (s.raw % (MAX[s.type] + (s.type === "nps" ? 1 : 0))) + (s.type === "nps" ? 0 : 1),
-        }
-      : undefined;
+    const feedback = s.feedback;
+    const score =
+      !feedback && s.type
+        ? {
+            type: s.type,
+            value:
+              (s.raw % (MAX[s.type] + (s.type === "nps" ? 1 : 0))) + (s.type === "nps" ? 0 : 1),
+          }
+        : undefined;
     const context: Loop["context"] = {};
     if (s.survey) context.surveyId = s.survey;
     if (s.journey) context.journey = s.journey;
@@ -99,8 +105,12 @@ function build(specs: SpecInput[]): Spec[] {
       : undefined;
     let loop = createLoop({
       id: `L${String(i).padStart(4, "0")}`,
-      source: { kind: "response", id: `R${i}` },
-      segment: score ? segmentForScore({ type: score.type }, score.value) : "all",
+      source: { kind: feedback ? "feedback" : "response", id: `R${i}` },
+      segment: feedback
+        ? "support"
+        : score
+          ? segmentForScore({ type: score.type }, score.value)
+          : "all",
       route,
       at: at(t),
       context,
@@ -132,7 +142,32 @@ function build(specs: SpecInput[]): Spec[] {
 }
 
 /** Core's figures for one group of the period's loops; `history` is every loop opened before `to`. */
-function expected(group: Spec[], history: Spec[], from: number, asOf: Date): GroupMetrics {
+/**
+ * The loop as value at risk sees it: its customer is its feedback customer, else its respondent,
+ * worth the loop's own value, else the last `gained` value recorded for them (ties: larger id).
+ */
+function withCustomer(s: Spec, events: readonly (CustomerEvent & { id: string })[]): Loop {
+  const id = s.loop.customer?.id ?? s.respondent;
+  if (id === undefined) return s.loop;
+  const last = events
+    .filter((e) => e.customerId === id && e.event === "gained" && e.value !== undefined)
+    .sort(
+      (a, b) => Date.parse(b.at) - Date.parse(a.at) || (b.id > a.id ? 1 : b.id < a.id ? -1 : 0),
+    )[0];
+  const value = s.loop.customer?.value ?? last?.value;
+  return {
+    ...s.loop,
+    customer: { ...s.loop.customer, id, ...(value !== undefined ? { value } : {}) },
+  };
+}
+
+function expected(
+  group: Spec[],
+  history: Spec[],
+  from: number,
+  asOf: Date,
+  events: readonly (CustomerEvent & { id: string })[],
+): GroupMetrics {
   const scores = (type: LoopScore["type"]) =>
     group.filter((s) => s.score?.type === type).map((s) => s.score?.value as number);
   const inGroup = new Set(group.map((s) => s.loop.id));
@@ -162,7 +197,14 @@ function expected(group: Spec[], history: Spec[], from: number, asOf: Date): Gro
       group.map((s) => s.loop),
       asOf,
     ),
-    valueAtRisk: valueAtRisk(group.map((s) => s.loop)),
+    valueAtRisk: valueAtRisk(
+      group.map((s) => withCustomer(s, events)),
+      {
+        isNegative: (l) =>
+          NEGATIVE_SEGMENTS.has(l.segment) ||
+          (l.source.kind === "feedback" && l.route.action === "follow-up"),
+      },
+    ),
     atRisk: { customers: atRisk.size },
   };
 }
@@ -188,11 +230,12 @@ export async function metricsAgreeWithCore(store: CollectorStore, numRuns: numbe
         await store.createEnvironment(environment(envId));
         const specs = build(raw);
         const events: CustomerEvent[] = rawEvents.map((e, i) => ({
-          customerId: `c${i % 3}`,
+          customerId: ["c1", "c2", "u1", "u2"][i % 4] as string,
           event: e.event,
           ...(e.value !== undefined ? { value: e.value } : {}),
           at: at(e.minute),
         }));
+        const withIds = events.map((e, n) => ({ ...e, id: `E${n}` }));
         await store.transaction(async (tx) => {
           for (const s of specs) {
             await tx.putLoop(envId, s.loop, {
@@ -200,7 +243,7 @@ export async function metricsAgreeWithCore(store: CollectorStore, numRuns: numbe
               ...(s.score ? { score: s.score } : {}),
             });
           }
-          for (const [i, e] of events.entries()) await tx.insertCustomerEvent(envId, `E${i}`, e);
+          for (const e of withIds) await tx.insertCustomerEvent(envId, e.id, e);
         });
         const [from, to] = [at(Math.min(a, b)), at(Math.max(a, b))];
         const asOf = at(Math.max(a, b) - 60);
@@ -220,7 +263,7 @@ export async function metricsAgreeWithCore(store: CollectorStore, numRuns: numbe
           to,
           groupBy: groupBy ?? null,
           asOf,
-          total: expected(period, history, fromMs, asOfDate),
+          total: expected(period, history, fromMs, asOfDate, withIds),
           customers: customerAssetGrowth(events, { from, to }),
         };
         if (groupBy) {
@@ -232,6 +275,7 @@ export async function metricsAgreeWithCore(store: CollectorStore, numRuns: numbe
               history,
               fromMs,
               asOfDate,
+              withIds,
             );
           }
           want.groups = groups;

@@ -51,6 +51,8 @@ export interface LoopColumns {
   closedAt: number | null;
   respondentId: string | null;
   anonymousId: string | null;
+  /** The route's action: feedback owed a follow-up counts towards value at risk. */
+  action: string;
   /** The opening response's scoring answer (metrics and risk signals). */
   scoreType: string | null;
   score: number | null;
@@ -115,6 +117,7 @@ export function loopColumns(loop: Loop, meta: LoopMeta): LoopColumns {
     closeBy: msOrNull(due.closeBy),
     ...metTimes(loop),
     ...respondentColumns(meta.respondent),
+    action: loop.route.action,
     scoreType: meta.score?.type ?? null,
     score: meta.score?.value ?? null,
     firstAcknowledgedAt: firstReached(loop, "acknowledged"),

@@ -103,12 +103,22 @@ export function metricsSql(
     },
     acknowledge: duration("first_acknowledged_at"),
     close: duration("first_closed_at"),
+    // A loop's customer is its feedback customer, else its respondent; their value is the
+    // loop's `customer.value`, else the last `gained` value `trackCustomer` recorded for them.
+    // Negative: the least satisfied segment of a survey, or feedback that someone must follow up.
     valueAtRisk: (d) => {
       const { g, inPeriod } = common(d);
       return `SELECT ${outerG} AS g, count(*) AS customers, sum(v) AS value FROM (
-        SELECT ${g} AS g, customer_id, max(coalesce(customer_value, 0)) AS v FROM loops
-        WHERE ${inPeriod} AND customer_id IS NOT NULL AND state IN (${OPEN})
-          AND segment IN (${NEGATIVE})${by("customer_id")}) x${dimension ? " GROUP BY g" : ""}`;
+        SELECT g, c, max(v) AS v FROM (
+          SELECT ${g} AS g, coalesce(customer_id, respondent_id) AS c,
+            coalesce(customer_value, (SELECT ce.value FROM customer_events AS ce
+              WHERE ce.env_id = loops.env_id AND ce.customer_id = coalesce(loops.customer_id,
+                loops.respondent_id) AND ce.event = 'gained' AND ce.value IS NOT NULL
+              ORDER BY ce.at DESC, ce.id DESC LIMIT 1), 0) AS v
+          FROM loops WHERE ${inPeriod} AND state IN (${OPEN})
+            AND coalesce(customer_id, respondent_id) IS NOT NULL
+            AND (segment IN (${NEGATIVE}) OR (source_kind = 'feedback' AND action = 'follow-up'))
+        ) x GROUP BY g, c) y${dimension ? " GROUP BY g" : ""}`;
     },
     // Mirrors core's `riskSignals` per customer and scoring type: a drop of 3 or more between
     // consecutive answers, or the first detractor answer within 90 days of the previous one.

@@ -11,10 +11,11 @@ export const METRICS_MIGRATION: Migration = {
   version: 3,
   name: "loop metrics",
   sql: `
-ALTER TABLE loops ADD COLUMN score_type text, ADD COLUMN score integer,
+ALTER TABLE loops ADD COLUMN action text NOT NULL DEFAULT 'none', ADD COLUMN score_type text, ADD COLUMN score integer,
   ADD COLUMN first_acknowledged_at timestamptz, ADD COLUMN first_closed_at timestamptz;
 
-UPDATE loops SET first_acknowledged_at = ${firstReached("acknowledged")},
+UPDATE loops SET action = data -> 'route' ->> 'action',
+  first_acknowledged_at = ${firstReached("acknowledged")},
   first_closed_at = ${firstReached("closed")};
 
 -- The scoring question is the survey's first nps/csat/ces/rating question (core's scoringQuestionOf).
@@ -34,9 +35,11 @@ UPDATE loops SET meta = jsonb_set(meta, '{score}', jsonb_build_object('type', sc
 -- Metrics read one environment's loops opened in a period, and risk signals one respondent's
 -- scores. Loop rows are wide (their whole history as JSON), so both indexes carry every column
 -- those statements read, for index-only scans.
-CREATE INDEX loops_metrics ON loops (env_id, opened_at) INCLUDE (state, segment, score_type,
+CREATE INDEX loops_metrics ON loops (env_id, opened_at) INCLUDE (state, segment, source_kind,
+  action, score_type,
   score, first_acknowledged_at, first_closed_at, acknowledge_by, acknowledged_at, close_by,
   closed_at, customer_id, customer_value, survey_id, journey, touchpoint, region, respondent_id);
+CREATE INDEX customer_events_customer ON customer_events (env_id, customer_id, at, id);
 CREATE INDEX loops_respondent_scores ON loops (env_id, respondent_id, score_type, opened_at, id)
   INCLUDE (score, segment, survey_id, journey, touchpoint, region)
   WHERE respondent_id IS NOT NULL AND score_type IS NOT NULL;

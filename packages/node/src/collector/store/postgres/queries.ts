@@ -51,6 +51,7 @@ const LOOP_KEYS = [
   "closedAt",
   "respondentId",
   "anonymousId",
+  "action",
   "scoreType",
   "score",
   "firstAcknowledgedAt",

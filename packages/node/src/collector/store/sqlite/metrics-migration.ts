@@ -12,12 +12,14 @@ export const METRICS_MIGRATION: Migration = {
   version: 3,
   name: "loop metrics",
   sql: `
+ALTER TABLE loops ADD COLUMN action TEXT NOT NULL DEFAULT 'none';
 ALTER TABLE loops ADD COLUMN score_type TEXT;
 ALTER TABLE loops ADD COLUMN score INTEGER;
 ALTER TABLE loops ADD COLUMN first_acknowledged_at INTEGER;
 ALTER TABLE loops ADD COLUMN first_closed_at INTEGER;
 
-UPDATE loops SET first_acknowledged_at = ${firstReached("acknowledged")},
+UPDATE loops SET action = json_extract(data, '$.route.action'),
+  first_acknowledged_at = ${firstReached("acknowledged")},
   first_closed_at = ${firstReached("closed")};
 
 -- The scoring question is the survey's first nps/csat/ces/rating question (core's scoringQuestionOf).
@@ -38,9 +40,11 @@ UPDATE loops SET meta = json_set(meta, '$.score', json_object('type', score_type
 -- Metrics read one environment's loops opened in a period, and risk signals one respondent's
 -- scores. Loop rows are wide (their whole history as JSON), so both indexes carry every column
 -- those statements read: they are answered from the index alone, never from the rows.
-CREATE INDEX loops_metrics ON loops (env_id, opened_at, state, segment, score_type, score,
+CREATE INDEX loops_metrics ON loops (env_id, opened_at, state, segment, source_kind, action,
+  score_type, score,
   first_acknowledged_at, first_closed_at, acknowledge_by, acknowledged_at, close_by, closed_at,
   customer_id, customer_value, survey_id, journey, touchpoint, region, respondent_id);
+CREATE INDEX customer_events_customer ON customer_events (env_id, customer_id, at, id);
 CREATE INDEX loops_respondent_scores ON loops (env_id, respondent_id, score_type, opened_at, id,
   score, segment, survey_id, journey, touchpoint, region)
   WHERE respondent_id IS NOT NULL AND score_type IS NOT NULL;

@@ -4,11 +4,12 @@ import type Database from "better-sqlite3";
 
 const LOOP_COLUMNS = `env_id, id, source_kind, source_id, state, owner, segment, survey_id, journey,
   touchpoint, region, channel, customer_id, customer_value, opened_at, updated_at, acknowledge_by,
-  acknowledged_at, close_by, closed_at, respondent_id, anonymous_id, score_type, score,
+  acknowledged_at, close_by, closed_at, respondent_id, anonymous_id, action, score_type, score,
   first_acknowledged_at, first_closed_at, data, meta`;
 const LOOP_VALUES = `@envId, @id, @sourceKind, @sourceId, @state, @owner, @segment, @surveyId,
   @journey, @touchpoint, @region, @channel, @customerId, @customerValue, @openedAt, @updatedAt,
-  @acknowledgeBy, @acknowledgedAt, @closeBy, @closedAt, @respondentId, @anonymousId, @scoreType,
+  @acknowledgeBy, @acknowledgedAt, @closeBy, @closedAt, @respondentId, @anonymousId, @action,
+  @scoreType,
   @score, @firstAcknowledgedAt, @firstClosedAt, @data, @meta`;
 const LOOP_UPDATES = LOOP_COLUMNS.split(",")
   .map((c) => c.trim())
