@@ -67,6 +67,7 @@ describe("examples/backend-loop", () => {
     expect(Date.now() - started).toBeLessThan(15_000);
     for (const type of [
       "response.received",
+      "feedback.received",
       "loop.acknowledged",
       "loop.assigned",
       "loop.resolved",

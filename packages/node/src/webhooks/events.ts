@@ -1,4 +1,10 @@
-import type { Breach, Response as CloseloopResponse, Loop, RiskSignal } from "@closeloop/core";
+import type {
+  Breach,
+  Response as CloseloopResponse,
+  Feedback,
+  Loop,
+  RiskSignal,
+} from "@closeloop/core";
 
 /**
  * Every webhook event type the collector sends, in a stable order.
@@ -8,6 +14,7 @@ import type { Breach, Response as CloseloopResponse, Loop, RiskSignal } from "@c
  */
 export const WEBHOOK_EVENT_TYPES = [
   "response.received",
+  "feedback.received",
   "loop.acknowledged",
   "loop.assigned",
   "loop.resolved",
@@ -27,7 +34,8 @@ export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /**
  * The `data` of each event type: the loop as it is after the transition for `loop.*`, the
- * missed deadline too for `loop.breached`, the finished response for `response.received`, and the
+ * missed deadline too for `loop.breached`, the finished response for `response.received`, the stored feedback item (with its
+ * `id` and `receivedAt`) for `feedback.received`, and the
  * risk signal (`customerId`, `reason`, `at`, and `from`/`to` for a score drop) for
  * `customer.at_risk`.
  *
@@ -38,6 +46,7 @@ export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
  */
 export interface WebhookEventData {
   "response.received": { response: CloseloopResponse };
+  "feedback.received": { feedback: Feedback & { id: string; receivedAt: string } };
   "loop.acknowledged": { loop: Loop };
   "loop.assigned": { loop: Loop };
   "loop.resolved": { loop: Loop };

@@ -1,10 +1,10 @@
 // Webhook events from store writes. `withWebhookEvents(tx, envId)` wraps a transaction so that
-// every loop transition it writes and every response that opens a loop queues its event in the
-// same transaction: the event is delivered if and only if the change commits. A transition made
+// every loop transition it writes and every response or feedback item that opens a loop queues
+// its event in the same transaction: the event is delivered if and only if the change commits. A transition made
 // after a deadline passed unannounced also fires that `loop.breached` (see breached.ts).
 import type { Response as CloseloopResponse, Loop } from "@closeloop/core";
 import type { WebhookEventType, WebhookPayload } from "../../webhooks/events.js";
-import type { StoredResponse, StoreTx } from "../store/types.js";
+import type { StoredFeedback, StoredResponse, StoreTx } from "../store/types.js";
 import { fireMissedDeadlines } from "./breached.js";
 
 const LOOP_EVENTS: Partial<Record<string, WebhookEventType>> = {
@@ -47,6 +47,7 @@ export function withWebhookEvents(tx: StoreTx, envId: string): StoreTx {
   /** Each loop as last read or written in this transaction (absent: a new loop). */
   const seen = new Map<string, Loop>();
   const responses = new Map<string, StoredResponse>();
+  const feedback = new Map<string, StoredFeedback>();
   const remember = (loop: Loop | undefined) => {
     if (loop) seen.set(loop.id, loop);
     return loop;
@@ -58,6 +59,10 @@ export function withWebhookEvents(tx: StoreTx, envId: string): StoreTx {
     async putResponse(e, response) {
       await tx.putResponse(e, response);
       responses.set(response.id, response);
+    },
+    async insertFeedback(e, item) {
+      await tx.insertFeedback(e, item);
+      feedback.set(item.id, item);
     },
     async putLoop(e, loop, meta) {
       await tx.putLoop(e, loop, meta);
@@ -85,6 +90,15 @@ export function withWebhookEvents(tx: StoreTx, envId: string): StoreTx {
             at,
           );
         }
+      }
+      const item = before === undefined ? feedback.get(loop.source.id) : undefined;
+      if (item && loop.source.kind === "feedback") {
+        // A feedback item opens its loop as it is stored, in this same transaction.
+        await tx.enqueueWebhook(
+          e,
+          { type: "feedback.received", timestamp: item.receivedAt, data: { feedback: item } },
+          item.receivedAt,
+        );
       }
       for (const payload of loopEvents(loop, before ?? 0)) {
         await tx.enqueueWebhook(e, payload, payload.timestamp);
