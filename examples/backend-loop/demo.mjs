@@ -36,22 +36,19 @@ async function main() {
   shutdown.push(() => listening.close());
   console.log(`1. Collector on ${listening.url} (SQLite in ${dir})`);
 
-  // Publishing is not part of the client: it is an admin call, made here with plain fetch.
-  const put = async (path, body) => {
-    const res = await fetch(listening.url + path, {
-      method: "PUT",
-      headers: { authorization: `Bearer ${secretKey}`, "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    const answer = await res.json();
-    if (!res.ok) throw new Error(`PUT ${path}: ${res.status} ${JSON.stringify(answer)}`);
-    return answer;
-  };
+  // The backend's client: setup calls, loops and metrics over HTTP with the secret key; its own
+  // traffic (responses, feedback) through a durable outbox on disk.
+  const client = createClient({
+    endpoint: listening.url,
+    secretKey,
+    outbox: { dir: join(dir, "outbox") },
+  });
+  shutdown.push(() => client.close());
 
   // 2. The collector refuses feedback and responses that have no complete loop to land in, so
   //    the survey and the feedback policy go first.
-  await put(`/v1/surveys/${survey.id}`, survey);
-  await put("/v1/feedback-policy", json("feedback-policy.json"));
+  await client.surveys.publish(survey);
+  await client.feedbackPolicy.set(json("feedback-policy.json"));
   console.log(`2. Published survey "${survey.id}" v${survey.version} and the feedback policy`);
 
   // 3. A CRM-side receiver. It trusts nothing it cannot verify against the whsec_ secret.
@@ -80,7 +77,7 @@ async function main() {
   });
   await new Promise((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   shutdown.push(() => new Promise((resolve) => receiver.close(resolve).closeAllConnections()));
-  const hook = await put("/v1/webhooks/crm", {
+  const hook = await client.webhooks.register("crm", {
     url: `http://127.0.0.1:${receiver.address().port}/closeloop`,
   });
   whsec = hook.secret; // answered this once; a real receiver keeps it in its secrets store
@@ -95,12 +92,6 @@ async function main() {
   console.log(`3. Webhook "crm" registered (${whsec.slice(0, 10)}…), worker started`);
 
   // 4. The backend's own traffic goes through the durable outbox, then one flush.
-  const client = createClient({
-    endpoint: listening.url,
-    secretKey,
-    outbox: { dir: join(dir, "outbox") },
-  });
-  shutdown.push(() => client.close());
   const dropped = [];
   client.on("delivery:dropped", ({ item, error }) =>
     dropped.push(`${item.type}: ${error.message}`),

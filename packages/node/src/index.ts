@@ -11,6 +11,12 @@
  */
 
 export * from "@closeloop/core";
+export type {
+  FeedbackPolicyApi,
+  SurveysApi,
+  WebhookEndpointInfo,
+  WebhooksApi,
+} from "./client/admin-api.js";
 export type { Client, ClientOptions, MetricsRequest } from "./client/client.js";
 export { createClient } from "./client/client.js";
 export { CollectorError } from "./client/http.js";

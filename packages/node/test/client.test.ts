@@ -127,3 +127,59 @@ describe("createClient", () => {
     expect(client.respondentToken("user-42")).toBe(respondentToken(c.sk, "user-42"));
   });
 });
+
+describe("createClient: setup without raw HTTP", () => {
+  it("publishes surveys: a new version, the same again, a partial loop refused with its issues", async () => {
+    const next = { ...survey(), version: 2 };
+    const first = await client.surveys.publish(next);
+    expect(first.published).toBe(true);
+    expect(first.survey.version).toBe(2);
+    expect((await client.surveys.publish(next)).published).toBe(false);
+
+    const partial = structuredClone({ ...survey(), version: 3 }) as ReturnType<typeof survey>;
+    delete (partial.loop.routes as Record<string, unknown>).detractor;
+    const refused = await client.surveys.publish(partial).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(CollectorError);
+    expect(refused).toMatchObject({ status: 422, code: "partial_loop" });
+    expect((refused as CollectorError).issues.map((i) => i.path)).toContain(
+      "loop.routes.detractor",
+    );
+    await expect(client.surveys.publish({ version: 1 })).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it("sets the feedback policy, refusing an incomplete one", async () => {
+    const set = await client.feedbackPolicy.set(feedbackPolicy());
+    expect(Object.keys(set.policy.routes)).toContain("support");
+    const broken = feedbackPolicy() as { routes: Record<string, Record<string, unknown>> };
+    delete broken.routes.support?.owner;
+    await expect(client.feedbackPolicy.set(broken)).rejects.toMatchObject({
+      status: 422,
+      code: "partial_loop",
+    });
+  });
+
+  it("registers, rotates, reads and removes a webhook endpoint", async () => {
+    const url = `${c.url}/nowhere`;
+    const made = await client.webhooks.register("crm", { url, events: ["loop.closed"] });
+    expect(made.secret).toMatch(/^whsec_/);
+    expect(made).toMatchObject({ name: "crm", url, events: ["loop.closed"] });
+    const again = await client.webhooks.register("crm", { url });
+    expect(again.secret).toBeUndefined();
+    const rotated = await client.webhooks.rotate("crm", { graceSeconds: 60 });
+    expect(rotated.secret).toMatch(/^whsec_/);
+    expect(rotated.secret).not.toBe(made.secret);
+    expect(rotated.previousSecretExpiresAt).toBeDefined();
+    const log = await client.webhooks.deliveries("crm", { limit: 10 });
+    expect(log.endpoint.name).toBe("crm");
+    expect(log.deliveries).toEqual([]);
+    await client.webhooks.remove("crm");
+    await expect(client.webhooks.deliveries("crm")).rejects.toMatchObject({
+      status: 404,
+      code: "not_found",
+    });
+    await expect(client.webhooks.register("bad name", { url })).rejects.toMatchObject({
+      status: 400,
+      code: "invalid_name",
+    });
+  });
+});

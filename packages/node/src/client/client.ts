@@ -16,6 +16,12 @@ import { respondentToken } from "../collector/keys.js";
 import type { MetricsReport } from "../collector/store/metrics-types.js";
 import { fileQueueStore } from "../outbox/file-store.js";
 import type { FsyncPolicy } from "../outbox/options.js";
+import {
+  adminApi,
+  type FeedbackPolicyApi,
+  type SurveysApi,
+  type WebhooksApi,
+} from "./admin-api.js";
 import { collectorCall, queryString } from "./http.js";
 import { lazyStore } from "./lazy-store.js";
 import { type LoopsApi, loopsApi } from "./loops-api.js";
@@ -59,6 +65,12 @@ export interface Client {
   }): Promise<void>;
   /** Act on loops from your own tools. */
   loops: LoopsApi;
+  /** Publish survey versions (refused with every issue while a loop is partial). */
+  surveys: SurveysApi;
+  /** Set how feedback without a survey is routed. */
+  feedbackPolicy: FeedbackPolicyApi;
+  /** Register, rotate and remove webhook endpoints; read their delivery logs. */
+  webhooks: WebhooksApi;
   /**
    * `GET /v1/metrics`: NPS, CSAT, CES, loop health, value and customers at risk for the loops
    * opened in `[from, to)` (default: the last 30 days), grouped by `groupBy` when given.
@@ -158,6 +170,7 @@ export function createClient(options: ClientOptions): Client {
       await enqueue("customer", data, `customer:${event.id}:${event.event}:${at}`);
     },
     loops: loopsApi(endpoint, options.secretKey),
+    ...adminApi(collectorCall(endpoint, options.secretKey)),
     metrics: (query = {}) =>
       collectorCall(endpoint, options.secretKey)("GET", `/v1/metrics${queryString(query)}`),
     respondentToken: (respondentId) => respondentToken(options.secretKey, respondentId),
