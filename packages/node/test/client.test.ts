@@ -43,6 +43,9 @@ describe("createClient", () => {
     expect(delivered).toEqual([id]);
     const { loops } = await client.loops.list({ owner: "support" });
     const loop = loops.find((l) => l.source.id === id);
+    const open = await client.loops.list({ state: ["received", "acknowledged"], owner: "support" });
+    expect(open.loops.map((l) => l.id)).toContain(loop?.id);
+    expect((await client.loops.list({ state: ["closed"], owner: "support" })).loops).toEqual([]);
     expect(loop).toMatchObject({
       state: "received",
       segment: "support",

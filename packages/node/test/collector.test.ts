@@ -452,7 +452,14 @@ describe("the loop, moved by the browser and by people", () => {
     const closed = (await c.call("GET", "/v1/loops?state=closed&limit=500", c.sk)).body.loops;
     expect(closed.length).toBeGreaterThan(0);
     expect(closed.every((l: { state: string }) => l.state === "closed")).toBe(true);
+    const open = (await c.call("GET", "/v1/loops?state=received,acknowledged&limit=500", c.sk)).body
+      .loops;
+    expect(open.length + closed.length).toBe(all.length);
+    expect(
+      open.every((l: { state: string }) => ["received", "acknowledged"].includes(l.state)),
+    ).toBe(true);
     expect((await c.call("GET", "/v1/loops?state=flying", c.sk)).status).toBe(400);
+    expect((await c.call("GET", "/v1/loops?state=closed,flying", c.sk)).status).toBe(400);
     expect((await c.call("GET", "/v1/loops?limit=0", c.sk)).status).toBe(400);
   });
 });

@@ -70,10 +70,12 @@ const loopArb: fc.Arbitrary<Loop> = fc
     });
   });
 
+const STATES = LOOP_STATES.filter((s) => s !== "captured");
+
 const filterArb: fc.Arbitrary<LoopFilter> = fc
   .record(
     {
-      state: fc.constantFrom(...LOOP_STATES.filter((s) => s !== "captured")),
+      state: fc.oneof(fc.constantFrom(...STATES), fc.subarray([...STATES], { minLength: 2 })),
       owner: fc.constantFrom(...OWNERS, "nobody"),
       surveyId: fc.constantFrom(...SURVEYS),
       journey: fc.constantFrom(...JOURNEYS),
@@ -103,7 +105,7 @@ function modelList(model: Map<string, Loop>, f: LoopFilter): string[] {
   return [...model.values()]
     .filter(
       (l) =>
-        (f.state === undefined || l.state === f.state) &&
+        (f.state === undefined || [f.state].flat().includes(l.state)) &&
         (f.owner === undefined || l.owner === f.owner) &&
         (f.surveyId === undefined || l.context.surveyId === f.surveyId) &&
         (f.journey === undefined || l.context.journey === f.journey) &&

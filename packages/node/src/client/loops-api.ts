@@ -3,7 +3,8 @@ import { collectorCall, queryString } from "./http.js";
 
 /** Filters of `loops.list`. */
 export interface LoopQuery {
-  state?: LoopState;
+  /** One state, or any of several (`["received", "acknowledged", "assigned"]`). */
+  state?: LoopState | readonly LoopState[];
   breached?: boolean;
   owner?: string;
   survey?: string;

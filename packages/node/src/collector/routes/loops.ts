@@ -25,7 +25,10 @@ const TransitionBodySchema = z.strictObject({
   owner: z.optional(z.string().check(z.maxLength(128))),
 });
 
-/** `GET /v1/loops`, secret key: filter by state, breached, owner, survey, journey; cursor pages. */
+/**
+ * `GET /v1/loops`, secret key: filter by state (one, or several separated by commas), breached,
+ * owner, survey, journey; cursor pages.
+ */
 export async function listLoops(request: Request, deps: RouteDeps): Promise<Response> {
   const caller = await authenticate(request, deps.store, "secret");
   const q = new URL(request.url).searchParams;
@@ -33,12 +36,15 @@ export async function listLoops(request: Request, deps: RouteDeps): Promise<Resp
   const issues = [];
   const state = q.get("state");
   if (state !== null) {
-    if ((LOOP_STATES as readonly string[]).includes(state)) filter.state = state as LoopState;
-    else
+    // `state=received,acknowledged`: any of several (the SQL keeps one placeholder per state).
+    const states = [...new Set(state.split(","))];
+    if (states.every((x) => (LOOP_STATES as readonly string[]).includes(x))) {
+      filter.state = states.length === 1 ? (states[0] as LoopState) : (states as LoopState[]);
+    } else
       issues.push({
         path: "state",
         code: "invalid_enum",
-        message: `must be one of ${LOOP_STATES.join(", ")}`,
+        message: `must be one or more of ${LOOP_STATES.join(", ")}, separated by commas`,
       });
   }
   const breached = q.get("breached");

@@ -34,7 +34,9 @@ export function listLoopsSql(
   const eq = (column: string, value: string | undefined) => {
     if (value !== undefined) where.push(`${column} = ${d.param(value)}`);
   };
-  eq("state", filter.state);
+  const states = filter.state === undefined ? [] : [filter.state].flat();
+  if (states.length === 1) eq("state", states[0]);
+  else if (states.length > 1) where.push(`state IN (${states.map((x) => d.param(x)).join(", ")})`);
   eq("owner", filter.owner);
   eq("survey_id", filter.surveyId);
   eq("journey", filter.journey);

@@ -89,7 +89,8 @@ export interface LoopScore {
 
 /** Filters of `GET /v1/loops`; all optional, combined with AND. */
 export interface LoopFilter {
-  state?: LoopState;
+  /** One state, or any of several (e.g. every open state, for a loop desk). */
+  state?: LoopState | readonly LoopState[];
   /**
    * Only loops for which core's `isBreached(loop, now)` holds (true), or only the others (false):
    * a deadline of the current cycle still pending and past, or met late (late stays breached).
