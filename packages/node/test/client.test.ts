@@ -84,6 +84,35 @@ describe("createClient", () => {
     ]);
   });
 
+  it("closes with the resolve message when none is given, and refuses a close with no message at all", async () => {
+    const loopOf = async (text: string) => {
+      const { id } = await client.captureFeedback({ channel: "support", text });
+      await client.flush();
+      const loop = (await client.loops.list({ owner: "support", limit: 500 })).loops.find(
+        (l) => l.source.id === id,
+      );
+      if (!loop) throw new Error("no loop");
+      await client.loops.acknowledge(loop.id, { actor: "a" });
+      await client.loops.assign(loop.id, { actor: "a" });
+      return loop.id;
+    };
+    const told = await loopOf("Export is empty");
+    await client.loops.resolve(told, { actor: "dev", message: "Exports work again since 4.2." });
+    const closed = await client.loops.close(told, { actor: "a", informedVia: "email" });
+    expect(closed.events.at(-1)).toMatchObject({
+      to: "closed",
+      informedVia: "email",
+      message: "Exports work again since 4.2.",
+    });
+
+    const silent = await loopOf("Slow dashboard");
+    await client.loops.resolve(silent, { actor: "dev", note: "index added" });
+    const refused = await client.loops
+      .close(silent, { actor: "a", informedVia: "email" })
+      .catch((e: unknown) => e);
+    expect(refused).toMatchObject({ status: 409 });
+  });
+
   it("throws CollectorError with the status and code on a refused move", async () => {
     const err = await client.loops.get(uuidv7()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CollectorError);

@@ -27,8 +27,11 @@ export interface LoopsApi {
   assign(id: string, move: Move & { owner?: string }): Promise<Loop>;
   /** With `message`, the respondent is shown it in-app and the loop closes when they see it. */
   resolve(id: string, move: Move & { message?: string }): Promise<Loop>;
-  /** For customers you told by your own means: `informedVia` (`email`, `call`, …) and the message. */
-  close(id: string, move: Move & { informedVia: string; message: string }): Promise<Loop>;
+  /**
+   * For customers you told by your own means: `informedVia` (`email`, `call`, …) and what they
+   * were told; without `message`, the message the loop was resolved with.
+   */
+  close(id: string, move: Move & { informedVia: string; message?: string }): Promise<Loop>;
   reopen(id: string, move: Move): Promise<Loop>;
 }
 

@@ -1,6 +1,7 @@
 import {
   type ClosureNotice,
   LOOP_STATES,
+  type Loop,
   type LoopState,
   LoopTransitionError,
   transition,
@@ -104,6 +105,12 @@ export async function postTransition(
     if (!loop) throw new HttpError(404, "not_found", `No loop ${id}`);
     const meta = await tx.getLoopMeta(caller.envId, id);
     const { to, ...options } = body;
+    // Closing by other means (email, call) tells the customer what resolving said: unless the
+    // caller words it anew, that message is the proof of what they were told.
+    if (to === "closed" && options.message === undefined) {
+      const said = resolvedMessage(loop);
+      if (said !== undefined) options.message = said;
+    }
     let next: typeof loop;
     try {
       next = transition(loop, to, { ...strip(options), at: now });
@@ -130,6 +137,16 @@ export async function postTransition(
     }
     return json(next);
   });
+}
+
+/** The message of the loop's latest move to `resolved` in its current cycle, if it had one. */
+function resolvedMessage(loop: Loop): string | undefined {
+  for (let i = loop.events.length - 1; i >= 0; i--) {
+    const e = loop.events[i];
+    if (e?.to === "reopened") return undefined;
+    if (e?.to === "resolved") return e.message;
+  }
+  return undefined;
 }
 
 /** Drops absent optional fields (exactOptionalPropertyTypes). */
