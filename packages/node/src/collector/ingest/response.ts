@@ -80,7 +80,9 @@ export async function ingestResponse(
 
   if (merged.finished && merged.segment !== undefined) {
     const source = { kind: "response" as const, id: merged.id };
-    if (!(await ctx.tx.getLoopBySource(ctx.envId, source))) {
+    // Only this handler opens loops for responses, right after storing one: a response that was
+    // not stored before has none, and the lookup (a round trip on PostgreSQL) is skipped.
+    if (!stored || !(await ctx.tx.getLoopBySource(ctx.envId, source))) {
       const route = survey.loop.routes[merged.segment] as Route;
       const context: Record<string, string> = { surveyId: survey.id };
       const journey = merged.context.journey ?? survey.journey;
