@@ -15,6 +15,7 @@ import {
 import { checkRespondentToken } from "../keys.js";
 import type { RespondentRef, StoredResponse } from "../store/types.js";
 import { type IngestContext, type ItemOutcome, ItemRejection } from "./context.js";
+import { fastResponse } from "./fast-response.js";
 import { saveLoop } from "./loops.js";
 
 /**
@@ -106,8 +107,11 @@ export async function ingestResponse(
 }
 
 function parseResponse(data: Record<string, unknown>, key: string) {
+  const input = { idempotencyKey: key, ...data };
+  const fast = fastResponse(input);
+  if (fast) return fast;
   try {
-    return parse(ResponseSchema, { idempotencyKey: key, ...data }, "response");
+    return parse(ResponseSchema, input, "response");
   } catch (e) {
     if (e instanceof ValidationError) throw new ItemRejection("invalid", e.message, [...e.issues]);
     throw e;
