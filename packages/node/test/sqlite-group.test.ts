@@ -3,7 +3,7 @@
 // SQLite-only details: who shares a commit, write order, and failures that end the whole group.
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { sqliteStore } from "../src/collector/store/index.js";
 import { groupCommit } from "../src/collector/store/sqlite/group.js";
 import { createMutex } from "../src/collector/store/sqlite/mutex.js";
@@ -29,6 +29,20 @@ describe("sqliteStore group commit", () => {
     // The first answer waited for the shared COMMIT, which came after the second fn.
     expect(log.slice(0, 2)).toStrictEqual(["first ran", "second ran"]);
     expect(await store.getLoop("a", "L2")).toStrictEqual(loop({ id: "L2" }));
+    await store.close();
+  });
+
+  it("does not wait for fake timers: the group starts on the real event loop", async () => {
+    const store = sqliteStore(join(tempDir(), "closeloop.db"));
+    await store.migrate();
+    await store.createEnvironment(environment("a"));
+    vi.useFakeTimers();
+    try {
+      await store.transaction((tx) => tx.putLoop("a", loop({ id: "L1" }), {}));
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(await store.getLoop("a", "L1")).toStrictEqual(loop({ id: "L1" }));
     await store.close();
   });
 

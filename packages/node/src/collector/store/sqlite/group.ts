@@ -2,6 +2,9 @@
 // transaction dirtied, and batches that write side by side dirty the same b-tree pages: the fns
 // queued while another transaction runs share one BEGIN IMMEDIATE … COMMIT, each fn in its own
 // SAVEPOINT so that a fn that rejects rolls back only its own writes.
+// From node:timers rather than the global, which test fake timers replace: a transaction must
+// not wait for a test to advance its clock.
+import { setImmediate } from "node:timers";
 import type Database from "better-sqlite3";
 import type { Exclusive } from "./mutex.js";
 
