@@ -131,8 +131,9 @@ function endpointOf(row: EndpointRow): WebhookEndpoint {
 
 /** The webhook part of a transaction on its client. */
 export function postgresWebhookTx(c: () => PoolClient): WebhookTx {
-  // One round trip per event type and transaction, not per event: an endpoint added while a
-  // transaction runs then misses its events all alike (it may miss some of them anyway).
+  // One round trip per event type and transaction, not per event. An endpoint that another
+  // collector adds while this transaction runs gets none of its events rather than only the later
+  // ones: the transaction sees the subscriptions as of its first event of each type.
   const subscribed = new Map<string, { name: string }[]>();
   return {
     async enqueueWebhook(envId, payload, at) {

@@ -2,6 +2,7 @@
 // transaction dirtied, and batches that write side by side dirty the same b-tree pages: the fns
 // queued while another transaction runs share one BEGIN IMMEDIATE … COMMIT, each fn in its own
 // SAVEPOINT so that a fn that rejects rolls back only its own writes.
+
 // From node:timers rather than the global, which test fake timers replace: a transaction must
 // not wait for a test to advance its clock.
 import { setImmediate } from "node:timers";
@@ -47,8 +48,12 @@ export function groupCommit(db: Database.Database, exclusive: Exclusive) {
         if (open === group) open = undefined;
         await commitGroup(db, group);
       }).catch((error) => {
-        // Only the statements around the members can land here: settle whoever is still waiting.
-        if (db.inTransaction) db.exec("ROLLBACK");
+        // Only the statements around the members land here: undo, settle whoever still waits.
+        try {
+          if (db.inTransaction) db.exec("ROLLBACK");
+        } catch {
+          // The connection is gone (closed, or broken): nothing is left to undo.
+        }
         for (const member of group) member.reject(error);
       });
     });

@@ -48,10 +48,10 @@ const isMemory = (path: string) => path === "" || path === ":memory:";
  * `BEGIN IMMEDIATE … COMMIT` (group commit: one WAL write for all of them), each `fn` in its own
  * `SAVEPOINT`, one after another: a `fn`'s writes are still all or nothing, a rejection rolls back
  * that `fn` alone (and rejects at once), and the others resolve once the shared COMMIT is done —
- * so a `fn` must not wait for another transaction to settle. Reads outside a transaction go to a second, read-only
- * connection: WAL gives each read a snapshot of committed data, so they never see a transaction
- * that is still open or that rolls back, and never wait for one. (An in-memory database has one
- * connection; its reads queue behind writes instead.)
+ * so a `fn` must not wait for another transaction to settle. Reads outside a transaction go to a
+ * second, read-only connection: WAL gives each read a snapshot of committed data, so they never
+ * see a transaction that is still open or that rolls back, and never wait for one. (An in-memory
+ * database has one connection; its reads queue behind writes instead.)
  *
  * Inside `transaction(fn)`, use the `tx` argument: calling the store's own write methods (or
  * `transaction`) from `fn` would wait for `fn` itself, so it throws instead of deadlocking.
