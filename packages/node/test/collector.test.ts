@@ -1,6 +1,6 @@
 // The collector over real loopback HTTP and a real SQLite file: every route, every auth rule,
 // bad input of every kind, idempotent replays, the loop moved by browsers and people.
-import { uuidv7 } from "@closeloop/core";
+import { type BatchResult, uuidv7 } from "@closeloop/core";
 import * as fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { respondentToken } from "../src/collector/keys.js";
@@ -213,6 +213,33 @@ describe("POST /v1/batch", () => {
       [1, "answers.why"],
     ]);
     expect(r.body.accepted.map((a: { index: number }) => a.index)).toEqual([2]);
+  });
+
+  it("finds NUL and unpaired surrogates however the JSON text escapes them", async () => {
+    // The scan is skipped only for a body without any `\u` escape: check the escaped forms.
+    // `why` is spliced into the JSON text as written: "\\u0000" is an escape, "\\\\u0000" is not.
+    const item = (why: string) =>
+      JSON.stringify({
+        type: "response",
+        idempotencyKey: uuidv7(),
+        data: response({ score: 5, why: "@" }),
+      }).replace('"@"', `"${why}"`);
+    const text = [
+      item("a\\u0000b"),
+      item("lone \\uD800 surrogate"),
+      item("a backslash, then u0000: \\\\u0000"),
+    ];
+    const r = await fetch(`${c.url}/v1/batch`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${c.pk}`, "content-type": "application/json" },
+      body: `{"items":[${text.join(",")}]}`,
+    });
+    const body = (await r.json()) as BatchResult;
+    expect(body.rejected.map((x) => [x.index, x.issues?.[0]?.code])).toEqual([
+      [0, "invalid_text"],
+      [1, "invalid_text"],
+    ]);
+    expect(body.accepted.map((a) => a.index)).toEqual([2]);
   });
 
   it("takes a respondent id from a browser only with its token", async () => {

@@ -2,7 +2,12 @@
 // postgres-store.test.ts). Every case opens a fresh, migrated, empty store and closes it.
 import { type CustomerEvent, isBreached, type Loop, transition } from "@closeloop/core";
 import { describe, expect, it } from "vitest";
-import type { CollectorStore, LoopFilter, StoredFeedback } from "../src/collector/store/types.js";
+import type {
+  CollectorStore,
+  LoopFilter,
+  StoredFeedback,
+  StoreTx,
+} from "../src/collector/store/types.js";
 import {
   allPages,
   at,
@@ -177,6 +182,59 @@ export function storeConformance(
           tx.claimIdempotency("a", "k1", { type: "response", id: "second" }, at(1)),
         );
         expect(again).toBeUndefined();
+      }));
+
+    it("keeps concurrent transactions apart: one that rejects takes only its own writes along", () =>
+      withStore(async (store) => {
+        const kept = response(newResponseId(), true);
+        const lost = response(newResponseId(), true);
+        const existing = loop({ id: "L1" });
+        await store.transaction((tx) => tx.putLoop("a", existing, {}));
+        const boom = new Error("boom");
+        const claim = (tx: StoreTx, key: string, id: string) =>
+          tx.claimIdempotency("a", key, { type: "response", id }, at(0));
+        // Started together, so a store that shares one commit among them shares it here.
+        const outcomes = await Promise.allSettled([
+          store.transaction(async (tx) => {
+            await claim(tx, "k1", kept.id);
+            await tx.putResponse("a", kept);
+            return "first";
+          }),
+          store.transaction(async (tx) => {
+            await claim(tx, "k2", lost.id);
+            await tx.putResponse("a", lost);
+            throw boom;
+          }),
+          store.transaction(async (tx) => {
+            await claim(tx, "k3", "third");
+            // A second loop for the source of L1: the store itself refuses this write.
+            await tx.putLoop("a", { ...existing, id: "L2" }, {});
+          }),
+          store.transaction(async (tx) => {
+            await tx.putLoop("a", loop({ id: "L3" }), {});
+            return "last";
+          }),
+        ]);
+        expect(outcomes.map((o) => o.status)).toStrictEqual([
+          "fulfilled",
+          "rejected",
+          "rejected",
+          "fulfilled",
+        ]);
+        expect(outcomes[0]).toStrictEqual({ status: "fulfilled", value: "first" });
+        expect(outcomes[1]).toStrictEqual({ status: "rejected", reason: boom });
+        expect(outcomes[3]).toStrictEqual({ status: "fulfilled", value: "last" });
+        expect(await store.getResponse("a", kept.id)).toStrictEqual(kept);
+        expect(await store.getResponse("a", lost.id)).toBeUndefined();
+        expect(await store.getLoop("a", "L2")).toBeUndefined();
+        expect(await store.getLoop("a", "L3")).toStrictEqual(loop({ id: "L3" }));
+        // The claims of the rejected transactions are gone with them; the first one stands.
+        const again = await store.transaction(async (tx) => [
+          await claim(tx, "k1", "again"),
+          await claim(tx, "k2", "again"),
+          await claim(tx, "k3", "again"),
+        ]);
+        expect(again).toStrictEqual([{ type: "response", id: kept.id }, undefined, undefined]);
       }));
 
     it("never shows reads outside a transaction what the transaction has not committed", () =>

@@ -5,6 +5,18 @@ import { HttpError } from "./errors.js";
  * (by `content-length` when given, else as the bytes arrive), and malformed JSON with 400.
  */
 export async function readJson(request: Request, maxBytes: number): Promise<unknown> {
+  return (await readJsonBody(request, maxBytes)).value;
+}
+
+/**
+ * {@link readJson}, also telling whether the JSON text had a `\u` escape. Without one, no string
+ * in the value can hold NUL or an unpaired surrogate: the text comes from a UTF-8 decode (which
+ * yields neither), and JSON forbids raw control characters in strings.
+ */
+export async function readJsonBody(
+  request: Request,
+  maxBytes: number,
+): Promise<{ value: unknown; escapes: boolean }> {
   const declared = Number(request.headers.get("content-length") ?? Number.NaN);
   if (declared > maxBytes) throw tooLarge(maxBytes);
   const reader = request.body?.getReader();
@@ -25,7 +37,7 @@ export async function readJson(request: Request, maxBytes: number): Promise<unkn
   const text = new TextDecoder("utf-8", { fatal: false }).decode(concat(chunks, size));
   if (text.length === 0) throw new HttpError(400, "malformed", "The body is empty; send JSON");
   try {
-    return JSON.parse(text);
+    return { value: JSON.parse(text), escapes: text.includes("\\u") };
   } catch (e) {
     throw new HttpError(400, "malformed", `The body is not JSON: ${(e as Error).message}`);
   }

@@ -16,6 +16,7 @@ import {
 import { checkRespondentToken } from "../keys.js";
 import type { LoopScore, RespondentRef, StoredResponse } from "../store/types.js";
 import { type IngestContext, type ItemOutcome, ItemRejection } from "./context.js";
+import { fastResponse } from "./fast-response.js";
 import { saveLoop } from "./loops.js";
 import { announceRisk } from "./risk.js";
 
@@ -82,7 +83,9 @@ export async function ingestResponse(
 
   if (merged.finished && merged.segment !== undefined) {
     const source = { kind: "response" as const, id: merged.id };
-    if (!(await ctx.tx.getLoopBySource(ctx.envId, source))) {
+    // Only this handler opens loops for responses, right after storing one: a response that was
+    // not stored before has none, and the lookup (a round trip on PostgreSQL) is skipped.
+    if (!stored || !(await ctx.tx.getLoopBySource(ctx.envId, source))) {
       const route = survey.loop.routes[merged.segment] as Route;
       const context: Record<string, string> = { surveyId: survey.id };
       const journey = merged.context.journey ?? survey.journey;
@@ -115,8 +118,11 @@ function scoreOf(questions: Survey["questions"], answers: Answers): { score?: Lo
 }
 
 function parseResponse(data: Record<string, unknown>, key: string) {
+  const input = { idempotencyKey: key, ...data };
+  const fast = fastResponse(input);
+  if (fast) return fast;
   try {
-    return parse(ResponseSchema, { idempotencyKey: key, ...data }, "response");
+    return parse(ResponseSchema, input, "response");
   } catch (e) {
     if (e instanceof ValidationError) throw new ItemRejection("invalid", e.message, [...e.issues]);
     throw e;

@@ -1,5 +1,5 @@
 import { authenticate } from "../auth.js";
-import { readJson } from "../http/body.js";
+import { readJsonBody } from "../http/body.js";
 import { json } from "../http/errors.js";
 import { ingestBatch } from "../ingest/batch.js";
 import type { RouteDeps } from "./deps.js";
@@ -7,7 +7,7 @@ import type { RouteDeps } from "./deps.js";
 /** `POST /v1/batch`, public or secret key: `{ accepted, rejected }` per item. */
 export async function postBatch(request: Request, deps: RouteDeps): Promise<Response> {
   const caller = await authenticate(request, deps.store, "public");
-  const body = await readJson(request, deps.limits.maxBodyBytes);
+  const { value: body, escapes } = await readJsonBody(request, deps.limits.maxBodyBytes);
   const { result } = await ingestBatch(
     deps.store,
     {
@@ -18,6 +18,7 @@ export async function postBatch(request: Request, deps: RouteDeps): Promise<Resp
     },
     body,
     () => deps.secretKeys(caller.envId),
+    !escapes,
   );
   return json(result);
 }

@@ -33,6 +33,55 @@ export const TIME_COLUMNS: ReadonlySet<string> = new Set([
   "publishedAt",
 ]);
 
+/** The SQL name of a row key: `sourceKind` → `source_kind`. */
+export const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** The loop row's keys in column order, for statements that bind parameters by position. */
+export const LOOP_KEYS: readonly string[] = [
+  "envId",
+  "id",
+  "sourceKind",
+  "sourceId",
+  "state",
+  "owner",
+  "segment",
+  "surveyId",
+  "journey",
+  "touchpoint",
+  "region",
+  "channel",
+  "customerId",
+  "customerValue",
+  "openedAt",
+  "updatedAt",
+  "acknowledgeBy",
+  "acknowledgedAt",
+  "closeBy",
+  "closedAt",
+  "respondentId",
+  "anonymousId",
+  "action",
+  "scoreType",
+  "score",
+  "firstAcknowledgedAt",
+  "firstClosedAt",
+  "data",
+  "meta",
+];
+/** The response row's keys in column order. */
+export const RESPONSE_KEYS: readonly string[] = [
+  "envId",
+  "id",
+  "surveyId",
+  "surveyVersion",
+  "finished",
+  "segment",
+  "respondentId",
+  "anonymousId",
+  "createdAt",
+  "receivedAt",
+  "data",
+];
 export const environmentRow = (env: Environment): Row => ({
   id: env.id,
   createdAt: ms(env.createdAt),

@@ -170,7 +170,9 @@ export interface CollectorStore {
    * Runs `fn` in one transaction: all its writes or none. Rows read through `tx` stay locked
    * until it ends, so concurrent transitions of one loop are serialised. Rejections roll back.
    * Inside `fn` use `tx`: `transaction`, `migrate` and the write methods reject when called from
-   * `fn` (they would wait for `fn` itself). Reads outside `tx` see committed data only.
+   * `fn` (they would wait for `fn` itself). Reads outside `tx` see committed data only. `fn` must
+   * not wait for another transaction to settle: on SQLite, transactions queued together share one
+   * COMMIT, each `fn` in its own savepoint (see `sqliteStore`).
    */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
 

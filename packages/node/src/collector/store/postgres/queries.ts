@@ -1,12 +1,10 @@
 // Every fixed SQL text of the PostgreSQL store. Values are always `$n` parameters. `run` sends each
 // text as a named statement, so every pooled connection parses and plans it once.
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from "pg";
-import { type Row, TIME_COLUMNS } from "../records.js";
+import { LOOP_KEYS, RESPONSE_KEYS, type Row, snake, TIME_COLUMNS } from "../records.js";
 
 /** An instant parameter: rows carry epoch ms, which `to_timestamp` reads exactly to the µs. */
 export const time = (placeholder: string) => `to_timestamp(${placeholder}::float8 / 1000)`;
-
-const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** An INSERT of `keys` (row keys, camelCase) with its parameter list, and an ON CONFLICT tail. */
 function insert(table: string, keys: readonly string[], conflict: string) {
@@ -28,50 +26,6 @@ function replace(keys: readonly string[], key: readonly string[]) {
   return `ON CONFLICT (${key.map(snake).join(", ")}) DO UPDATE SET ${set}`;
 }
 
-const LOOP_KEYS = [
-  "envId",
-  "id",
-  "sourceKind",
-  "sourceId",
-  "state",
-  "owner",
-  "segment",
-  "surveyId",
-  "journey",
-  "touchpoint",
-  "region",
-  "channel",
-  "customerId",
-  "customerValue",
-  "openedAt",
-  "updatedAt",
-  "acknowledgeBy",
-  "acknowledgedAt",
-  "closeBy",
-  "closedAt",
-  "respondentId",
-  "anonymousId",
-  "action",
-  "scoreType",
-  "score",
-  "firstAcknowledgedAt",
-  "firstClosedAt",
-  "data",
-  "meta",
-];
-const RESPONSE_KEYS = [
-  "envId",
-  "id",
-  "surveyId",
-  "surveyVersion",
-  "finished",
-  "segment",
-  "respondentId",
-  "anonymousId",
-  "createdAt",
-  "receivedAt",
-  "data",
-];
 const CLOSURE_KEYS = [
   "envId",
   "id",

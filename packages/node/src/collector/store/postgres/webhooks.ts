@@ -100,12 +100,22 @@ const W = {
 
 /** The webhook part of a transaction on its client. */
 export function postgresWebhookTx(c: () => PoolClient): WebhookTx {
+  // One round trip per event type and transaction, not per event. An endpoint that another
+  // collector adds while this transaction runs gets none of its events rather than only the later
+  // ones: the transaction sees the subscriptions as of its first event of each type.
+  const subscribed = new Map<string, { name: string }[]>();
   return {
     async enqueueWebhook(envId, payload, at) {
       const db = c();
-      const { rows } = await run<{ name: string }>(db, W.subscribed, [envId, payload.type]);
-      const body = JSON.stringify(payload);
+      const k = `${envId}\n${payload.type}`;
+      let rows = subscribed.get(k);
+      if (rows === undefined) {
+        ({ rows } = await run<{ name: string }>(db, W.subscribed, [envId, payload.type]));
+        subscribed.set(k, rows);
+      }
       const t = ms(at);
+      if (rows.length === 0) return 0;
+      const body = JSON.stringify(payload);
       for (const { name } of rows) {
         await run(db, W.insertDelivery, [`msg_${uuidv7(t)}`, envId, name, payload.type, body, t]);
       }

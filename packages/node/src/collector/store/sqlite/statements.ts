@@ -1,21 +1,29 @@
 // Every fixed SQL text of the SQLite store, with named parameters (`@name`) or `?`. Values are
 // always bound, never spliced into the text; `prepared` compiles each text once per connection.
 import type Database from "better-sqlite3";
+import { LOOP_KEYS, RESPONSE_KEYS, type Row, snake } from "../records.js";
 
-const LOOP_COLUMNS = `env_id, id, source_kind, source_id, state, owner, segment, survey_id, journey,
-  touchpoint, region, channel, customer_id, customer_value, opened_at, updated_at, acknowledge_by,
-  acknowledged_at, close_by, closed_at, respondent_id, anonymous_id, action, score_type, score,
-  first_acknowledged_at, first_closed_at, data, meta`;
-const LOOP_VALUES = `@envId, @id, @sourceKind, @sourceId, @state, @owner, @segment, @surveyId,
-  @journey, @touchpoint, @region, @channel, @customerId, @customerValue, @openedAt, @updatedAt,
-  @acknowledgeBy, @acknowledgedAt, @closeBy, @closedAt, @respondentId, @anonymousId, @action,
-  @scoreType,
-  @score, @firstAcknowledgedAt, @firstClosedAt, @data, @meta`;
-const LOOP_UPDATES = LOOP_COLUMNS.split(",")
-  .map((c) => c.trim())
-  .filter((c) => c !== "env_id" && c !== "id")
-  .map((c) => `${c} = excluded.${c}`)
-  .join(", ");
+/**
+ * An upsert by `(env_id, id)` of a row's `keys`, with `?` parameters: better-sqlite3 binds an
+ * array by position at about half the cost of an object by name (24 named loop columns cost
+ * ≈1.4 µs more per row), and these two run for every ingested response.
+ */
+function upsert(table: string, keys: readonly string[]) {
+  const columns = keys.map(snake);
+  const set = columns
+    .filter((c) => c !== "env_id" && c !== "id")
+    .map((c) => `${c} = excluded.${c}`)
+    .join(", ");
+  const text = `INSERT INTO ${table} (${columns.join(", ")})
+    VALUES (${keys.map(() => "?").join(", ")}) ON CONFLICT (env_id, id) DO UPDATE SET ${set}`;
+  return { text, values: (row: Row) => keys.map((k) => row[k] ?? null) };
+}
+
+/** Statements with a row binder beside their text. */
+export const UPSERT = {
+  response: upsert("responses", RESPONSE_KEYS),
+  loop: upsert("loops", LOOP_KEYS),
+};
 
 export const SQL = {
   ping: "SELECT 1",
@@ -49,15 +57,6 @@ export const SQL = {
   getIdempotency: "SELECT type, record_id AS id FROM idempotency WHERE env_id = ? AND key = ?",
 
   getResponse: "SELECT data FROM responses WHERE env_id = ? AND id = ?",
-  putResponse: `INSERT INTO responses (env_id, id, survey_id, survey_version, finished, segment,
-      respondent_id, anonymous_id, created_at, received_at, data)
-    VALUES (@envId, @id, @surveyId, @surveyVersion, @finished, @segment, @respondentId,
-      @anonymousId, @createdAt, @receivedAt, @data)
-    ON CONFLICT (env_id, id) DO UPDATE SET survey_id = excluded.survey_id,
-      survey_version = excluded.survey_version, finished = excluded.finished,
-      segment = excluded.segment, respondent_id = excluded.respondent_id,
-      anonymous_id = excluded.anonymous_id, created_at = excluded.created_at,
-      received_at = excluded.received_at, data = excluded.data`,
 
   // Inserted once: a replay of the same id is a no-op, never an error that would fail a batch.
   insertFeedback: `INSERT INTO feedback (env_id, id, channel, customer_id, created_at,
@@ -74,8 +73,6 @@ export const SQL = {
   getLoopMeta: "SELECT meta FROM loops WHERE env_id = ? AND id = ?",
   scoreHistory: `SELECT id AS loopId, opened_at AS t, score, segment FROM loops
     WHERE env_id = ? AND respondent_id = ? AND score_type = ? ORDER BY opened_at, id`,
-  putLoop: `INSERT INTO loops (${LOOP_COLUMNS}) VALUES (${LOOP_VALUES})
-    ON CONFLICT (env_id, id) DO UPDATE SET ${LOOP_UPDATES}`,
 
   putClosureNotice: `INSERT INTO closure_notices (env_id, id, loop_id, respondent_id,
       anonymous_id, created_at, seen_at, data)

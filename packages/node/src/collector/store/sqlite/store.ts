@@ -8,6 +8,7 @@ import { betterSqlite3 } from "../native.js";
 import { environmentRow, keyRow } from "../records.js";
 import { reentryGuard } from "../reentry.js";
 import type { CollectorStore, Environment, KeyRecord, StoredResponse } from "../types.js";
+import { groupCommit } from "./group.js";
 import { applyMigrations } from "./migrations.js";
 import { createMutex } from "./mutex.js";
 import { all, one } from "./rows.js";
@@ -45,11 +46,14 @@ const isMemory = (path: string) => path === "" || path === ":memory:";
  * The collector's embedded store: one SQLite file (WAL) through better-sqlite3.
  *
  * Writes (every `transaction` and every write method) run one at a time on a writer connection,
- * queued in-process and inside `BEGIN IMMEDIATE`, so an awaited `fn` never shares its
- * transaction with anything else. Reads outside a transaction go to a second, read-only
- * connection: WAL gives each read a snapshot of committed data, so they never see a transaction
- * that is still open or that rolls back, and never wait for one. (An in-memory database has one
- * connection; its reads queue behind writes instead.)
+ * queued in-process and inside `BEGIN IMMEDIATE`. Transactions that queue up together share one
+ * `BEGIN IMMEDIATE … COMMIT` (group commit: one WAL write for all of them), each `fn` in its own
+ * `SAVEPOINT`, one after another: a `fn`'s writes are still all or nothing, a rejection rolls back
+ * that `fn` alone (and rejects at once), and the others resolve once the shared COMMIT is done —
+ * so a `fn` must not wait for another transaction to settle. Reads outside a transaction go to a
+ * second, read-only connection: WAL gives each read a snapshot of committed data, so they never
+ * see a transaction that is still open or that rolls back, and never wait for one. (An in-memory
+ * database has one connection; its reads queue behind writes instead.)
  *
  * Inside `transaction(fn)`, use the `tx` argument: calling the store's own write methods (or
  * `transaction`) from `fn` would wait for `fn` itself, so it throws instead of deadlocking.
@@ -66,7 +70,13 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
   reader?.pragma("query_only = ON");
   const w = prepared(writer);
   const r = reader ? prepared(reader) : w;
-  const exclusive = createMutex();
+  const queue = createMutex();
+  const group = groupCommit(writer, queue);
+  /** Any section but a transaction: it closes the open group so that it runs after it. */
+  const exclusive: typeof queue = (section) => {
+    group.seal();
+    return queue(section);
+  };
   const guard = reentryGuard("sqlite");
   const refuseInside = guard.refuse;
   /** A write: queued behind any open transaction, atomic on its own. */
@@ -102,20 +112,8 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
 
     async transaction(fn) {
       refuseInside("transaction");
-      return exclusive(async () => {
-        writer.exec("BEGIN IMMEDIATE");
-        let live = true;
-        try {
-          const result = await guard.run(() => fn(sqliteTx(w, () => live)));
-          writer.exec("COMMIT");
-          return result;
-        } catch (error) {
-          if (writer.inTransaction) writer.exec("ROLLBACK");
-          throw error;
-        } finally {
-          live = false;
-        }
-      });
+      const result = await group.run((live) => guard.run(() => fn(sqliteTx(w, live))));
+      return result as Awaited<ReturnType<typeof fn>>;
     },
 
     createEnvironment: (env: Environment) =>

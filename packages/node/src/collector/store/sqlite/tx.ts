@@ -6,7 +6,7 @@ import { type HistoryRow, scoredLoop } from "../history.js";
 import { closureRow, customerEventRow, feedbackRow, loopRow, responseRow } from "../records.js";
 import type { IdempotencyRecord, LoopMeta, StoredResponse, StoreTx } from "../types.js";
 import { one } from "./rows.js";
-import { type Prepared, SQL } from "./statements.js";
+import { type Prepared, SQL, UPSERT } from "./statements.js";
 import { sqliteWebhookTx } from "./webhooks.js";
 
 /** Thrown when a `tx` escapes its `transaction(fn)` and is used after it ended. */
@@ -30,7 +30,8 @@ export function sqliteTx(p: Prepared, live: () => boolean): StoreTx {
       return one<StoredResponse>(use()(SQL.getResponse), [envId, id]);
     },
     async putResponse(envId, response) {
-      use()(SQL.putResponse).run(responseRow(envId, response));
+      const { text, values } = UPSERT.response;
+      use()(text).run(values(responseRow(envId, response)));
     },
     async insertFeedback(envId, feedback) {
       use()(SQL.insertFeedback).run(feedbackRow(envId, feedback));
@@ -45,7 +46,8 @@ export function sqliteTx(p: Prepared, live: () => boolean): StoreTx {
       return one<Loop>(use()(SQL.getLoopBySource), [envId, source.kind, source.id]);
     },
     async putLoop(envId, loop, meta) {
-      use()(SQL.putLoop).run(loopRow(envId, loop, meta));
+      const { text, values } = UPSERT.loop;
+      use()(text).run(values(loopRow(envId, loop, meta)));
     },
     async getLoopMeta(envId, id) {
       return one<LoopMeta>(use()(SQL.getLoopMeta), [envId, id], "meta");

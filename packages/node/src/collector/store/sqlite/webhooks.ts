@@ -101,12 +101,21 @@ const iso = (t: number) => new Date(t).toISOString();
 
 /** The webhook part of a transaction, on the writer connection (already inside BEGIN IMMEDIATE). */
 export function sqliteWebhookTx(use: () => Prepared): WebhookTx {
+  // Endpoints change only outside transactions (under the same write lock), so what one
+  // transaction read about them holds until it ends: one query per event type, not per event.
+  const subscribed = new Map<string, { name: string }[]>();
   return {
     async enqueueWebhook(envId, payload, at) {
       const s = use();
-      const names = s(W.subscribed).all(envId, payload.type) as { name: string }[];
-      const body = JSON.stringify(payload);
+      const k = `${envId}\n${payload.type}`;
+      let names = subscribed.get(k);
+      if (names === undefined) {
+        names = s(W.subscribed).all(envId, payload.type) as { name: string }[];
+        subscribed.set(k, names);
+      }
       const t = ms(at);
+      if (names.length === 0) return 0;
+      const body = JSON.stringify(payload);
       for (const { name } of names) {
         s(W.insertDelivery).run(`msg_${uuidv7(t)}`, envId, name, payload.type, body, t, t);
       }
