@@ -66,6 +66,19 @@ if (mode === "bare") {
     }),
   );
   if (res.status >= 300) throw new Error(`publish failed: ${res.status} ${await res.text()}`);
-  const { url } = await collector.listen({ port: 0 });
-  process.stdout.write(`${url} ${survey.id} ${survey.version}\n`);
+  const listening = await collector.listen({ port: 0 });
+  process.stdout.write(`${listening.url} ${survey.id} ${survey.version}\n`);
+  // On SIGTERM: close, drop this run's PostgreSQL schema, and exit (which writes a CPU profile).
+  process.once("SIGTERM", async () => {
+    await listening.close();
+    await store.close();
+    if (mode === "postgres") {
+      const pg = createRequire(new URL("../packages/node/package.json", import.meta.url))("pg");
+      const client = new pg.Client(where);
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS bench_${process.pid} CASCADE`);
+      await client.end();
+    }
+    process.exit(0);
+  });
 }

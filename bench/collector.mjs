@@ -2,7 +2,8 @@
 // (in this process) against the collector in a child process, on SQLite and on PostgreSQL, beside
 // the bare ceiling (node:http + better-sqlite3 inserting the same batches, no checks, no loops).
 // Run: pnpm build && node bench/collector.mjs   (BENCH_SECONDS per case, default 10;
-// BENCH_BATCH items per request, default 100; BENCH_CONNECTIONS, default 8). Results: docs/benchmarks.md.
+// BENCH_BATCH items per request, default 100; BENCH_CONNECTIONS, default 8; BENCH_ONLY and
+// BENCH_PROFILE below). Results: docs/benchmarks.md.
 import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,7 +20,15 @@ const PK = "pk_bench_0123456789abcdefghij";
 function startServer(mode, where) {
   const child = spawn(
     process.execPath,
-    [new URL("./collector-server.mjs", import.meta.url).pathname, mode, where],
+    [
+      // BENCH_PROFILE=<dir>: a V8 CPU profile of each server, written when it exits.
+      ...(process.env.BENCH_PROFILE
+        ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+        : []),
+      new URL("./collector-server.mjs", import.meta.url).pathname,
+      mode,
+      where,
+    ],
     {
       stdio: ["ignore", "pipe", "inherit"],
     },
@@ -99,7 +108,9 @@ console.log(
 console.log("server | responses/s | requests/s | latency p50 | p99 | errors");
 console.log("---|---|---|---|---|---");
 const rows = [];
-for (const [name, mode, where] of cases) {
+// BENCH_ONLY=sqlite (or bare, postgres; comma-separated) runs only those cases.
+const only = process.env.BENCH_ONLY?.split(",");
+for (const [name, mode, where] of cases.filter(([, m]) => !only || only.includes(m))) {
   const { child, url } = await startServer(mode, where);
   try {
     const r = await load(name, url);
@@ -109,8 +120,12 @@ for (const [name, mode, where] of cases) {
     );
   } finally {
     child.kill("SIGTERM");
+    await new Promise((resolve) => child.once("exit", resolve));
   }
 }
-const ceiling = rows[0].responsesPerSec;
-for (const r of rows.slice(1))
-  console.log(`${r.name}: ${((r.responsesPerSec / ceiling) * 100).toFixed(0)}% of the ceiling`);
+const bare = rows.find((r) => r.name.startsWith("bare"));
+for (const r of bare ? rows.filter((x) => x !== bare) : []) {
+  console.log(
+    `${r.name}: ${((r.responsesPerSec / bare.responsesPerSec) * 100).toFixed(0)}% of the ceiling`,
+  );
+}

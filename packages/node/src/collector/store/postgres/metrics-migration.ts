@@ -32,6 +32,12 @@ UPDATE loops SET score_type = NULL WHERE score IS NULL;
 UPDATE loops SET meta = jsonb_set(meta, '{score}', jsonb_build_object('type', score_type, 'value', score))
   WHERE score IS NOT NULL;
 
+-- Nothing reads responses or feedback by time any more (metrics read loops), and every index
+-- costs each ingested item a b-tree insert.
+DROP INDEX IF EXISTS responses_received;
+DROP INDEX IF EXISTS responses_survey;
+DROP INDEX IF EXISTS feedback_received;
+
 -- Metrics read one environment's loops opened in a period, and risk signals one respondent's
 -- scores. Loop rows are wide (their whole history as JSON), so both indexes carry every column
 -- those statements read, for index-only scans.
