@@ -137,6 +137,10 @@ function suite(name: string, makeStore: () => Promise<CollectorStore | undefined
       const after = (await claim(t0 + DAY))[0];
       expect(after?.secret).toBe(second);
       expect(after?.previousSecret).toBeUndefined();
+      // Expired, it is erased from the store, not only left unused.
+      const envId = (await s.c.store.listEnvironments())[0]?.id as string;
+      const stored = await s.c.store.webhooks.getEndpoint(envId, "crm");
+      expect(stored?.previousSecretExpiresAt).toBeUndefined();
 
       // A second rotation forgets the first secret; its own minute of grace runs out.
       const third = (await rotate({ graceSeconds: 60 })).secret as string;

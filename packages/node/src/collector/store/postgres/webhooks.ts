@@ -58,6 +58,9 @@ CREATE TABLE loop_breaches (
 };
 
 const W = {
+  // A rotated-out secret is a credential: once its grace has passed it is erased, not kept.
+  forgetExpiredSecrets: `UPDATE webhook_endpoints SET previous_secret = NULL,
+    previous_secret_until = NULL WHERE previous_secret_until <= ${time("$1")}`,
   // KEY SHARE: an endpoint being deleted is waited for, then skipped, so no delivery is queued
   // to an endpoint that is gone (which its foreign key would refuse).
   subscribed: `SELECT name FROM webhook_endpoints WHERE env_id = $1 AND disabled_at IS NULL
@@ -167,6 +170,7 @@ export function postgresWebhooks(pool: Pool, refuse: (what: string) => void): We
     async claimDeliveries(now, limit, leaseMs) {
       refuse("claimDeliveries");
       const t = ms(now);
+      await run(pool, W.forgetExpiredSecrets, [t]);
       const { rows } = await run<{
         id: string;
         env_id: string;

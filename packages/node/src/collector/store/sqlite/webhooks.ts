@@ -82,6 +82,9 @@ const W = {
   deliveries: `SELECT id, endpoint, type, status, created_at, next_at, attempts, body
     FROM webhook_deliveries WHERE env_id = ? AND endpoint = ? AND id < ? ORDER BY id DESC LIMIT ?`,
   // The replaced secret comes along only while its grace lasts.
+  // A rotated-out secret is a credential: once its grace has passed it is erased, not kept.
+  forgetExpiredSecrets: `UPDATE webhook_endpoints SET previous_secret = NULL,
+    previous_secret_until = NULL WHERE previous_secret_until <= ?`,
   due: `SELECT d.id, d.env_id, d.endpoint, d.body, d.attempt_count, e.url, e.secret,
       CASE WHEN e.previous_secret_until > @now THEN e.previous_secret END AS previous_secret
     FROM webhook_deliveries d JOIN webhook_endpoints e ON e.env_id = d.env_id AND e.name = d.endpoint
@@ -171,6 +174,7 @@ export function sqliteWebhooks(
     claimDeliveries: (now, limit, leaseMs) =>
       write("claimDeliveries", () => {
         const t = ms(now);
+        w(W.forgetExpiredSecrets).run(t);
         const rows = w(W.due).all({ now: t, limit }) as {
           id: string;
           env_id: string;
