@@ -41,9 +41,12 @@ export type MetricsStatements = Record<
 >;
 
 /**
- * The statements for one environment and period, grouped by `dimension` or, without one, over
- * every loop (`g` is then `''`). Each statement is built with a fresh dialect, so its values are
- * exactly the ones it uses.
+ * The statements for one environment and period, in one pass. Without a dimension every row is
+ * the whole period's (`g` is `''`). With one, `scores` and `loops` answer a row per group (the
+ * whole period is their sum), and the other statements, whose figures do not add up across
+ * groups (order statistics, distinct customers), answer both from one scan: rows with
+ * `whole = 1` for the period, `whole = 0` per group. Each statement is built with a fresh
+ * dialect, so its values are exactly the ones it uses.
  */
 export function metricsSql(
   envId: string,
@@ -54,13 +57,9 @@ export function metricsSql(
     const keys = dimension ? ["g", ...rest] : rest;
     return keys.length > 0 ? ` GROUP BY ${keys.join(", ")}` : "";
   };
-  const part = (...rest: string[]) => {
-    const keys = dimension ? ["g", ...rest] : rest;
-    return keys.length > 0 ? `PARTITION BY ${keys.join(", ")} ` : "";
-  };
-  // Outer selects of an ungrouped pass name no column of their input: PostgreSQL refuses a bare
-  // column beside an aggregate.
-  const outerG = dimension ? "g" : "''";
+  /** The period's row from `x`, and with a dimension the groups' rows too. */
+  const both = (whole: string, perGroup: string) =>
+    dimension ? `${whole}\n      UNION ALL\n      ${perGroup}` : whole;
   const common = (d: MetricsDialect) => {
     const env = d.param(envId);
     const from = d.time(period.from);
@@ -80,11 +79,16 @@ export function metricsSql(
       const lo = d.floor(`(n - 1) * ${d.double(q)}`);
       return `(i >= ${lo} AND i <= ${lo} + 1)`;
     }).join(" OR ");
-    return `SELECT g, n, i, v FROM (
-      SELECT g, v, row_number() OVER (${part()}ORDER BY v) - 1 AS i, count(*) OVER (${part()}) AS n
-      FROM (SELECT ${g} AS g, ${d.durationMs(metAt, "opened_at")} AS v FROM loops
-        WHERE ${inPeriod} AND ${metAt} IS NOT NULL) x) r
-    WHERE ${ranks}`;
+    const stats = (partition: string) =>
+      `SELECT g, v, row_number() OVER (${partition}ORDER BY v) - 1 AS i,
+          count(*) OVER (${partition.trim()}) AS n FROM x`;
+    return `WITH x AS MATERIALIZED (
+        SELECT ${g} AS g, ${d.durationMs(metAt, "opened_at")} AS v FROM loops
+        WHERE ${inPeriod} AND ${metAt} IS NOT NULL)
+      ${both(
+        `SELECT 1 AS whole, '' AS g, n, i, v FROM (${stats("")}) r WHERE ${ranks}`,
+        `SELECT 0 AS whole, g, n, i, v FROM (${stats("PARTITION BY g ")}) r WHERE ${ranks}`,
+      )}`;
   };
 
   return {
@@ -106,10 +110,11 @@ export function metricsSql(
     // A loop's customer is its feedback customer, else its respondent; their value is the
     // loop's `customer.value`, else the last `gained` value `trackCustomer` recorded for them.
     // Negative: the least satisfied segment of a survey, or feedback that someone must follow up.
+    // Each customer counts once, at their highest value: per group, and again over the period.
     valueAtRisk: (d) => {
       const { g, inPeriod } = common(d);
-      return `SELECT ${outerG} AS g, count(*) AS customers, sum(v) AS value FROM (
-        SELECT g, c, max(v) AS v FROM (
+      return `WITH x AS MATERIALIZED (
+        SELECT ${dimension ? "g" : "''"} AS g, c, max(v) AS v FROM (
           SELECT ${g} AS g, coalesce(customer_id, respondent_id) AS c,
             coalesce(customer_value, (SELECT ce.value FROM customer_events AS ce
               WHERE ce.env_id = loops.env_id AND ce.customer_id = coalesce(loops.customer_id,
@@ -118,7 +123,12 @@ export function metricsSql(
           FROM loops WHERE ${inPeriod} AND state IN (${OPEN})
             AND coalesce(customer_id, respondent_id) IS NOT NULL
             AND (segment IN (${NEGATIVE}) OR (source_kind = 'feedback' AND action = 'follow-up'))
-        ) x GROUP BY g, c) y${dimension ? " GROUP BY g" : ""}`;
+        ) y${by("c")})
+      ${both(
+        `SELECT 1 AS whole, '' AS g, count(*) AS customers, sum(v) AS value
+          FROM (SELECT c, max(v) AS v FROM x GROUP BY c) t`,
+        "SELECT 0 AS whole, g, count(*) AS customers, sum(v) AS value FROM x GROUP BY g",
+      )}`;
     },
     // Mirrors core's `riskSignals` per customer and scoring type: a drop of 3 or more between
     // consecutive answers, or the first detractor answer within 90 days of the previous one.
@@ -135,11 +145,14 @@ export function metricsSql(
       rep AS (
         SELECT g, c, t, row_number() OVER (PARTITION BY c ORDER BY t, id) AS k FROM dd
         WHERE prev_t IS NOT NULL AND ${d.durationMs("t", "prev_t")} <= ${d.param(NINETY_DAYS_MS)}),
-      s AS (
+      x AS MATERIALIZED (
         SELECT g, c FROM h WHERE prev IS NOT NULL AND prev - score >= 3 AND t >= ${from}
         UNION ALL
         SELECT g, c FROM rep WHERE k = 1 AND t >= ${from})
-      SELECT ${outerG} AS g, count(DISTINCT c) AS customers FROM s${by()}`;
+      ${both(
+        "SELECT 1 AS whole, '' AS g, count(DISTINCT c) AS customers FROM x",
+        "SELECT 0 AS whole, g, count(DISTINCT c) AS customers FROM x GROUP BY g",
+      )}`;
     },
   };
 }

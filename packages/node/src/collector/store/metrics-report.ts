@@ -92,12 +92,16 @@ export function groupMetrics(rows: MetricsRows): Map<string, GroupMetrics> {
 /** Runs one statement built with a fresh dialect (its own parameter list) and answers its rows. */
 export type MetricsRunner = (build: (d: MetricsDialect) => string) => Promise<MetricsRow[]>;
 
+/**
+ * One pass of `metricsSql`: the period's figures and, with a dimension, each group's. Group rows
+ * of `scores` and `loops` add up to the period's; the other statements answer both (`whole`).
+ */
 async function pass(
   run: MetricsRunner,
   envId: string,
   period: { from: number; to: number; asOf: number },
   dimension: MetricsQuery["groupBy"],
-): Promise<Map<string, GroupMetrics>> {
+): Promise<{ total: GroupMetrics; groups?: Map<string, GroupMetrics> }> {
   const s = metricsSql(envId, period, dimension);
   const [scores, loops, acknowledge, close, valueAtRisk, atRisk] = await Promise.all([
     run(s.scores),
@@ -107,10 +111,48 @@ async function pass(
     run(s.valueAtRisk),
     run(s.atRisk),
   ]);
-  return groupMetrics({ scores, loops, acknowledge, close, valueAtRisk, atRisk });
+  const whole = (rows: MetricsRow[], w: boolean) => rows.filter((r) => (num(r.whole) === 1) === w);
+  const totals: MetricsRows = {
+    scores: dimension ? sumScores(scores) : scores,
+    loops: dimension ? [sumLoops(loops)] : loops,
+    acknowledge: whole(acknowledge, true),
+    close: whole(close, true),
+    valueAtRisk: whole(valueAtRisk, true),
+    atRisk: whole(atRisk, true),
+  };
+  const total = groupMetrics(totals).get("") ?? emptyGroup();
+  if (!dimension) return { total };
+  const groups = groupMetrics({
+    scores,
+    loops,
+    acknowledge: whole(acknowledge, false),
+    close: whole(close, false),
+    valueAtRisk: whole(valueAtRisk, false),
+    atRisk: whole(atRisk, false),
+  });
+  return { total, groups };
 }
 
-/** The whole report: one ungrouped pass, one grouped pass when asked, and customer growth. */
+/** The period's score counts from the groups' (every scored loop is in exactly one group). */
+function sumScores(rows: MetricsRow[]): MetricsRow[] {
+  const out = new Map<string, MetricsRow>();
+  for (const r of rows) {
+    const k = `${r.score_type}\u0000${r.score}`;
+    const acc = out.get(k);
+    if (acc) acc.n = num(acc.n) + num(r.n);
+    else
+      out.set(k, { g: "", score_type: r.score_type ?? null, score: r.score ?? null, n: num(r.n) });
+  }
+  return [...out.values()];
+}
+
+/** The period's loop counts from the groups'. */
+function sumLoops(rows: MetricsRow[]): MetricsRow {
+  const sum = (k: string) => rows.reduce((a, r) => a + num(r[k]), 0);
+  return { g: "", total: sum("total"), open: sum("open"), breached: sum("breached") };
+}
+
+/** The whole report: one pass over the loops, and customer growth. */
 export async function metricsReport(
   envId: string,
   query: MetricsQuery,
@@ -121,9 +163,8 @@ export async function metricsReport(
     to: ms(query.to, "to"),
     asOf: ms(query.asOf, "asOf"),
   };
-  const [total, groups, growth] = await Promise.all([
-    pass(run, envId, period, undefined),
-    query.groupBy ? pass(run, envId, period, query.groupBy) : undefined,
+  const [{ total, groups }, growth] = await Promise.all([
+    pass(run, envId, period, query.groupBy),
     run((d) => customerGrowthSql(envId, period, d)),
   ]);
   const gained = growth.find((r) => r.event === "gained");
@@ -136,7 +177,7 @@ export async function metricsReport(
     to: query.to,
     groupBy: query.groupBy ?? null,
     asOf: query.asOf,
-    total: total.get("") ?? emptyGroup(),
+    total,
     ...(groups ? { groups: Object.fromEntries(groups) } : {}),
     customers: { gained: g, lost: l, net: { count: g.count - l.count, value: g.value - l.value } },
   };
