@@ -5,7 +5,7 @@
 // BENCH_BATCH items per request, default 100; BENCH_CONNECTIONS, default 8; BENCH_ONLY and
 // BENCH_PROFILE below). Results: docs/benchmarks.md.
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
@@ -129,3 +129,5 @@ for (const r of bare ? rows.filter((x) => x !== bare) : []) {
     `${r.name}: ${((r.responsesPerSec / bare.responsesPerSec) * 100).toFixed(0)}% of the ceiling`,
   );
 }
+// The databases are hundreds of MB a run: leave nothing behind.
+rmSync(dir, { recursive: true, force: true });

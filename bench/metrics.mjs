@@ -3,7 +3,7 @@
 // the same loops, on SQLite and on PostgreSQL.
 // Run: pnpm build && node bench/metrics.mjs   (BENCH_LOOPS, default 200000; BENCH_POSTGRES url).
 // Results: docs/benchmarks.md.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -176,3 +176,5 @@ for (const [name, open] of cases) {
     }
   }
 }
+// The databases are hundreds of MB a run: leave nothing behind.
+rmSync(dir, { recursive: true, force: true });
