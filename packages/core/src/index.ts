@@ -95,7 +95,13 @@ export {
   TimestampSchema,
 } from "./schemas/common.js";
 export type { Customer, Feedback, FeedbackInput } from "./schemas/feedback.js";
-export { CustomerSchema, FeedbackSchema, KNOWN_CHANNELS } from "./schemas/feedback.js";
+export {
+  CustomerSchema,
+  CustomerValueSchema,
+  FeedbackSchema,
+  KNOWN_CHANNELS,
+  MAX_CUSTOMER_VALUE,
+} from "./schemas/feedback.js";
 export type { Comparison, Condition, ConditionOp, QuestionLogic, Rule } from "./schemas/logic.js";
 export {
   CONDITION_OPS,

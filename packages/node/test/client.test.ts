@@ -152,6 +152,10 @@ describe("createClient", () => {
     await expect(client.trackCustomer({ id: "", event: "won" as never })).rejects.toThrow(
       ValidationError,
     );
+    const huge = await client
+      .trackCustomer({ id: "acme", event: "gained", value: 1e308 })
+      .catch((e: unknown) => e);
+    expect((huge as ValidationError).issues.map((i) => i.path)).toEqual(["value"]);
     expect(() => createClient({ endpoint: c.url, secretKey: c.pk })).toThrow(ValidationError);
   });
 

@@ -10,7 +10,14 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createClient } from "../src/client/client.js";
 import { sqliteStore } from "../src/collector/store/index.js";
 import type { CollectorStore } from "../src/collector/store/types.js";
-import { batch, type Running, response, startCollector, survey } from "./collector-harness.js";
+import {
+  batch,
+  feedbackPolicy,
+  type Running,
+  response,
+  startCollector,
+  survey,
+} from "./collector-harness.js";
 import {
   dropSchemas,
   newPgSchema,
@@ -139,6 +146,50 @@ describe("GET /v1/metrics: who may ask, and what", () => {
         expect(r.body.error.code).toBe("invalid_query");
         expect(r.body.error.issues.map((i: { path: string }) => i.path)).toContain(path);
       }
+    } finally {
+      await c.close();
+    }
+  });
+
+  it("refuses customer values that could overflow a sum, so no one can break the metrics", async () => {
+    const c = await startCollector();
+    try {
+      await c.call("PUT", "/v1/feedback-policy", c.sk, feedbackPolicy());
+      const huge = { id: "acme", value: 1e308 };
+      const r = await c.call(
+        "POST",
+        "/v1/batch",
+        c.pk,
+        batch(
+          { type: "feedback", data: { channel: "support", text: "x", customer: huge } },
+          {
+            type: "customer",
+            data: {
+              customerId: "acme",
+              event: "gained",
+              value: 1e308,
+              at: new Date().toISOString(),
+            },
+          },
+          {
+            type: "feedback",
+            data: { channel: "support", text: "y", customer: { id: "b", value: 1e15 } },
+          },
+        ),
+      );
+      expect(
+        r.body.rejected.map((x: { index: number; issues: { path: string }[] }) => [
+          x.index,
+          x.issues[0]?.path,
+        ]),
+      ).toEqual([
+        [0, "customer.value"],
+        [1, "value"],
+      ]);
+      expect(r.body.accepted).toHaveLength(1);
+      const m = await c.call("GET", "/v1/metrics", c.sk);
+      expect(m.status).toBe(200);
+      expect(m.body.total.valueAtRisk).toEqual({ value: 1e15, customers: 1 });
     } finally {
       await c.close();
     }

@@ -4,11 +4,20 @@ import { IdSchema, LocaleSchema, TimestampSchema } from "./common.js";
 /** The channels Closeloop knows by name; any other id is a custom channel. */
 export const KNOWN_CHANNELS = ["support", "review", "email", "call", "in-app"] as const;
 
+/**
+ * The largest customer value taken (10^15, in any currency): sums of many of them stay finite
+ * and exact enough in a double, so metrics never overflow.
+ */
+export const MAX_CUSTOMER_VALUE = 1e15;
+
+/** A customer's value: a finite number from 0 to {@link MAX_CUSTOMER_VALUE}. */
+export const CustomerValueSchema = z.number().check(z.gte(0), z.lte(MAX_CUSTOMER_VALUE));
+
 /** The customer behind a piece of feedback. `value` is e.g. annual revenue, used for value at risk. */
 export const CustomerSchema = z.strictObject({
   id: z.string().check(z.minLength(1), z.maxLength(256)),
   email: z.optional(z.email()),
-  value: z.optional(z.number().check(z.gte(0))),
+  value: z.optional(CustomerValueSchema),
   region: z.optional(IdSchema),
 });
 /** @see CustomerSchema */

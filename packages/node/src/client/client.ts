@@ -1,11 +1,13 @@
 import {
   type BatchItem,
   type CloseloopEvents,
+  CustomerValueSchema,
   createHttpTransport,
   createOutbox,
   type Dimension,
   type FeedbackInput,
   FeedbackSchema,
+  MAX_CUSTOMER_VALUE,
   memoryQueueStore,
   parse,
   ResponseSchema,
@@ -157,16 +159,22 @@ export function createClient(options: ClientOptions): Client {
       const at = event.at ?? new Date().toISOString();
       const data: Record<string, unknown> = { customerId: event.id, event: event.event, at };
       if (event.value !== undefined) data.value = event.value;
-      if (!event.id || (event.event !== "gained" && event.event !== "lost")) {
-        throw new ValidationError("customer event", [
-          ...(!event.id
-            ? [{ path: "id", code: "required", message: "must name the customer" }]
-            : []),
-          ...(event.event !== "gained" && event.event !== "lost"
-            ? [{ path: "event", code: "invalid_enum", message: "must be gained or lost" }]
-            : []),
-        ]);
-      }
+      const issues = [
+        ...(!event.id ? [{ path: "id", code: "required", message: "must name the customer" }] : []),
+        ...(event.event !== "gained" && event.event !== "lost"
+          ? [{ path: "event", code: "invalid_enum", message: "must be gained or lost" }]
+          : []),
+        ...(event.value !== undefined && !CustomerValueSchema.safeParse(event.value).success
+          ? [
+              {
+                path: "value",
+                code: "out_of_range",
+                message: `must be a number from 0 to ${MAX_CUSTOMER_VALUE}`,
+              },
+            ]
+          : []),
+      ];
+      if (issues.length > 0) throw new ValidationError("customer event", issues);
       await enqueue("customer", data, `customer:${event.id}:${event.event}:${at}`);
     },
     loops: loopsApi(endpoint, options.secretKey),

@@ -1,4 +1,4 @@
-import { TimestampSchema, uuidv7 } from "@closeloop/core";
+import { CustomerValueSchema, TimestampSchema, uuidv7 } from "@closeloop/core";
 import * as z from "zod/mini";
 import type { IngestContext, ItemOutcome } from "./context.js";
 import { parseItem } from "./parse-item.js";
@@ -6,7 +6,7 @@ import { parseItem } from "./parse-item.js";
 const CustomerEventSchema = z.strictObject({
   customerId: z.string().check(z.minLength(1), z.maxLength(256)),
   event: z.enum(["gained", "lost"]),
-  value: z.optional(z.number().check(z.gte(0))),
+  value: z.optional(CustomerValueSchema),
   at: TimestampSchema,
 });
 
