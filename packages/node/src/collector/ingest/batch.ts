@@ -74,8 +74,7 @@ export async function ingestBatch(
       throw new HttpError(400, "invalid_batch", e.message, { issues: e.issues });
     throw e;
   }
-  const surveys = new Map<string, ReturnType<CollectorStore["getSurvey"]>>();
-  let policy: ReturnType<CollectorStore["getFeedbackPolicy"]> | undefined;
+  const lookups = await prefetch(store, origin, items, secretKeys);
   return store.transaction(async (tx) => {
     const events: CollectorEvent[] = [];
     const ctx: IngestContext = {
@@ -85,14 +84,14 @@ export async function ingestBatch(
       now: origin.now,
       survey(id, version) {
         const k = `${id}@${version}`;
-        const hit = surveys.get(k);
+        const hit = lookups.surveys.get(k);
         if (hit) return hit;
         const s = store.getSurvey(origin.envId, id, version);
-        surveys.set(k, s);
+        lookups.surveys.set(k, s);
         return s;
       },
-      feedbackPolicy: () => (policy ??= store.getFeedbackPolicy(origin.envId)),
-      secretKeys,
+      feedbackPolicy: () => (lookups.policy ??= store.getFeedbackPolicy(origin.envId)),
+      secretKeys: () => (lookups.secretKeys ??= secretKeys()),
       emit: (e) => events.push(e),
     };
     const result: BatchResult = { accepted: [], rejected: [] };
@@ -137,4 +136,43 @@ export async function ingestBatch(
     }
     return { result, events };
   });
+}
+
+/** What items read besides the transaction, fetched before it opens. */
+interface Lookups {
+  surveys: Map<string, ReturnType<CollectorStore["getSurvey"]>>;
+  policy?: ReturnType<CollectorStore["getFeedbackPolicy"]>;
+  secretKeys?: Promise<string[]>;
+}
+
+/**
+ * Reads what the items will need — their surveys, the feedback policy, the secret keys for
+ * respondent tokens — before the transaction opens. These reads go through the store's pool, not
+ * the transaction: made from inside it on PostgreSQL, with every pooled connection held by an
+ * open ingest transaction, each would wait for a free connection forever.
+ */
+async function prefetch(
+  store: CollectorStore,
+  origin: BatchOrigin,
+  items: readonly { type: string; data: Record<string, unknown> }[],
+  secretKeys: () => Promise<string[]>,
+): Promise<Lookups> {
+  const lookups: Lookups = { surveys: new Map() };
+  for (const { type, data } of items) {
+    if (type === "feedback") lookups.policy ??= store.getFeedbackPolicy(origin.envId);
+    if (type === "response" && typeof data.surveyId === "string") {
+      const version = data.surveyVersion;
+      const k = `${data.surveyId}@${version}`;
+      if (Number.isInteger(version) && !lookups.surveys.has(k)) {
+        lookups.surveys.set(k, store.getSurvey(origin.envId, data.surveyId, version as number));
+      }
+    }
+    const who = data.respondent as { id?: unknown } | undefined;
+    if (origin.keyKind === "public" && typeof who?.id === "string") {
+      lookups.secretKeys ??= secretKeys();
+    }
+  }
+  // Settled here, so a failed read fails the batch (503) before anything is written.
+  await Promise.all([...lookups.surveys.values(), lookups.policy, lookups.secretKeys]);
+  return lookups;
 }
