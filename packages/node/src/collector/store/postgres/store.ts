@@ -185,20 +185,34 @@ export function postgresStore(url: string, options: PostgresStoreOptions = {}): 
         ? all<ClosureNotice>(pool, SQL.closuresForRespondent, [envId, respondent.id])
         : all<ClosureNotice>(pool, SQL.closuresForAnonymous, [envId, respondent.anonymousId]),
     getResponse: (envId, id) => one<StoredResponse>(pool, SQL.getResponse, [envId, id]),
-    metrics: (envId, query) =>
-      metricsReport(envId, query, async (build) => {
-        const values: (string | number)[] = [];
-        const param = (v: string | number) => `$${values.push(v)}`;
-        const d: MetricsDialect = {
-          param,
-          time: (t) => time(param(t)),
-          durationMs: (later, earlier) =>
-            `(extract(epoch from (${later} - ${earlier})) * 1000)::float8`,
-          floor: (expr) => `floor(${expr})`,
-          double: (x) => `${x}::float8`,
-        };
-        const sql = build(d);
-        return (await pool.query<MetricsRow>(sql, values)).rows;
-      }),
+    // One connection, one snapshot: the statements agree with each other under concurrent
+    // ingest, and a dashboard's poll takes one pooled connection, not seven.
+    async metrics(envId, query) {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        const report = await metricsReport(envId, query, async (build) => {
+          const values: (string | number)[] = [];
+          const param = (v: string | number) => `$${values.push(v)}`;
+          const d: MetricsDialect = {
+            param,
+            time: (t) => time(param(t)),
+            durationMs: (later, earlier) =>
+              `(extract(epoch from (${later} - ${earlier})) * 1000)::float8`,
+            floor: (expr) => `floor(${expr})`,
+            double: (x) => `${x}::float8`,
+          };
+          return (await client.query<MetricsRow>(build(d), values)).rows;
+        });
+        await client.query("COMMIT");
+        client.release();
+        return report;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        // A client whose transaction state is unknown is not given back to the pool.
+        client.release(true);
+        throw error;
+      }
+    },
   };
 }
