@@ -133,12 +133,16 @@ export function metricsSql(
     // Mirrors core's `riskSignals` per customer and scoring type: a drop of 3 or more between
     // consecutive answers, or the first detractor answer within 90 days of the previous one.
     atRisk: (d) => {
-      const { env, from, to, g } = common(d);
+      const { env, from, to, g, inPeriod } = common(d);
+      // Only respondents who answered in the period can have a signal in it, but their whole
+      // history counts (a repeat detractor fires at the first repeat ever).
       return `WITH h AS (
         SELECT ${g} AS g, respondent_id AS c, id, opened_at AS t, segment, score,
           lag(score) OVER (PARTITION BY respondent_id, score_type ORDER BY opened_at, id) AS prev
         FROM loops WHERE env_id = ${env} AND respondent_id IS NOT NULL
-          AND score_type IN ('nps', 'csat', 'ces') AND opened_at < ${to}),
+          AND score_type IN ('nps', 'csat', 'ces') AND opened_at < ${to}
+          AND respondent_id IN (SELECT respondent_id FROM loops WHERE ${inPeriod}
+            AND respondent_id IS NOT NULL AND score_type IN ('nps', 'csat', 'ces'))),
       dd AS (
         SELECT g, c, id, t, lag(t) OVER (PARTITION BY c ORDER BY t, id) AS prev_t
         FROM h WHERE segment = 'detractor'),
