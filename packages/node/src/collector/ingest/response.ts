@@ -102,7 +102,10 @@ export async function ingestResponse(
         context,
       });
       const facts = { respondent, ...scoreOf(survey.questions, merged.answers) };
-      await announceRisk(ctx, respondent, facts.score, merged.segment);
+      await announceRisk(ctx, respondent, facts.score, {
+        loopId: loop.id,
+        segment: merged.segment,
+      });
       await saveLoop(ctx.tx, ctx.envId, loop, facts);
       ctx.emit({ type: "response.received", responseId: merged.id });
     }

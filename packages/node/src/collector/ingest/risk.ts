@@ -1,32 +1,49 @@
-import { riskSignals, type ScoredAnswer } from "@closeloop/core";
-import type { LoopScore, RespondentRef } from "../store/types.js";
+import { type RiskSignal, riskSignals } from "@closeloop/core";
+import type { LoopScore, RespondentRef, ScoredLoop } from "../store/types.js";
 import type { IngestContext } from "./context.js";
+
+/** Answers in the order metrics judge them: opening time, then loop id (byte order). */
+function inOrder(a: ScoredLoop, b: ScoredLoop): number {
+  const dt = Date.parse(a.at) - Date.parse(b.at);
+  if (dt !== 0) return dt;
+  return a.loopId < b.loopId ? -1 : a.loopId > b.loopId ? 1 : 0;
+}
+
+const signalsOf = (customerId: string, answers: ScoredLoop[]): RiskSignal[] =>
+  riskSignals({
+    [customerId]: answers.map((h) => ({ at: h.at, score: h.score, segment: h.segment })),
+  });
 
 /**
  * Queues `customer.at_risk` for each risk signal a new scoring answer raises (core's
  * `riskSignals`: a drop of 3 or more from the respondent's previous answer of that type, or a
  * second detractor answer within 90 days), in the ingest transaction. Call it before the new
- * loop is saved: the history read is the respondent's answers before this one. Anonymous
- * respondents have no history to judge.
+ * loop is saved. Answers are ordered as `GET /v1/metrics` orders them (time, then loop id), so
+ * the webhook and the metrics agree even for answers of one batch; the store serialises
+ * concurrent readers of one respondent's history. Anonymous respondents have no history.
  */
 export async function announceRisk(
   ctx: IngestContext,
   respondent: RespondentRef,
   score: LoopScore | undefined,
-  segment: string,
+  answer: { loopId: string; segment: string },
 ): Promise<void> {
   if (!score || score.type === "rating" || !("id" in respondent)) return;
   const history = await ctx.tx.scoreHistory(ctx.envId, respondent.id, score.type);
-  const answers: ScoredAnswer[] = history.map((h) => ({
-    at: h.at,
-    score: h.score,
-    segment: h.segment,
-  }));
-  const known = riskSignals({ [respondent.id]: answers }).length;
-  const now = { at: ctx.now, score: score.value, segment };
-  // The new answer sorts last, so the signals it raises are the ones past the known ones.
-  const raised = riskSignals({ [respondent.id]: [...answers, now] }).slice(known);
-  for (const signal of raised) {
+  const now: ScoredLoop = { ...answer, at: ctx.now, score: score.value };
+  // What the history raised already, by content: only what the new answer adds is announced.
+  const known = new Map<string, number>();
+  for (const s of signalsOf(respondent.id, history)) {
+    const k = JSON.stringify(s);
+    known.set(k, (known.get(k) ?? 0) + 1);
+  }
+  for (const signal of signalsOf(respondent.id, [...history, now].sort(inOrder))) {
+    const k = JSON.stringify(signal);
+    const left = known.get(k) ?? 0;
+    if (left > 0) {
+      known.set(k, left - 1);
+      continue;
+    }
     await ctx.tx.enqueueWebhook(
       ctx.envId,
       { type: "customer.at_risk", timestamp: signal.at, data: signal },

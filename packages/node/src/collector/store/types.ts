@@ -148,7 +148,9 @@ export interface StoreTx extends WebhookTx {
   getLoopMeta(envId: string, id: string): Promise<LoopMeta | undefined>;
   /**
    * Every scoring answer of one type that opened a loop for this respondent, oldest first (by
-   * opening time, then loop id): what risk signals are judged on.
+   * opening time, then loop id): what risk signals are judged on. Until the transaction ends,
+   * another transaction reading the same respondent's history waits (PostgreSQL: an advisory
+   * lock; SQLite writes are serial anyway), so two concurrent answers each see the other.
    */
   scoreHistory(envId: string, respondentId: string, type: LoopScore["type"]): Promise<ScoredLoop[]>;
   putClosureNotice(envId: string, notice: ClosureNotice, respondent: RespondentRef): Promise<void>;

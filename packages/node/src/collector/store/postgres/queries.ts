@@ -96,6 +96,9 @@ export const SQL = {
   lockLoopBySource: `SELECT data FROM loops
     WHERE env_id = $1 AND source_kind = $2 AND source_id = $3 FOR UPDATE`,
   getLoopMeta: "SELECT meta FROM loops WHERE env_id = $1 AND id = $2",
+  // Serialises readers of one respondent's history until their transactions end; a hash
+  // collision only makes two respondents wait for each other.
+  lockRespondent: "SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))",
   scoreHistory: `SELECT id AS "loopId", (extract(epoch from opened_at) * 1000)::float8 AS t, score,
       segment FROM loops
     WHERE env_id = $1 AND respondent_id = $2 AND score_type = $3 ORDER BY opened_at, id`,

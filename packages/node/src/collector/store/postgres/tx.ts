@@ -53,6 +53,7 @@ export function postgresTx(client: PoolClient, live: () => boolean): StoreTx {
     },
     getLoopMeta: async (envId, id) => one<LoopMeta>(c(), SQL.getLoopMeta, [envId, id], "meta"),
     async scoreHistory(envId, respondentId, type) {
+      await run(c(), SQL.lockRespondent, [envId, respondentId]);
       const { rows } = await run<HistoryRow>(c(), SQL.scoreHistory, [envId, respondentId, type]);
       return rows.map(scoredLoop);
     },
