@@ -113,6 +113,8 @@ export function createClient(options: ClientOptions): Client {
   }
   if (issues.length > 0) throw new ValidationError("client options", issues);
   const endpoint = options.endpoint.replace(/\/+$/, "");
+  // One authenticated caller for every API method (loops, metrics, setup).
+  const call = collectorCall(endpoint, options.secretKey);
   const transport = createHttpTransport({ endpoint, key: options.secretKey });
   const store = options.outbox
     ? lazyStore(
@@ -177,10 +179,9 @@ export function createClient(options: ClientOptions): Client {
       if (issues.length > 0) throw new ValidationError("customer event", issues);
       await enqueue("customer", data, `customer:${event.id}:${event.event}:${at}`);
     },
-    loops: loopsApi(endpoint, options.secretKey),
-    ...adminApi(collectorCall(endpoint, options.secretKey)),
-    metrics: (query = {}) =>
-      collectorCall(endpoint, options.secretKey)("GET", `/v1/metrics${queryString(query)}`),
+    loops: loopsApi(call),
+    ...adminApi(call),
+    metrics: (query = {}) => call("GET", `/v1/metrics${queryString(query)}`),
     respondentToken: (respondentId) => respondentToken(options.secretKey, respondentId),
     on(event, fn) {
       outbox.bus.on(event, fn as never);

@@ -1,5 +1,5 @@
 import type { Loop, LoopState } from "@closeloop/core";
-import { collectorCall, queryString } from "./http.js";
+import { type CollectorCall, queryString } from "./http.js";
 
 /** Filters of `loops.list`. */
 export interface LoopQuery {
@@ -36,12 +36,7 @@ export interface LoopsApi {
 }
 
 /** The loops API over HTTP: typed `CollectorError`s for every refusal, with the server's issues. */
-export function loopsApi(
-  endpoint: string,
-  secretKey: string,
-  fetchFn: typeof fetch = fetch,
-): LoopsApi {
-  const call = collectorCall(endpoint, secretKey, fetchFn);
+export function loopsApi(call: CollectorCall): LoopsApi {
   const move = (id: string, to: LoopState, body: object) =>
     call<Loop>("POST", `/v1/loops/${encodeURIComponent(id)}/transitions`, { to, ...body });
   return {

@@ -29,6 +29,8 @@ const COLUMN: Record<Dimension, string> = {
 const list = (values: Iterable<string>) => [...values].map((v) => `'${v}'`).join(", ");
 const OPEN = list(OPEN_STATES);
 const NEGATIVE = list(NEGATIVE_SEGMENTS);
+/** The scoring types the metrics report (ratings have no SPEC metric: their scales differ). */
+const SCORED = list(["nps", "csat", "ces"]);
 const NINETY_DAYS_MS = 90 * 86_400_000;
 
 /** The quantiles loop health reports. */
@@ -95,7 +97,7 @@ export function metricsSql(
     scores: (d) => {
       const { g, inPeriod } = common(d);
       return `SELECT ${g} AS g, score_type, score, count(*) AS n FROM loops
-      WHERE ${inPeriod} AND score_type IN ('nps', 'csat', 'ces')${by("score_type", "score")}`;
+      WHERE ${inPeriod} AND score_type IN (${SCORED})${by("score_type", "score")}`;
     },
     loops: (d) => {
       const { g, inPeriod } = common(d);
@@ -140,9 +142,9 @@ export function metricsSql(
         SELECT ${g} AS g, respondent_id AS c, id, opened_at AS t, segment, score,
           lag(score) OVER (PARTITION BY respondent_id, score_type ORDER BY opened_at, id) AS prev
         FROM loops WHERE env_id = ${env} AND respondent_id IS NOT NULL
-          AND score_type IN ('nps', 'csat', 'ces') AND opened_at < ${to}
+          AND score_type IN (${SCORED}) AND opened_at < ${to}
           AND respondent_id IN (SELECT respondent_id FROM loops WHERE ${inPeriod}
-            AND respondent_id IS NOT NULL AND score_type IN ('nps', 'csat', 'ces'))),
+            AND respondent_id IS NOT NULL AND score_type IN (${SCORED}))),
       dd AS (
         SELECT g, c, id, t, lag(t) OVER (PARTITION BY c ORDER BY t, id) AS prev_t
         FROM h WHERE segment = 'detractor'),
