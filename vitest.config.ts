@@ -5,6 +5,8 @@ import { defineConfig } from "vitest/config";
 const resolve = {
   alias: {
     "@closeloop/core": fileURLToPath(new URL("packages/core/src/index.ts", import.meta.url)),
+    // The browser's Chromium tests run a real collector from the node package's sources.
+    "@closeloop/node": fileURLToPath(new URL("packages/node/src/index.ts", import.meta.url)),
   },
 };
 
