@@ -2,7 +2,7 @@ import { defineConfig } from "tsup";
 
 export default defineConfig([
   {
-    entry: ["src/index.ts"],
+    entry: { index: "src/index.ts", lite: "src/lite.ts" },
     format: ["esm", "cjs"],
     dts: true,
     clean: true,
@@ -12,7 +12,7 @@ export default defineConfig([
   },
   {
     // Script-tag users get everything bundled under the global `Closeloop`.
-    entry: { index: "src/index.ts" },
+    entry: { index: "src/index.ts", lite: "src/lite.ts" },
     format: ["iife"],
     globalName: "Closeloop",
     minify: true,

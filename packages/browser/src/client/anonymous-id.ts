@@ -1,0 +1,17 @@
+import type { KeyValue } from "./storage.js";
+
+const HEX_128 = /^[0-9a-f]{32}$/;
+
+/**
+ * This browser's anonymous id: 128 random bits as 32 hex characters, kept in storage. It is
+ * also the capability that reads the browser's own closure notices (docs/browser.md), so it
+ * comes from `crypto.getRandomValues`, never `Math.random`.
+ */
+export function anonymousId(kv: KeyValue): string {
+  const kept = kv.get<string>("anon");
+  if (typeof kept === "string" && HEX_128.test(kept)) return kept;
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  const id = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  kv.set("anon", id);
+  return id;
+}

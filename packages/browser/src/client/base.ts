@@ -1,0 +1,215 @@
+import {
+  CloseloopError,
+  createEventBus,
+  type Issue,
+  type Respondent,
+  uuidv7,
+  ValidationError,
+} from "@closeloop/core";
+import { type BrowserOutbox, createBrowserOutbox } from "../outbox/browser-outbox.js";
+import { anonymousId } from "./anonymous-id.js";
+import { asClientBus, type ClientBus, type ClientEvents } from "./events.js";
+import {
+  type Identity,
+  type InitOptions,
+  identityIssues,
+  type ResolvedOptions,
+  resolveOptions,
+} from "./options.js";
+import { type KeyValue, keyValue } from "./storage.js";
+
+/** What `captureFeedback` takes: free-form feedback from the page. */
+export interface FeedbackCapture {
+  text: string;
+  /** A category such as `bug` or `idea`; sent as a tag. */
+  category?: string;
+  tags?: string[];
+  /** A score on a 0–10 scale. */
+  rating?: number;
+}
+
+/** The client every entry shares: identity, events, feedback and the durable outbox. */
+export interface LiteClient {
+  /** Ties what follows to a signed-in respondent (and fetches their closure notices). Throws `ValidationError` on a bad id or token. */
+  identify(who: Identity): void;
+  /** Records an event; surveys targeted at it may show (in the full SDK). */
+  track(name: string, props?: Record<string, unknown>): void;
+  /** Queues free-form feedback durably; resolves with its id once it is stored. */
+  captureFeedback(input: FeedbackCapture): Promise<{ id: string }>;
+  /** Listens to an event; returns the function that stops listening. */
+  on<E extends keyof ClientEvents>(event: E, fn: ClientEvents[E]): () => void;
+  /** Sends what waits now; `true` when nothing is left waiting. */
+  flush(): Promise<boolean>;
+  /** Removes every listener, timer and node the SDK added, after a last delivery attempt (≤ 2 s). */
+  shutdown(): Promise<void>;
+}
+
+/** The base client's insides, for the full client to build on. */
+export interface BaseParts {
+  options: ResolvedOptions;
+  kv: KeyValue;
+  bus: ClientBus;
+  outbox: Promise<BrowserOutbox>;
+  /** Who answers now: the identified respondent, else the anonymous id. */
+  respondent(): Respondent;
+  identity(): Identity | undefined;
+  anonymousId: string;
+  /** Reports a background failure as an `error` event (a console warning when nobody listens, once per code). */
+  report(error: unknown): void;
+  /** Registers work for `shutdown()`. */
+  onShutdown(fn: () => void): void;
+  /** Runs `fn` once `identify` changed who answers. */
+  onIdentify(fn: () => void): void;
+  /** Queues an item and flushes soon; rejects only with a storage error. */
+  send(
+    type: "response" | "feedback" | "ack-seen" | "closure-seen",
+    key: string,
+    data: Record<string, unknown>,
+  ): Promise<void>;
+  /** The page's URL as context, without its fragment. */
+  pageUrl(): string | undefined;
+}
+
+const fail = (what: string, issues: Issue[]) => {
+  if (issues.length > 0) throw new ValidationError(what, issues);
+};
+
+/** Builds the shared client; the entries' `init` wrap it. Throws `ValidationError` on bad options. */
+export function createBase(input: InitOptions): { client: LiteClient; parts: BaseParts } {
+  const options = resolveOptions(input);
+  const kv = keyValue(`closeloop:${options.name}:`);
+  const core = createEventBus();
+  const bus = asClientBus(core);
+  const warned = new Set<string>();
+  const report = (error: unknown) => {
+    const e =
+      error instanceof CloseloopError
+        ? error
+        : new CloseloopError("unexpected", String((error as Error)?.message ?? error));
+    if (bus.listenerCount("error") > 0) {
+      try {
+        bus.emit("error", e);
+      } catch {}
+    } else if (!warned.has(e.code)) {
+      warned.add(e.code);
+      console.warn(`closeloop: ${e.message} [${e.code}]`);
+    }
+  };
+  let who = options.respondent;
+  const anon = anonymousId(kv);
+  const cleanups: (() => void)[] = [];
+  const identified: (() => void)[] = [];
+  const outbox = createBrowserOutbox({
+    endpoint: options.endpoint,
+    publicKey: options.publicKey,
+    name: options.name,
+    bus: core,
+  });
+  outbox.catch(report);
+  // A refused origin or key is configuration, not a bad item: say so loudly, once.
+  bus.on("delivery:dropped", ({ error }) => {
+    if (error.status === 401 || error.status === 403) {
+      report(new CloseloopError(error.code, `the collector refused this page: ${error.message}`));
+    }
+  });
+  const send: BaseParts["send"] = async (type, key, data) => {
+    const o = await outbox;
+    await o.enqueue({ type, idempotencyKey: key, data });
+  };
+  const pageUrl = () => {
+    const href = globalThis.location?.href;
+    return href ? href.split("#")[0]?.slice(0, 2_000) : undefined;
+  };
+  const parts: BaseParts = {
+    options,
+    kv,
+    bus,
+    outbox,
+    anonymousId: anon,
+    respondent: () => (who ? { id: who.id, token: who.token } : { anonymousId: anon }),
+    identity: () => who,
+    report,
+    onShutdown: (fn) => cleanups.push(fn),
+    onIdentify: (fn) => identified.push(fn),
+    send,
+    pageUrl,
+  };
+  const client: LiteClient = {
+    identify(next) {
+      fail("identify", identityIssues(next, "", []));
+      who = next;
+      for (const fn of identified) fn();
+    },
+    track(name, props = {}) {
+      fail(
+        "track",
+        typeof name === "string" && name.length > 0 && name.length <= 200
+          ? []
+          : [{ path: "name", code: "invalid", message: "must be 1–200 characters" }],
+      );
+      bus.emit("track", { name, props });
+    },
+    async captureFeedback(item) {
+      const issues: Issue[] = [];
+      const text = item?.text;
+      if (typeof text !== "string" || text.trim().length === 0 || text.length > 10_000) {
+        issues.push({
+          path: "text",
+          code: "invalid",
+          message: "must be 1–10,000 characters, not only spaces",
+        });
+      }
+      const tags = [...(item?.tags ?? []), ...(item?.category ? [item.category] : [])];
+      if (tags.some((t) => typeof t !== "string" || t.length === 0 || t.length > 64)) {
+        issues.push({
+          path: "tags",
+          code: "invalid",
+          message: "each tag and the category must be 1–64 characters",
+        });
+      }
+      const rating = item?.rating;
+      if (rating !== undefined && !(typeof rating === "number" && rating >= 0 && rating <= 10)) {
+        issues.push({ path: "rating", code: "invalid", message: "must be a number from 0 to 10" });
+      }
+      fail("feedback", issues);
+      const id = uuidv7();
+      const data: Record<string, unknown> = {
+        id,
+        channel: "in-app",
+        text,
+        tags,
+        respondent: parts.respondent(),
+        locale: options.locale,
+      };
+      if (rating !== undefined) data.rating = rating;
+      const url = pageUrl();
+      if (url) data.context = { url };
+      await send("feedback", `feedback:${id}`, data);
+      bus.emit("feedback:sent", { id });
+      return { id };
+    },
+    on(event, fn) {
+      bus.on(event, fn);
+      return () => {
+        bus.off(event, fn);
+      };
+    },
+    flush: () => outbox.then((o) => o.flush()),
+    async shutdown() {
+      for (const fn of cleanups.splice(0).reverse()) {
+        try {
+          fn();
+        } catch (e) {
+          report(e);
+        }
+      }
+      try {
+        await (await outbox).close({ timeoutMs: 2_000 });
+      } catch (e) {
+        report(e);
+      }
+      bus.removeAllListeners();
+    },
+  };
+  return { client, parts };
+}
