@@ -1,0 +1,31 @@
+/**
+ * Whether `text` matches `glob` as a whole: `**` is any run of characters, `*` any run without
+ * `/`, `?` one character other than `/`; every other character stands for itself (there is no
+ * escape). Runs as a set-of-states automaton in O(glob × text) steps, so no glob, however many
+ * stars it has, can make it backtrack (docs/targeting.md).
+ *
+ * @example
+ * globMatches("/app/*", "/app/42"); // true
+ * globMatches("/app/*", "/app/42/settings"); // false: `*` stops at `/`
+ * globMatches("/docs/**", "/docs/a/b"); // true
+ */
+export function globMatches(glob: string, text: string): boolean {
+  const tokens = glob.match(/\*\*|[\s\S]/g) ?? [];
+  // live[i]: the text read so far can end just before tokens[i].
+  let live = [true];
+  for (let at = 0; ; at++) {
+    // A star may match nothing: whoever reaches a star also reaches the token after it.
+    tokens.forEach((t, i) => {
+      if (live[i] && t[0] === "*") live[i + 1] = true;
+    });
+    if (at === text.length) return !!live[tokens.length];
+    const c = text[at];
+    const next: boolean[] = [];
+    tokens.forEach((t, i) => {
+      if (!live[i]) return;
+      if (t === "**" || (t === "*" && c !== "/")) next[i] = true;
+      else if (t === c || (t === "?" && c !== "/")) next[i + 1] = true;
+    });
+    live = next;
+  }
+}
