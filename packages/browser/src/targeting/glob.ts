@@ -14,18 +14,18 @@ export function globMatches(glob: string, text: string): boolean {
   // live[i]: the text read so far can end just before tokens[i].
   let live = [true];
   for (let at = 0; ; at++) {
-    // A star may match nothing: whoever reaches a star also reaches the token after it.
-    tokens.forEach((t, i) => {
-      if (live[i] && t[0] === "*") live[i + 1] = true;
-    });
-    if (at === text.length) return !!live[tokens.length];
-    const c = text[at];
+    const c = text[at]; // undefined past the end
     const next: boolean[] = [];
     tokens.forEach((t, i) => {
       if (!live[i]) return;
-      if (t === "**" || (t === "*" && c !== "/")) next[i] = true;
-      else if (t === c || (t === "?" && c !== "/")) next[i + 1] = true;
+      if (t[0] === "*") {
+        // A star may match nothing (so whoever reaches it reaches the next token, visited
+        // after this one), or take `c` and stay.
+        live[i + 1] = true;
+        if (c && (t[1] || c !== "/")) next[i] = true;
+      } else if (c && (t === c || (t === "?" && c !== "/"))) next[i + 1] = true;
     });
+    if (at === text.length) return !!live[tokens.length];
     live = next;
   }
 }

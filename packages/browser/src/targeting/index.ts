@@ -8,7 +8,6 @@ export type { NavigationWindow } from "./navigation.js";
 export { watchNavigation } from "./navigation.js";
 export { inSample } from "./sample.js";
 export type { TargetingStorage } from "./storage.js";
-export { targetingStorage } from "./storage.js";
 export type {
   Targeting,
   TargetingOptions,

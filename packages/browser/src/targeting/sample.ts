@@ -17,9 +17,9 @@ export function inSample(
   const rate = survey.targeting.sampleRate;
   if (rate >= 1 || rate <= 0) return rate >= 1;
   const key = `draw:${survey.id}:${survey.version}`;
-  let draw = storage.get(key);
-  // In (0, 1]: 0 is what `get` answers for "no draw yet".
-  if (!draw) {
+  let draw = Number(storage.get(key));
+  // Draws are in (0, 1]; anything else (NaN for none yet) is not one.
+  if (!(draw > 0 && draw <= 1)) {
     draw = 1 - random();
     storage.set(key, draw);
   }

@@ -1,38 +1,11 @@
-/** Numbers the targeting keeps across reloads and tabs: times of shows and answers, sample draws. */
-export interface TargetingStorage {
-  /** The number under `key`; 0 when there is none. */
-  get(key: string): number;
-  set(key: string, value: number): void;
-}
-
 /**
- * Keeps numbers in `localStorage` under `prefix + key`, read afresh each time so that every tab
- * sees the others' shows, and mirrors them in memory: where storage throws (blocked, Safari's
- * private mode, quota) or loses a write, the page still remembers what it did. Values only grow
- * (times, and draws written once), so the larger of the two copies is the true one. Never throws.
- *
- * @example
- * const storage = targetingStorage(window, "closeloop:");
- * storage.set("last", Date.now());
+ * Where the targeting keeps what must outlive the page: when each survey was shown and answered,
+ * when any was last shown, and sample draws — all numbers, under the keys `shown:<id>`,
+ * `answered:<id>`, `lastShown` and `draw:<id>:<version>`. The client passes its `keyValue`
+ * (localStorage under its prefix, read afresh so tabs see each other, falling back to memory
+ * where storage throws). `get` answers `undefined` for a key never set, and neither may throw.
  */
-export function targetingStorage(
-  win: { readonly localStorage: Storage },
-  prefix: string,
-): TargetingStorage {
-  const memory = new Map<string, number>();
-  return {
-    get(key) {
-      let stored: unknown;
-      try {
-        stored = win.localStorage.getItem(prefix + key);
-      } catch {}
-      return Math.max(Number(stored) || 0, memory.get(key) ?? 0);
-    },
-    set(key, value) {
-      memory.set(key, value);
-      try {
-        win.localStorage.setItem(prefix + key, String(value));
-      } catch {}
-    },
-  };
+export interface TargetingStorage {
+  get(key: string): unknown;
+  set(key: string, value: number): void;
 }

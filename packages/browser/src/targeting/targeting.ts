@@ -3,7 +3,7 @@ import { matchesEvent } from "./event-filters.js";
 import { DAY_MS, fatigueAllows } from "./fatigue.js";
 import { type NavigationWindow, watchNavigation } from "./navigation.js";
 import { inSample } from "./sample.js";
-import { targetingStorage } from "./storage.js";
+import type { TargetingStorage } from "./storage.js";
 import { targetingError } from "./targeting-error.js";
 import { matchesUrl, type PageLocation } from "./url-rules.js";
 
@@ -12,7 +12,7 @@ export type Trigger = "url" | "event" | "click";
 
 /** The parts of `window` the targeting uses; a test may pass a fake. */
 export type TargetingWindow = NavigationWindow &
-  Pick<Window, "localStorage" | "setTimeout" | "clearTimeout"> & {
+  Pick<Window, "setTimeout" | "clearTimeout"> & {
     readonly location: PageLocation;
     readonly document: Pick<Document, "addEventListener" | "removeEventListener">;
   };
@@ -22,8 +22,8 @@ export interface TargetingOptions {
   window: TargetingWindow;
   /** The active surveys (more with `setSurveys`); their order breaks ties. */
   surveys?: readonly Survey[];
-  /** Prefix of the localStorage keys that keep shows, answers and sample draws. */
-  storagePrefix: string;
+  /** Keeps shows, answers and sample draws across reloads and tabs: the client's `keyValue`. */
+  storage: TargetingStorage;
   /** Days after any survey is shown during which no other is; default 7 (0 turns it off). */
   cooldownDays?: number;
   /** Whether something is on screen already (a survey, a notice): then nothing is shown. */
@@ -67,7 +67,7 @@ export interface Targeting {
  *
  * @example
  * const targeting = createTargeting({
- *   window, storagePrefix: "closeloop:", isBusy: () => widget.open,
+ *   window, storage: keyValue("closeloop:default:"), isBusy: () => widget.open,
  *   show: (survey) => widget.open(survey), onError: (e) => emit("error", e),
  * });
  * targeting.setSurveys(await fetchSurveys());
@@ -78,7 +78,8 @@ export function createTargeting(options: TargetingOptions): Targeting {
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const cooldownMs = (options.cooldownDays ?? 7) * DAY_MS;
-  const storage = targetingStorage(win, options.storagePrefix);
+  const storage = options.storage;
+  const read = (key: string) => Number(storage.get(key)) || 0;
   const timers = new Map<string, number>();
   // Bad regexes and selectors, reported once each.
   const reported = new Set<string>();
@@ -103,9 +104,9 @@ export function createTargeting(options: TargetingOptions): Targeting {
     fatigueAllows(
       survey.display,
       {
-        shown: storage.get(`shown:${survey.id}`),
-        answered: storage.get(`answered:${survey.id}`),
-        last: storage.get("last"),
+        shown: read(`shown:${survey.id}`),
+        answered: read(`answered:${survey.id}`),
+        last: read("lastShown"),
       },
       now(),
       cooldownMs,
@@ -114,7 +115,7 @@ export function createTargeting(options: TargetingOptions): Targeting {
   const recordShown = (id: string) => {
     const at = now();
     storage.set(`shown:${id}`, at);
-    storage.set("last", at);
+    storage.set("lastShown", at);
   };
   const cancel = (id: string) => {
     win.clearTimeout(timers.get(id));

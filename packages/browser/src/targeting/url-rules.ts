@@ -10,21 +10,12 @@ export type CompileRegex = (source: string) => RegExp | undefined;
 // A rule value written as a full URL (`https://…`, `//host/…`, also after a regex's `^`).
 const FULL_URL = /^\^?(https?:)?\/\//;
 
-const decode = (s: string): string => {
-  try {
-    return decodeURI(s);
-  } catch {
-    return s; // a malformed escape: compare as written
-  }
-};
-
 /**
  * What a rule's value is compared with (docs/targeting.md): the page's path and query
  * (`/app/settings?tab=2`); the whole URL when the value starts with `http:`/`https:`
  * (`https://shop.example/app?tab=2`) or `//` (`//shop.example/app?tab=2`); the hash is appended
- * only when the value contains `#`, for hash-routed apps (`/#/settings`). Its percent escapes are
- * decoded, as are those of every rule value but a regex (`/café` matches `/caf%C3%A9`), except
- * the escapes of `/ ? # & = + , ; : @ $`, which keep their meaning.
+ * only when the value contains `#`, for hash-routed apps (`/#/settings`). It is compared as
+ * `location` spells it, percent-encoded: a rule for `/café` is written `/caf%C3%A9`.
  */
 export function urlSubject(value: string, location: PageLocation): string {
   const full = FULL_URL.exec(value);
@@ -33,7 +24,7 @@ export function urlSubject(value: string, location: PageLocation): string {
     s = location.href.replace(/#.*/, "");
     if (!full[1]) s = s.slice(location.protocol.length);
   }
-  return decode(value.includes("#") ? s + location.hash : s);
+  return value.includes("#") ? s + location.hash : s;
 }
 
 /**
@@ -54,15 +45,15 @@ export function matchesUrl(
     rules.length === 0 ||
     rules.some(({ match, value }) => {
       const s = urlSubject(value, location);
-      if (match === "regex") return compile(value)?.test(s) ?? false;
-      const v = decode(value);
       return match === "exact"
-        ? s === v
+        ? s === value
         : match === "prefix"
-          ? s.startsWith(v)
+          ? s.startsWith(value)
           : match === "contains"
-            ? s.includes(v)
-            : globMatches(v, s);
+            ? s.includes(value)
+            : match === "glob"
+              ? globMatches(value, s)
+              : !!compile(value)?.test(s);
     })
   );
 }
