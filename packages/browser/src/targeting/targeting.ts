@@ -33,7 +33,7 @@ export interface TargetingOptions {
    * recorded for fatigue at once — unless this returns `false` (e.g. its answer could not be
    * kept). `isBusy()` must be true from the moment it returns.
    */
-  show(survey: Survey, trigger: Trigger): boolean | undefined;
+  show(survey: Survey, trigger: Trigger): unknown;
   /** Bad targeting (`targeting_invalid`, once per value) and errors thrown by `isBusy`/`show`. */
   onError(error: unknown): void;
   /** Default `Math.random`; in [0, 1). */
