@@ -131,6 +131,7 @@ describe("globMatches", () => {
     expect(globMatches("", "")).toBe(true);
     expect(globMatches("*", "")).toBe(true);
     expect(globMatches("", "x")).toBe(false);
+    expect(globMatches("/?", "/😀")).toBe(true); // one character, not one UTF-16 unit
   });
 
   it("agrees with a regex translation on every small glob and text", () => {

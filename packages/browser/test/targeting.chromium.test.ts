@@ -101,7 +101,7 @@ describe.skipIf(skipChromium)("targeting in Chromium", () => {
     const errors = await call(page, "errors");
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(
-      /^targeting_invalid: Survey "broken": targeting.selector "##not a selector"/,
+      /^targeting_invalid: Survey "broken": targeting.selector ignored, .*'##not a selector'/,
     );
     await page.close();
   });

@@ -19,23 +19,20 @@ const own = {}.hasOwnProperty;
  */
 export function filterPasses(filter: PropertyFilter, props: object): boolean {
   const { property, op, value: w } = filter;
-  const v = own.call(props, property) ? (props as Record<string, unknown>)[property] : undefined;
-  const t = typeof v;
+  const v = own.call(props, property) ? (props as Record<string, string>)[property] : undefined;
   if (op === "exists") return (v != null) === (w !== false);
   if (op === "in") return Array.isArray(w) && w.includes(v as string);
   if (op === "contains") {
-    return t === "string"
-      ? typeof w === "string" && (v as string).includes(w)
-      : Array.isArray(v) && v.includes(w);
+    return (typeof v === "string" && typeof w === "string") || Array.isArray(v)
+      ? (v as string).includes(w as string)
+      : false;
   }
-  if (t !== typeof w || (t !== "string" && t !== "number" && t !== "boolean")) return false;
+  // Same type, and a type with an order: string, number or boolean (not an array, not missing).
+  if (typeof v !== typeof w || w == null || Array.isArray(w)) return false;
   if (op === "eq") return v === w;
   if (op === "neq") return v !== w;
   // lt, lte, gt, gte: the strict order, or with `e` at the end, equality too.
-  return (
-    (op[0] === "l" ? (v as string) < (w as string) : (v as string) > (w as string)) ||
-    (op[2] === "e" && v === w)
-  );
+  return (op[0] === "l" ? (v as string) < w : (v as string) > w) || (op[2] === "e" && v === w);
 }
 
 /**

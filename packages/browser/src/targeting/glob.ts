@@ -10,11 +10,11 @@
  * globMatches("/docs/**", "/docs/a/b"); // true
  */
 export function globMatches(glob: string, text: string): boolean {
-  const tokens = glob.match(/\*\*|[\s\S]/g) ?? [];
+  const tokens = glob.match(/\*\*|[\s\S]/gu) ?? [];
   // live[i]: the text read so far can end just before tokens[i].
   let live = [true];
-  for (let at = 0; ; at++) {
-    const c = text[at]; // undefined past the end
+  // Code point by code point ("" marks the end), so `?` takes a whole emoji.
+  for (const c of [...text, ""]) {
     const next: boolean[] = [];
     tokens.forEach((t, i) => {
       if (!live[i]) return;
@@ -25,7 +25,8 @@ export function globMatches(glob: string, text: string): boolean {
         if (c && (t[1] || c !== "/")) next[i] = true;
       } else if (c && (t === c || (t === "?" && c !== "/"))) next[i + 1] = true;
     });
-    if (at === text.length) return !!live[tokens.length];
+    if (!c) return !!live[tokens.length];
     live = next;
   }
+  return false; // not reached: the loop ends on ""
 }

@@ -88,7 +88,7 @@ export function createTargeting(options: TargetingOptions): Targeting {
   let stopped = false;
 
   const invalid = (survey: Survey, field: string, value: string, cause: unknown) => {
-    if (!reported.has(field + value)) onError(targetingError(survey.id, field, value, cause));
+    if (!reported.has(field + value)) onError(targetingError(survey.id, field, cause));
     reported.add(field + value);
   };
   const urlPasses = (survey: Survey) =>
