@@ -1,10 +1,13 @@
 // The targeting engine in real Chromium: SPA navigation, clicks, delays, fatigue across reloads
 // and tabs of one profile, and a stop() that leaves nothing behind.
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openBrowser, skipChromium, type TestBrowser } from "./chromium.js";
 import type { TargetingPageApi } from "./pages/targeting.page.js";
 import { survey } from "./targeting-fixtures.js";
+
+// Pages load slowly when a shared machine is busy.
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 30_000 });
 
 const PAGE = new URL("./pages/targeting.page.ts", import.meta.url);
 
@@ -38,7 +41,8 @@ describe.skipIf(skipChromium)("targeting in Chromium", () => {
     await b?.close();
   });
 
-  const open = (path = "/app/home") => b.page(PAGE, { path });
+  const open = (path = "/app/home", init?: () => void) =>
+    b.page(PAGE, init ? { path, init } : { path });
   const ids = async (page: Page) => (await call(page, "shows")).map((s) => s.id);
   const always = { mode: "always" } as const;
 
@@ -157,6 +161,28 @@ describe.skipIf(skipChromium)("targeting in Chromium", () => {
     expect(Number(stored)).toBeGreaterThan(0);
     await page.close();
     await tab.close();
+  });
+
+  it("keeps working, in memory, where localStorage throws (blocked storage)", async () => {
+    const page = await open("/app/home", () => {
+      Object.defineProperty(window, "localStorage", {
+        get() {
+          throw new DOMException("The operation is insecure.", "SecurityError");
+        },
+      });
+    });
+    const s = survey("once", {
+      events: [{ name: "go", where: [{ property: "n", op: "gt", value: 0 }] }],
+    });
+    await call(page, "start", [s], { prefix: prefix(), cooldownDays: 0 });
+    await call(page, "track", "go", { n: 1 });
+    await expect.poll(() => ids(page)).toEqual(["once"]);
+    for (let n = 2; n <= 5; n++) await call(page, "track", "go", { n });
+    await new Promise((r) => setTimeout(r, 200));
+    // `once` held in memory for the rest of the page.
+    expect(await ids(page)).toEqual(["once"]);
+    expect(await call(page, "errors")).toEqual([]);
+    await page.close();
   });
 
   it("stop() removes every listener and timer it added and restores the history methods", async () => {
