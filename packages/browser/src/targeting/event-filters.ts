@@ -5,8 +5,6 @@ export type EventTrigger = Targeting["events"][number];
 /** One property filter of an event trigger. */
 export type PropertyFilter = EventTrigger["where"][number];
 
-const own = {}.hasOwnProperty;
-
 /**
  * Whether one property filter passes (docs/targeting.md). Only the event's own top-level
  * properties are read (`"a.b"` names a key with a dot, `toString` is not inherited). Types must
@@ -19,7 +17,9 @@ const own = {}.hasOwnProperty;
  */
 export function filterPasses(filter: PropertyFilter, props: object): boolean {
   const { property, op, value: w } = filter;
-  const v = own.call(props, property) ? (props as Record<string, string>)[property] : undefined;
+  const v = Object.hasOwn(props, property)
+    ? (props as Record<string, string>)[property]
+    : undefined;
   if (op === "exists") return (v != null) === (w !== false);
   if (op === "in") return Array.isArray(w) && w.includes(v as string);
   if (op === "contains") {

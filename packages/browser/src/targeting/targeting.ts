@@ -24,7 +24,7 @@ export interface TargetingOptions {
   surveys?: readonly Survey[];
   /** Keeps shows, answers and sample draws across reloads and tabs: the client's `keyValue`. */
   storage: TargetingStorage;
-  /** Days after any survey is shown during which no other is; default 7 (0 turns it off). */
+  /** Days after any survey is shown during which none is; default 7 (0 turns it off). */
   cooldownDays?: number;
   /** Whether something is on screen already (a survey, a notice): then nothing is shown. */
   isBusy(): boolean;
@@ -67,11 +67,13 @@ export interface Targeting {
  *
  * @example
  * const targeting = createTargeting({
- *   window, storage: keyValue("closeloop:default:"), isBusy: () => widget.open,
+ *   window, storage: keyValue("closeloop:default:"), isBusy: () => widget.isOpen(),
  *   show: (survey) => widget.open(survey), onError: (e) => emit("error", e),
  * });
  * targeting.setSurveys(await fetchSurveys());
  * targeting.track("export", { rows: 5000 });
+ * // showSurvey(id) bypasses the targeting, but the show still counts:
+ * widget.open(survey); targeting.recordShown(survey.id);
  */
 export function createTargeting(options: TargetingOptions): Targeting {
   const { window: win, isBusy, show, onError } = options;
