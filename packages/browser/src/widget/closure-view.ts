@@ -18,9 +18,9 @@ export function mountClosureNotice(o: ClosureViewOptions): ViewHandle {
   const { s } = shell;
   const said = notice.youSaid;
   shell.end(
-    ...(said ? [h("h2", { id: "t" }, s[S.told]), h("blockquote", {}, said)] : []),
+    ...(said ? [h("h2", { id: "t" }, s[S.told]), h("blockquote", { dir: "auto" }, said)] : []),
     h("h2", { id: said ? undefined : "t" }, s[S.did]),
-    h("p", {}, notice.message),
+    h("p", { dir: "auto" }, notice.message),
   );
   o.onSeen();
   return shell;

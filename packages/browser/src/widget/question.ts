@@ -60,7 +60,7 @@ function group(role: string, cls: string, describedBy = "e"): HTMLElement {
 
 /** A row of radios from `min` to `max` shown as numbers, stars or faces, with the scale's end labels. */
 function scale(v: QuestionView, s: Strings, min: number, max: number, low?: S): QuestionControls {
-  const g = group("radiogroup", `s ${v.display}`, low === undefined ? "e" : "d e");
+  const g = group("radiogroup", `s ${v.display ?? "number"}`, low === undefined ? "e" : "d e");
   for (let n = min; n <= max; n++) {
     const glyph =
       v.display === "stars"

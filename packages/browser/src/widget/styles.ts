@@ -13,7 +13,7 @@ h2{font-size:1.1em;margin:0 0 12px;padding-inline-end:24px}
 p,blockquote{margin:0 0 12px}
 blockquote{padding-inline-start:12px;border-inline-start:3px solid}
 .m{font-size:.9em;color:var(--closeloop-muted)}
-progress{width:100%;height:6px}
+progress{width:100%;height:6px;margin:-8px 0 12px}
 button,input,textarea,select{font:inherit;color:inherit}
 button{padding:8px 16px;border:1px solid;border-radius:8px;background:none;color:var(--closeloop-accent)}
 .p{background:var(--closeloop-accent);color:var(--closeloop-on-accent)}
@@ -24,15 +24,15 @@ button{padding:8px 16px;border:1px solid;border-radius:8px;background:none;color
 .s{display:flex;gap:4px}
 .s label{flex:1;position:relative}
 .s input{position:absolute;opacity:0}
-.s span{display:grid;place-items:center;height:40px;border:1px solid var(--closeloop-muted);border-radius:6px}
-.s :checked+span{background:var(--closeloop-accent);color:var(--closeloop-on-accent)}
-.stars span,.emoji span{border:0;font-size:1.5em;background:none!important}
+.s span{display:grid;place-items:center;height:40px;border-radius:6px;font-size:1.5em}
+.number span{border:1px solid var(--closeloop-muted);font-size:1em}
+.number :checked+span{background:var(--closeloop-accent);color:var(--closeloop-on-accent)}
 .stars span{color:var(--closeloop-muted)}
 .stars label:has(~label :checked) span,.stars :checked+span{color:var(--closeloop-accent)}
-.emoji :checked+span{outline:2px solid var(--closeloop-accent)}
+.emoji :checked+span{background:color-mix(in srgb,var(--closeloop-accent) 25%,#0000)}
 .e{display:flex;justify-content:space-between}
 .c label{display:flex;gap:8px;padding:4px 0}
-textarea,select,.o{display:block;width:100%;padding:8px;border:1px solid var(--closeloop-muted);border-radius:6px;background:none}
+textarea,select,.o{margin-bottom:8px;display:block;width:100%;padding:8px;border:1px solid var(--closeloop-muted);border-radius:6px;background:none}
 textarea{min-height:96px}
 label[for]{display:block;margin:12px 0 4px}
 .err{margin:8px 0 0;color:var(--closeloop-danger)}

@@ -28,7 +28,7 @@ export function mountSurvey(o: SurveyViewOptions): ViewHandle {
     if (outcome) o.onFinish(outcome);
     shell.end(
       h("h2", { id: "t" }, s[S.thanks]),
-      h("p", { role: "status" }, outcome?.acknowledgement ?? ""),
+      h("p", { role: "status", dir: "auto" }, outcome?.acknowledgement ?? ""),
     );
     o.onAcknowledgementShown();
   };
