@@ -59,7 +59,10 @@ export function mountSurvey(o: SurveyViewOptions): ViewHandle {
       ),
     );
     // The checked choice, else the first control: where keyboard users continue.
-    const focus = () => (form.querySelector(":checked,input,textarea") as HTMLElement).focus();
+    const focus = () =>
+      (
+        (form.querySelector(":checked") ?? form.querySelector("input,textarea")) as HTMLElement
+      ).focus();
     const step = (move: () => void) => {
       move();
       o.onProgress();
