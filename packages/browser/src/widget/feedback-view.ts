@@ -56,15 +56,13 @@ export function mountFeedback(o: FeedbackViewOptions): ViewHandle {
       return;
     }
     send.disabled = true;
-    Promise.resolve()
-      .then(() => o.onSubmit({ category: select.value, text: area.value }))
-      .then(
-        () => shell.end(h("h2", { id: "t", role: "status" }, s[S.thanks])),
-        () => {
-          send.disabled = false;
-          error.textContent = s[S.invalid];
-        },
-      );
+    (async () => o.onSubmit({ category: select.value, text: area.value }))().then(
+      () => shell.end(h("h2", { id: "t", role: "status" }, s[S.thanks])),
+      () => {
+        send.disabled = false;
+        error.textContent = s[S.invalid];
+      },
+    );
   });
   shell.body.append(form);
   area.focus();

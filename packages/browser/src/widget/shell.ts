@@ -31,7 +31,6 @@ export function openShell(env: ViewEnv, modal: boolean, dismiss: () => void): Sh
   while (before?.shadowRoot?.activeElement) before = before.shadowRoot.activeElement as HTMLElement;
   const s = stringsFor(env.locale);
   const host = doc.createElement("closeloop-widget");
-  host.setAttribute("mode", env.theme.mode);
   // Custom properties only: a theme must not move or hide the host.
   for (const [name, value] of Object.entries(env.theme.vars ?? {})) {
     if (name.startsWith("--")) host.style.setProperty(name, value);
@@ -68,7 +67,12 @@ export function openShell(env: ViewEnv, modal: boolean, dismiss: () => void): Sh
   const body = h("div");
   const dialog = h(
     "dialog",
-    { lang: env.locale, dir: isRtl(env.locale) ? "rtl" : "ltr", "aria-labelledby": "t" },
+    {
+      class: env.theme.mode,
+      lang: env.locale,
+      dir: isRtl(env.locale) ? "rtl" : "ltr",
+      "aria-labelledby": "t",
+    },
     body,
     button(),
   );
@@ -86,7 +90,6 @@ export function openShell(env: ViewEnv, modal: boolean, dismiss: () => void): Sh
       const b = button();
       b.className = "p";
       b.textContent = s[S.close];
-      b.removeAttribute("aria-label");
       body.replaceChildren(...nodes, h("div", { class: "n" }, b));
       b.focus();
     },

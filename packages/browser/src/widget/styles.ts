@@ -1,13 +1,12 @@
 // The widget's stylesheet. Sizes are in px and em, never rem: a page's root font size must not
-// reach in. Colours meet WCAG AA in both schemes; `light-dark()` picks by the host's
-// `color-scheme`, which `theme.mode` sets (see docs/browser.md for the custom properties).
-export const CSS = `:host{all:initial!important;position:fixed!important;z-index:2147483647!important;color-scheme:light dark!important;--closeloop-accent:light-dark(#0b57d0,#a8c7fa);--closeloop-on-accent:light-dark(#fff,#062e6f);--closeloop-bg:light-dark(#fff,#1f1f23);--closeloop-fg:light-dark(#1f1f1f,#e8eaed);--closeloop-muted:light-dark(#5f6368,#b4b8bf);--closeloop-danger:light-dark(#b3261e,#f2b8b5);--closeloop-radius:12px;--closeloop-font:system-ui,sans-serif}
-:host([mode=light]){color-scheme:light!important}:host([mode=dark]){color-scheme:dark!important}
-dialog{width:min(400px,100vw - 24px);max-height:calc(100vh - 24px);overflow:auto;padding:20px;border:1px solid var(--closeloop-muted);border-radius:var(--closeloop-radius);background:var(--closeloop-bg);color:var(--closeloop-fg);font:16px/1.4 var(--closeloop-font);accent-color:var(--closeloop-accent);box-shadow:0 8px 32px #0005;animation:in .2s}
+// reach in. Colours meet WCAG AA in both schemes (checked by axe-core in the tests);
+// `light-dark()` picks by the dialog's `color-scheme`, which `theme.mode` sets. Text on the accent
+// colour is drawn in the background colour. The custom properties are listed on `Theme`.
+export const CSS = `:host{all:initial!important;position:fixed!important;z-index:2147483647!important;--closeloop-accent:light-dark(#0b57d0,#a8c7fa);--closeloop-bg:light-dark(#fff,#1f1f23);--closeloop-fg:light-dark(#1f1f1f,#e8eaed);--closeloop-muted:light-dark(#5f6368,#b4b8bf)}
+dialog{color-scheme:light dark;width:min(400px,100vw - 24px);max-height:calc(100vh - 24px);overflow:auto;padding:20px;border:1px solid var(--closeloop-muted);border-radius:var(--closeloop-radius,12px);background:var(--closeloop-bg);color:var(--closeloop-fg);font:16px/1.4 var(--closeloop-font,system-ui,sans-serif);accent-color:var(--closeloop-accent);box-shadow:0 8px 32px #0005}
+.light{color-scheme:light}.dark{color-scheme:dark}
 dialog:not(:modal){position:fixed;inset:auto 12px 12px;inset-inline-start:auto;margin:0}
 ::backdrop{background:#0006}
-@keyframes in{from{opacity:0;translate:0 8px}}
-@media(prefers-reduced-motion:reduce){dialog{animation:none}}
 *{box-sizing:border-box}
 h2{font-size:1.1em;margin:0 0 12px;padding-inline-end:24px}
 p,blockquote{margin:0 0 12px}
@@ -16,24 +15,20 @@ blockquote{padding-inline-start:12px;border-inline-start:3px solid}
 progress{width:100%;height:6px;margin:-8px 0 12px}
 button,input,textarea,select{font:inherit;color:inherit}
 button{padding:8px 16px;border:1px solid;border-radius:8px;background:none;color:var(--closeloop-accent)}
-.p{background:var(--closeloop-accent);color:var(--closeloop-on-accent)}
+.p,.number :checked+span{background:var(--closeloop-accent);color:var(--closeloop-bg)}
 .x{position:absolute;top:8px;inset-inline-end:8px;border:0;padding:4px 10px}
-:focus-visible,.s :focus-visible+span{outline:2px solid var(--closeloop-accent);outline-offset:2px}
+:focus-visible,.s :focus-visible+span,.emoji :checked+span{outline:2px solid var(--closeloop-accent);outline-offset:2px}
 .n{display:flex;gap:8px;justify-content:end;margin-top:16px}
 .n :first-child:not(.p){margin-inline-end:auto}
-.s{display:flex;gap:4px}
+.s,.e{display:flex;gap:4px;justify-content:space-between}
 .s label{flex:1;position:relative}
 .s input{position:absolute;opacity:0}
 .s span{display:grid;place-items:center;height:40px;border-radius:6px;font-size:1.5em}
 .number span{border:1px solid var(--closeloop-muted);font-size:1em}
-.number :checked+span{background:var(--closeloop-accent);color:var(--closeloop-on-accent)}
 .stars span{color:var(--closeloop-muted)}
 .stars label:has(~label :checked) span,.stars :checked+span{color:var(--closeloop-accent)}
-.emoji :checked+span{background:color-mix(in srgb,var(--closeloop-accent) 25%,#0000)}
-.e{display:flex;justify-content:space-between}
 .c label{display:flex;gap:8px;padding:4px 0}
-textarea,select,.o{margin-bottom:8px;display:block;width:100%;padding:8px;border:1px solid var(--closeloop-muted);border-radius:6px;background:none}
-textarea{min-height:96px}
-label[for]{display:block;margin:12px 0 4px}
-.err{margin:8px 0 0;color:var(--closeloop-danger)}
+textarea,select,.o{width:100%;min-height:40px;margin-bottom:8px;padding:8px;border:1px solid var(--closeloop-muted);border-radius:6px;background:none}
+textarea{height:96px}
+.err{color:light-dark(#b3261e,#f2b8b5)}
 `;
