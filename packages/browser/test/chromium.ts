@@ -68,6 +68,8 @@ export interface PageOptions {
   init?: string | (() => void);
   /** Path the page is served at; default `/page-<n>.html`. Reloads load it again. */
   path?: string;
+  /** Extra response headers of the page's HTML and script, e.g. a `Content-Security-Policy`. */
+  headers?: Record<string, string>;
 }
 
 export interface TestBrowser {
@@ -130,6 +132,7 @@ export async function openBrowser(): Promise<TestBrowser> {
   }
   const routes = new Map<string, Route>();
   const files = new Map<string, string>();
+  const fileHeaders = new Map<string, Record<string, string>>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -141,6 +144,7 @@ export async function openBrowser(): Promise<TestBrowser> {
         res.writeHead(200, {
           "content-type": `${type}; charset=utf-8`,
           "cache-control": "no-store",
+          ...fileHeaders.get(url.pathname),
         });
         res.end(file);
         return;
@@ -196,6 +200,8 @@ export async function openBrowser(): Promise<TestBrowser> {
         `<!doctype html><html><head><meta charset="utf-8"><title>page ${n}</title></head>` +
           `<body><script src="${js}"></script></body></html>`,
       );
+      fileHeaders.set(js, options.headers ?? {});
+      fileHeaders.set(path, options.headers ?? {});
       if (options.routes) route(options.routes);
       const page = await context.newPage();
       page.on("pageerror", (e) => {

@@ -6,7 +6,21 @@ export type ThemeMode = "light" | "dark" | "system";
 /**
  * How the widget looks. `vars` sets CSS custom properties on the widget's host element, e.g.
  * `{ "--closeloop-accent": "#0b6e4f" }`; a page may also set them in its own CSS, since custom
- * properties inherit into the Shadow DOM (see docs/browser.md for the list).
+ * properties inherit into the Shadow DOM (see docs/browser.md). Names not starting with `--`
+ * are ignored. The properties, with their light / dark defaults:
+ *
+ * - `--closeloop-accent`: buttons, the chosen score, focus rings, progress (`#0b57d0` / `#a8c7fa`)
+ * - `--closeloop-bg`: the dialog, and text on the accent (`#fff` / `#1f1f23`)
+ * - `--closeloop-fg`: text (`#1f1f1f` / `#e8eaed`)
+ * - `--closeloop-muted`: borders, progress text, scale ends (`#5f6368` / `#b4b8bf`)
+ * - `--closeloop-radius`: the dialog's corners (`12px`)
+ * - `--closeloop-font`: the font family (`system-ui, sans-serif`)
+ *
+ * A value set here applies in both light and dark; `light-dark(#fff, #111)` gives one per scheme.
+ * Keep text and accent at WCAG AA contrast against the background (4.5:1).
+ *
+ * @example
+ * { mode: "system", vars: { "--closeloop-accent": "light-dark(#0b6e4f, #7fd1b0)" } }
  */
 export interface Theme {
   mode: ThemeMode;

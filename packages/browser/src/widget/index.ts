@@ -1,0 +1,5 @@
+// The widget: the three views the client mounts, and their options.
+export { mountClosureNotice } from "./closure-view.js";
+export { mountFeedback } from "./feedback-view.js";
+export { mountSurvey } from "./survey-view.js";
+export type * from "./types.js";

@@ -1,0 +1,98 @@
+import { h } from "./h.js";
+import { isRtl, S, type Strings, stringsFor } from "./strings.js";
+import { CSS } from "./styles.js";
+import type { ViewEnv } from "./types.js";
+
+/** A dialog on the page, inside its own Shadow DOM host. */
+export interface Shell {
+  /** Where a view puts its content (replaced screen by screen). */
+  body: HTMLElement;
+  /** The UI strings of the view's locale. */
+  s: Strings;
+  /** Shows a last screen: `nodes`, then a Close button that dismisses, which gets focus. */
+  end(...nodes: Node[]): void;
+  /** Removes the host and gives focus back to what had it before; safe to call twice. */
+  close(): void;
+}
+
+let sheet: CSSStyleSheet | undefined;
+
+/**
+ * Opens a `<dialog>` in a Shadow DOM host appended to `env.container`. The host is
+ * `position: fixed` with `all: initial`, so it shifts nothing on the page and the page's CSS
+ * does not reach in; styles come from a constructable stylesheet, or a `<style nonce>` where
+ * those are missing, so a strict CSP allows them. A modal dialog (`showModal`) keeps focus
+ * inside and makes the page inert. Escape, the × button and the Close button call `dismiss`
+ * (after the host is removed); focus goes back where it was.
+ */
+export function openShell(env: ViewEnv, modal: boolean, dismiss: () => void): Shell {
+  const doc = env.container.ownerDocument;
+  let before = doc.activeElement as HTMLElement | null;
+  while (before?.shadowRoot?.activeElement) before = before.shadowRoot.activeElement as HTMLElement;
+  const s = stringsFor(env.locale);
+  const host = doc.createElement("closeloop-widget");
+  // Custom properties only: a theme must not move or hide the host.
+  for (const [name, value] of Object.entries(env.theme.vars ?? {})) {
+    if (name.startsWith("--")) host.style.setProperty(name, value);
+  }
+  const root = host.attachShadow({ mode: "open" });
+  try {
+    if (!sheet) {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(CSS);
+    }
+    root.adoptedStyleSheets = [sheet];
+  } catch {
+    root.append(h("style", { nonce: env.nonce }, CSS));
+  }
+  let open = true;
+  const close = () => {
+    if (!open) return;
+    open = false;
+    host.remove();
+    before?.focus?.();
+  };
+  const done = (e?: Event) => {
+    e?.preventDefault();
+    if (open) {
+      close();
+      dismiss();
+    }
+  };
+  const button = () => {
+    const b = h("button", { type: "button", class: "x", "aria-label": s[S.close] }, "×");
+    b.addEventListener("click", done);
+    return b;
+  };
+  const body = h("div");
+  const dialog = h(
+    "dialog",
+    {
+      class: env.theme.mode,
+      lang: env.locale,
+      dir: isRtl(env.locale) ? "rtl" : "ltr",
+      "aria-labelledby": "t",
+    },
+    body,
+    button(),
+  );
+  dialog.addEventListener("keydown", (e) => e.key === "Escape" && done(e));
+  // A modal dialog's own Escape handling would close it behind the view's back.
+  dialog.addEventListener("cancel", done);
+  root.append(dialog);
+  env.container.append(host);
+  if (modal) dialog.showModal();
+  else dialog.show();
+  return {
+    body,
+    s,
+    end(...nodes) {
+      const b = button();
+      b.className = "p";
+      b.textContent = s[S.close];
+      body.replaceChildren(...nodes, h("div", { class: "n" }, b));
+      b.focus();
+    },
+    close,
+  };
+}

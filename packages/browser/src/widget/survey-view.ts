@@ -1,0 +1,100 @@
+import { InvalidAnswerError } from "@closeloop/core";
+import { h } from "./h.js";
+import { questionControls } from "./question.js";
+import { openShell } from "./shell.js";
+import { S } from "./strings.js";
+import type { SurveyViewOptions, ViewHandle } from "./types.js";
+
+/**
+ * Shows a survey session as a dialog: one question at a time with progress, Back and
+ * Next/Submit, then a thank-you screen with the route's acknowledgement. The session decides
+ * everything (validation, branching, the outcome); the view only renders `session.current()`
+ * and reports each step. A session that is already finished opens on its thank-you screen.
+ *
+ * @example
+ * const view = mountSurvey({ session, modal: false, container: document.body, locale: "fr",
+ *   theme: { mode: "system" }, onProgress: save, onFinish: send, onAcknowledgementShown: seen,
+ *   onDismiss: () => {} });
+ */
+export function mountSurvey(o: SurveyViewOptions): ViewHandle {
+  const { session } = o;
+  let finished = false;
+  const shell = openShell(o, o.modal, () => o.onDismiss(finished));
+  const { s } = shell;
+
+  const thanks = () => {
+    finished = true;
+    const outcome = session.outcome();
+    if (outcome) o.onFinish(outcome);
+    shell.end(
+      h("h2", { id: "t" }, s[S.thanks]),
+      h("p", { role: "status", dir: "auto" }, outcome?.acknowledgement ?? ""),
+    );
+    o.onAcknowledgementShown();
+  };
+
+  const render = () => {
+    const v = session.current();
+    if (!v) return thanks();
+    const [controls, read] = questionControls(v, s);
+    const error = h("p", { id: "e", class: "err", role: "alert" });
+    const back = h(
+      "button",
+      { type: "button", hidden: session.toJSON().path.length < 2 },
+      s[S.back],
+    );
+    const form = h(
+      "form",
+      { novalidate: true },
+      h("p", { class: "m" }, `${v.index + 1} ${s[S.of]} ${v.total}`),
+      h("progress", { max: v.total, value: v.index + 1, "aria-hidden": "true" }),
+      h("h2", { id: "t" }, v.text),
+      controls,
+      error,
+      h(
+        "div",
+        { class: "n" },
+        back,
+        h("button", { class: "p" }, s[v.index === v.total - 1 ? S.submit : S.next]),
+      ),
+    );
+    // The checked choice, else the first control: where keyboard users continue.
+    const focus = () =>
+      (
+        (form.querySelector(":checked") ?? form.querySelector("input,textarea")) as HTMLElement
+      ).focus();
+    const step = (move: () => void) => {
+      move();
+      o.onProgress();
+      render();
+    };
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      try {
+        session.answer(v.id, read());
+        session.next();
+      } catch (x) {
+        if (!(x instanceof InvalidAnswerError)) throw x;
+        error.textContent = s[x.reason === "required" ? S.required : S.invalid];
+        form.querySelector("[aria-describedby~=e]")?.setAttribute("aria-invalid", "true");
+        focus();
+        return;
+      }
+      step(() => {});
+    });
+    back.addEventListener("click", () =>
+      step(() => {
+        // Keep what was given here, when it is a valid answer, so Next brings it back.
+        try {
+          session.answer(v.id, read());
+        } catch {}
+        session.back();
+      }),
+    );
+    shell.body.replaceChildren(form);
+    focus();
+  };
+
+  render();
+  return shell;
+}
