@@ -30,9 +30,14 @@ const entries = [
       from ${JSON.stringify(core)};`,
   },
   {
-    name: "@closeloop/browser (ESM, every export)",
+    name: "@closeloop/browser (ESM, every export: client, targeting, widget, outbox)",
     contents: `export * from ${JSON.stringify(join(root, "packages/browser/src/index.ts"))};`,
     budget: 16 * KB,
+  },
+  {
+    name: "@closeloop/browser/lite (ESM: init, identify, track, captureFeedback, outbox)",
+    contents: `export * from ${JSON.stringify(join(root, "packages/browser/src/lite.ts"))};`,
+    budget: 6 * KB,
   },
   {
     name: "@closeloop/core (every export, for reference)",
@@ -59,16 +64,17 @@ async function bundle(contents) {
 
 const rows = [];
 for (const e of entries) rows.push({ ...e, bytes: await bundle(e.contents) });
-const iife = join(root, "packages/browser/dist/index.global.js");
-try {
-  rows.push({
-    name: "@closeloop/browser IIFE (global Closeloop)",
-    bytes: readFileSync(iife),
-    budget: 16 * KB,
-  });
-} catch {
-  console.error(`missing ${iife}: run pnpm build first`);
-  process.exitCode = 1;
+for (const [file, name, budget] of [
+  ["index.global.js", "@closeloop/browser IIFE (global Closeloop)", 16 * KB],
+  ["lite.global.js", "@closeloop/browser/lite IIFE (global Closeloop)", 6 * KB],
+]) {
+  const iife = join(root, "packages/browser/dist", file);
+  try {
+    rows.push({ name, bytes: readFileSync(iife), budget });
+  } catch {
+    console.error(`missing ${iife}: run pnpm build first`);
+    process.exitCode = 1;
+  }
 }
 
 const fmt = (n) => `${(n / KB).toFixed(2)} KB`;

@@ -1,13 +1,10 @@
 /**
- * `@closeloop/browser` — Closeloop in the browser.
- *
- * Today it carries the pure survey engine a page needs to run a survey (walk a session with its
- * logic, resume it, find the route and acknowledgement), the loop types, and the durable outbox
- * as a browser runs it (`createBrowserOutbox`) with its parts: the queue store (IndexedDB, then
- * localStorage, then memory), the one-tab-at-a-time flush lock and the page-hide hook. The
- * client (`init`), targeting and the widget build on it. Surveys are parsed with zod/mini only
- * where needed (`SurveySchema` from `@closeloop/core`, 10 KB gzip), not in this entry. Importing it has no side
- * effects and touches no `window`, so it is safe under SSR.
+ * `@closeloop/browser` — Closeloop in the browser: `init` starts the client, which fetches the
+ * active surveys, shows them as their targeting and the fatigue rules allow in an accessible
+ * Shadow-DOM widget, carries every answer to the collector through the durable outbox, and
+ * shows the respondent's closure notices. Also exported: the survey engine and the outbox's
+ * parts, for pages that build their own UI. Importing it has no side effects and touches no
+ * `window`, so it is safe under SSR (see docs/browser.md).
  *
  * @packageDocumentation
  */
@@ -39,6 +36,11 @@ export {
   ValidationError,
 } from "@closeloop/core";
 
+export type { FeedbackCapture, LiteClient } from "./client/base.js";
+export type { ClientEvents } from "./client/events.js";
+export type { Client } from "./client/init.js";
+export { init } from "./client/init.js";
+export type { Identity, InitOptions } from "./client/options.js";
 export type { BrowserOutbox, BrowserOutboxOptions } from "./outbox/browser-outbox.js";
 export { createBrowserOutbox } from "./outbox/browser-outbox.js";
 export type {
@@ -51,6 +53,7 @@ export { browserQueueStore } from "./outbox/browser-store.js";
 export type { FlushLockOptions } from "./outbox/flush-lock.js";
 export { flushLock } from "./outbox/flush-lock.js";
 export { onPageHide } from "./outbox/page-hide.js";
+export type { Theme, ThemeMode } from "./widget/types.js";
 
 /** The version of this package. */
 export const VERSION = "0.1.0";

@@ -13,6 +13,7 @@ import {
   type Identity,
   type InitOptions,
   identityIssues,
+  need,
   type ResolvedOptions,
   resolveOptions,
 } from "./options.js";
@@ -141,50 +142,50 @@ export function createBase(input: InitOptions): { client: LiteClient; parts: Bas
       for (const fn of identified) fn();
     },
     track(name, props = {}) {
-      fail(
-        "track",
-        typeof name === "string" && name.length > 0 && name.length <= 200
-          ? []
-          : [{ path: "name", code: "invalid", message: "must be 1–200 characters" }],
+      const issues: Issue[] = [];
+      need(
+        issues,
+        "name",
+        typeof name === "string" && name && name.length <= 200,
+        "must be 1–200 characters",
       );
+      fail("track", issues);
       bus.emit("track", { name, props });
     },
     async captureFeedback(item) {
+      const { text, rating, category } = item ?? ({} as FeedbackCapture);
+      const tags = [...(item?.tags ?? []), ...(category ? [category] : [])];
       const issues: Issue[] = [];
-      const text = item?.text;
-      if (typeof text !== "string" || text.trim().length === 0 || text.length > 10_000) {
-        issues.push({
-          path: "text",
-          code: "invalid",
-          message: "must be 1–10,000 characters, not only spaces",
-        });
-      }
-      const tags = [...(item?.tags ?? []), ...(item?.category ? [item.category] : [])];
-      if (tags.some((t) => typeof t !== "string" || t.length === 0 || t.length > 64)) {
-        issues.push({
-          path: "tags",
-          code: "invalid",
-          message: "each tag and the category must be 1–64 characters",
-        });
-      }
-      const rating = item?.rating;
-      if (rating !== undefined && !(typeof rating === "number" && rating >= 0 && rating <= 10)) {
-        issues.push({ path: "rating", code: "invalid", message: "must be a number from 0 to 10" });
-      }
+      need(
+        issues,
+        "text",
+        typeof text === "string" && text.trim() && text.length <= 10_000,
+        "must be 1–10,000 characters, not only spaces",
+      );
+      need(
+        issues,
+        "tags",
+        tags.every((t) => typeof t === "string" && t && t.length <= 64),
+        "each tag and the category must be 1–64 characters",
+      );
+      need(
+        issues,
+        "rating",
+        rating === undefined || (rating >= 0 && rating <= 10),
+        "must be a number from 0 to 10",
+      );
       fail("feedback", issues);
       const id = uuidv7();
-      const data: Record<string, unknown> = {
+      await send("feedback", `feedback:${id}`, {
         id,
         channel: "in-app",
         text,
         tags,
         respondent: parts.respondent(),
         locale: options.locale,
-      };
-      if (rating !== undefined) data.rating = rating;
-      const url = pageUrl();
-      if (url) data.context = { url };
-      await send("feedback", `feedback:${id}`, data);
+        context: { url: pageUrl() },
+        ...(rating === undefined ? {} : { rating }),
+      });
       bus.emit("feedback:sent", { id });
       return { id };
     },

@@ -51,73 +51,92 @@ export interface ResolvedOptions {
 const isText = (v: unknown, max: number): v is string =>
   typeof v === "string" && v.length > 0 && v.length <= max;
 
+/** Adds an `invalid` issue at `path` unless `ok`. */
+export const need = (issues: Issue[], path: string, ok: unknown, message: string) => {
+  if (!ok) issues.push({ path, code: "invalid", message });
+};
+
 /**
  * Checks `init`'s options and names every bad field, so a typo fails at once in development
  * instead of as silence in production.
  */
 export function resolveOptions(o: InitOptions): ResolvedOptions {
+  const x = (o ?? {}) as Partial<InitOptions>;
+  const key = x.publicKey;
+  const theme = typeof x.theme === "string" ? { mode: x.theme } : { mode: "system", ...x.theme };
+  const cooldownDays = x.cooldownDays ?? 7;
+  const name = x.name ?? "default";
   const issues: Issue[] = [];
-  const bad = (path: string, message: string, code = "invalid") =>
-    issues.push({ path, code, message });
-  if (typeof o !== "object" || o === null) bad("", "must be an object", "invalid_type");
-  const opts = (o ?? {}) as Partial<InitOptions>;
-  if (!isText(opts.endpoint, 2_000) || !/^https?:\/\/[^/]/.test(opts.endpoint)) {
-    bad("endpoint", "must be an http(s) URL such as https://feedback.example.com");
-  }
-  if (typeof opts.publicKey === "string" && opts.publicKey.startsWith("sk_")) {
-    bad("publicKey", "is a secret key (sk_…): never put it in a page; use the public key (pk_…)");
-  } else if (!isText(opts.publicKey, 200) || !opts.publicKey.startsWith("pk_")) {
-    bad("publicKey", "must be the environment's public key (pk_…)");
-  }
-  if (opts.respondent !== undefined) identityIssues(opts.respondent, "respondent.", issues);
-  if (opts.locale !== undefined && !isText(opts.locale, 35))
-    bad("locale", "must be a locale such as fr-CA");
-  const theme =
-    typeof opts.theme === "string" ? { mode: opts.theme } : (opts.theme ?? { mode: "system" });
-  if (!["light", "dark", "system"].includes(theme.mode ?? "system")) {
-    bad("theme", "mode must be one of: light, dark, system");
-  }
-  if (opts.container !== undefined && typeof opts.container?.appendChild !== "function") {
-    bad("container", "must be a DOM element");
-  }
-  const cooldownDays = opts.cooldownDays ?? 7;
-  if (typeof cooldownDays !== "number" || !(cooldownDays >= 0) || cooldownDays > 3_650) {
-    bad("cooldownDays", "must be a number of days from 0 to 3650");
-  }
-  const name = opts.name ?? "default";
-  if (!/^[\w-]{1,64}$/.test(name)) bad("name", "must be 1–64 letters, digits, _ or -");
+  need(issues, "", typeof o === "object" && o, "must be an object");
+  need(
+    issues,
+    "endpoint",
+    isText(x.endpoint, 2_000) && /^https?:\/\/[^/]/.test(x.endpoint),
+    "must be an http(s) URL such as https://feedback.example.com",
+  );
+  need(
+    issues,
+    "publicKey",
+    !isText(key, 200) || !key.startsWith("sk_"),
+    "is a secret key (sk_…): never put it in a page; use the public key (pk_…)",
+  );
+  need(
+    issues,
+    "publicKey",
+    (isText(key, 200) && key.startsWith("pk_")) || key?.startsWith("sk_"),
+    "must be the environment's public key (pk_…)",
+  );
+  if (x.respondent !== undefined) identityIssues(x.respondent, "respondent.", issues);
+  need(
+    issues,
+    "locale",
+    x.locale === undefined || isText(x.locale, 35),
+    "must be a locale such as fr-CA",
+  );
+  need(
+    issues,
+    "theme",
+    ["light", "dark", "system"].includes(theme.mode),
+    "mode must be one of: light, dark, system",
+  );
+  need(
+    issues,
+    "container",
+    x.container === undefined || typeof x.container?.appendChild === "function",
+    "must be a DOM element",
+  );
+  need(
+    issues,
+    "cooldownDays",
+    typeof cooldownDays === "number" && cooldownDays >= 0 && cooldownDays <= 3_650,
+    "must be a number of days from 0 to 3650",
+  );
+  need(issues, "name", /^[\w-]{1,64}$/.test(name), "must be 1–64 letters, digits, _ or -");
   if (issues.length > 0) throw new ValidationError("init options", issues);
-  const nav = globalThis.navigator as Navigator | undefined;
+  const button = x.feedbackButton;
   return {
-    endpoint: (opts.endpoint as string).replace(/\/+$/, ""),
-    publicKey: opts.publicKey as string,
-    respondent: opts.respondent,
-    locale: opts.locale ?? nav?.language ?? "en",
-    theme: { ...theme, mode: theme.mode ?? "system" } as Theme,
-    container: opts.container,
+    endpoint: (x.endpoint as string).replace(/\/+$/, ""),
+    publicKey: key as string,
+    respondent: x.respondent,
+    locale: x.locale ?? globalThis.navigator?.language ?? "en",
+    theme: theme as Theme,
+    container: x.container,
     cooldownDays,
-    feedbackButton: opts.feedbackButton
-      ? opts.feedbackButton === true
-        ? {}
-        : opts.feedbackButton
-      : undefined,
+    feedbackButton: button ? (button === true ? {} : button) : undefined,
     name,
-    nonce: opts.nonce,
+    nonce: x.nonce,
   };
 }
 
 /** Issues of an identity given to `init` or `identify`, each path under `prefix`. */
 export function identityIssues(who: unknown, prefix: string, issues: Issue[]): Issue[] {
   const w = (who ?? {}) as Partial<Identity>;
-  if (!isText(w.id, 256)) {
-    issues.push({ path: `${prefix}id`, code: "invalid", message: "must be 1–256 characters" });
-  }
-  if (!isText(w.token, 256)) {
-    issues.push({
-      path: `${prefix}token`,
-      code: "invalid",
-      message: "must be the respondent token your backend computed with respondentToken(id)",
-    });
-  }
+  need(issues, `${prefix}id`, isText(w.id, 256), "must be 1–256 characters");
+  need(
+    issues,
+    `${prefix}token`,
+    isText(w.token, 256),
+    "must be the respondent token your backend computed with respondentToken(id)",
+  );
   return issues;
 }
