@@ -43,14 +43,17 @@ export function originProblem(value: string): string | undefined {
  * parseAllowedOrigins(["https://shop.example", "http://localhost:3000"], "origins");
  */
 export function parseAllowedOrigins(input: readonly string[], path: string): string[] {
-  const issues: Issue[] = [];
   if (input.length > MAX_ALLOWED_ORIGINS) {
-    issues.push({
-      path,
-      code: "too_many",
-      message: `must list at most ${MAX_ALLOWED_ORIGINS} origins, not ${input.length}`,
-    });
+    // Alone: a huge list's entries are not worth an issue each.
+    throw new ValidationError("allowed origins", [
+      {
+        path,
+        code: "too_many",
+        message: `must list at most ${MAX_ALLOWED_ORIGINS} origins, not ${input.length}`,
+      },
+    ]);
   }
+  const issues: Issue[] = [];
   input.forEach((value, index) => {
     if (value === ANY_ORIGIN) {
       if (input.length > 1) {
