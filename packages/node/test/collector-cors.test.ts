@@ -116,6 +116,15 @@ describe("preflights", () => {
       withoutCors(r.headers);
     }
     expect((await preflightOf("/v2/nothing", "GET")).status).toBe(404);
+    expect((await preflightOf("/healthz", "GET")).status).toBe(403);
+  });
+
+  it("reads a path as the router does: //v1/batch (an endpoint with a trailing slash) is the batch route", async () => {
+    const pre = await preflightOf("//v1/batch/", "POST");
+    expect(pre.status).toBe(204);
+    const r = await send("POST", "//v1/batch", { origin: SHOP, key: c.pk, body: batch() });
+    expect(r.status).toBe(400);
+    expectReadableBy(SHOP, r.headers);
   });
 });
 

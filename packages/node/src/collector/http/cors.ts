@@ -11,6 +11,14 @@ export const CORS_ROUTES: ReadonlyMap<string, string> = new Map([
   ["/v1/closures", "GET"],
 ]);
 
+/**
+ * The public-key route's method for a path, read as the router reads it (empty segments
+ * ignored), so `//v1/batch` from an endpoint given with a trailing slash is the same route.
+ */
+function corsMethodOf(pathname: string): string | undefined {
+  return CORS_ROUTES.get(`/${pathname.split("/").filter(Boolean).join("/")}`);
+}
+
 /** What the SDKs send: the key, a JSON body, and the ETag of the surveys they hold. */
 const ALLOW_HEADERS = "authorization, content-type, if-none-match";
 /** What the SDKs read besides the body: the surveys' ETag and how long to wait after a 429/503. */
@@ -24,7 +32,7 @@ const MAX_AGE_SECONDS = "7200";
  * browser never sends the request); `undefined` when no route has that path (404 as usual).
  */
 export function preflight(pathname: string, known: boolean): Response | undefined {
-  const method = CORS_ROUTES.get(pathname);
+  const method = corsMethodOf(pathname);
   if (method) {
     return new Response(null, {
       status: 204,
@@ -40,7 +48,7 @@ export function preflight(pathname: string, known: boolean): Response | undefine
   throw new HttpError(
     403,
     "cross_origin_refused",
-    `${pathname} does not answer web pages on other origins: only ${[...CORS_ROUTES.keys()].join(", ")} do (with the public key). Call it from your backend with the secret key.`,
+    `${pathname} does not answer web pages on other origins: only ${[...CORS_ROUTES.keys()].join(", ")} do (with the public key). Call it from your backend.`,
   );
 }
 
@@ -51,7 +59,7 @@ export function preflight(pathname: string, known: boolean): Response | undefine
  * origin's answer to another.
  */
 export function withCors(response: Response, pathname: string, origin: string | null): Response {
-  if (!CORS_ROUTES.has(pathname)) return response;
+  if (corsMethodOf(pathname) === undefined) return response;
   response.headers.append("vary", "origin");
   if (origin === null) return response;
   response.headers.set("access-control-allow-origin", origin);
