@@ -4,7 +4,17 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openBrowser, skipChromium, type TestBrowser } from "../../browser/test/chromium.js";
+import { createCollector } from "../src/collector/collector.js";
 import { batch, type Running, response, startCollector, survey } from "./collector-harness.js";
+
+/** The page: the SDKs' own HTTP transport, as the browser outbox sends with it. */
+const TRANSPORT_PAGE = {
+  code: `
+import { createHttpTransport } from "@closeloop/core";
+globalThis.sendWith = (endpoint, key, items, keepalive) =>
+  createHttpTransport({ endpoint, key }).send(items, keepalive ? { keepalive: true } : {});
+`,
+};
 
 /** What the page's `fetch` saw, or the error it rejected with (a CORS block is a TypeError). */
 interface Seen {
@@ -49,7 +59,7 @@ describe.skipIf(skipChromium)("a page on another origin, in Chromium", () => {
     c = await startCollector();
     expect((await c.call("PUT", "/v1/surveys/onboarding-nps", c.sk, survey())).status).toBe(201);
     b = await openBrowser();
-    page = await b.page({ code: "document.title = 'shop';" });
+    page = await b.page(TRANSPORT_PAGE);
     page.on("console", (m) => {
       if (m.type() === "error") consoleErrors.push(m.text());
     });
@@ -120,6 +130,54 @@ describe.skipIf(skipChromium)("a page on another origin, in Chromium", () => {
       expect(seen.error).toMatch(/^TypeError: Failed to fetch/);
     }
     expect(consoleErrors.some((e) => e.includes("blocked by CORS policy"))).toBe(true);
+  });
+
+  /** The outcome of the SDK transport's send from the page. */
+  const transportSend = (endpoint: string, items: unknown[], keepalive = false) =>
+    page.evaluate(
+      ([endpoint, key, items, keepalive]) =>
+        (
+          globalThis as unknown as {
+            sendWith(e: string, k: string, i: unknown[], ka: boolean): Promise<unknown>;
+          }
+        ).sendWith(endpoint, key, items, keepalive),
+      [endpoint, c.pk, items, keepalive] as const,
+      // biome-ignore lint/suspicious/noExplicitAny: the outcome is probed field by field.
+    ) as Promise<any>;
+
+  it("the SDK transport delivers (also with keepalive) and gets a refused origin as a final answer, not a retry", async () => {
+    const items = () => batch({ type: "response", data: response({ score: 8 }) }).items;
+    expect(await transportSend(c.url, items())).toMatchObject({ kind: "delivered" });
+    expect(await transportSend(c.url, items(), true)).toMatchObject({ kind: "delivered" });
+    await c.call("PUT", "/v1/allowed-origins", c.sk, { origins: ["https://shop.example"] });
+    try {
+      // Before CORS this was a network error: `retry`, for ever, with no hint why.
+      expect(await transportSend(c.url, items())).toMatchObject({
+        kind: "refused",
+        error: { status: 403, code: "origin_not_allowed" },
+      });
+    } finally {
+      await c.call("PUT", "/v1/allowed-origins", c.sk, { origins: ["*"] });
+    }
+  });
+
+  it("the SDK transport reads Retry-After on a 429 from another origin", async () => {
+    const limited = createCollector({
+      store: c.store,
+      limits: { rate: { perSecond: 0.2, burst: 1 } },
+    });
+    const l = await limited.listen({ port: 0 });
+    try {
+      const items = () => batch({ type: "response", data: response({ score: 7 }) }).items;
+      expect(await transportSend(l.url, items())).toMatchObject({ kind: "delivered" });
+      const second = await transportSend(l.url, items());
+      expect(second).toMatchObject({ kind: "retry", error: { status: 429, code: "rate_limited" } });
+      // The collector said "retry in ⌈(1 − tokens) / 0.2⌉ s": 5 s, or 4 s on a slow machine.
+      expect(second.retryAfterMs).toBeGreaterThanOrEqual(4_000);
+      expect(second.retryAfterMs).toBeLessThanOrEqual(5_000);
+    } finally {
+      await l.close();
+    }
   });
 
   it("reads a secret key's refusal on the batch route: 403 secret_key_in_browser", async () => {
