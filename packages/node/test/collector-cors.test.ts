@@ -381,6 +381,9 @@ describe("feedback from a browser names its respondent", () => {
   beforeAll(async () => {
     f = await startCollector();
     expect((await f.call("PUT", "/v1/feedback-policy", f.sk, feedbackPolicy())).status).toBe(200);
+    // No worker runs here: deliveries stay queued, and their log shows each body as it would go.
+    const hook = await f.call("PUT", "/v1/webhooks/crm", f.sk, { url: "http://127.0.0.1:9/hooks" });
+    expect(hook.status).toBe(201);
   });
   afterAll(async () => {
     await f?.close();
@@ -453,6 +456,15 @@ describe("feedback from a browser names its respondent", () => {
       }),
     );
     expect(ok.body.rejected).toEqual([]);
+    // Webhooks never carry the token, a credential: feedback.received sends the writer's id only.
+    const { deliveries } = (await f.call("GET", "/v1/webhooks/crm/deliveries", f.sk)).body;
+    const sent = deliveries
+      .map((d: { body: string }) => JSON.parse(d.body))
+      .find(
+        (p: { type: string; data: { feedback?: { id: string } } }) =>
+          p.type === "feedback.received" && p.data.feedback?.id === ok.body.accepted[0].id,
+      );
+    expect(sent.data.feedback.respondent).toEqual({ id });
     const loop = await loopOfFeedback(ok.body.accepted[0].id);
     // The customer stays the loop's customer; the writer is whom its closure notices are for.
     expect(loop.customer).toEqual({ id: "acme", value: 24_000 });
