@@ -115,6 +115,24 @@ describe("FeedbackSchema and CustomerSchema", () => {
     ]);
   });
 
+  it("takes a respondent and a context exactly as a response does, naming bad fields", () => {
+    const base = { channel: "in-app", text: "The export button does nothing" };
+    const named = { id: "user-42", token: "t".repeat(43) };
+    const anonymous = { anonymousId: "0123456789abcdef0123" };
+    const context = { url: "https://shop.example/orders", userAgent: "Chromium" };
+    expect(parse(FeedbackSchema, { ...base, respondent: named, context })).toMatchObject({
+      respondent: named,
+      context,
+    });
+    expect(parse(FeedbackSchema, { ...base, respondent: anonymous }).respondent).toEqual(anonymous);
+    const issues = issuesOf(FeedbackSchema, {
+      ...base,
+      respondent: { anonymousId: "short" },
+      context: { url: "u".repeat(2_001), referrer: "x" },
+    });
+    expect(paths(issues)).toEqual(["context.referrer", "context.url", "respondent.anonymousId"]);
+  });
+
   it("accepts a customer with value and region", () => {
     expect(parse(CustomerSchema, { id: "c-9", value: 12_000, region: "eu" })).toEqual({
       id: "c-9",

@@ -12,6 +12,7 @@
 
 export * from "@closeloop/core";
 export type {
+  AllowedOriginsApi,
   FeedbackPolicyApi,
   SurveysApi,
   WebhookEndpointInfo,

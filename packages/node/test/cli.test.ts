@@ -184,6 +184,43 @@ describe("closeloop serve and keys", () => {
     expect(await stop(s.child, s.exited)).toBe(0);
   }, 60_000);
 
+  it("sets the allowed origins from --allowed-origins or CLOSELOOP_ALLOWED_ORIGINS, refusing bad ones by index", async () => {
+    const db = join(mkdtempSync(join(tmpdir(), "closeloop-serve-")), "closeloop.db");
+    const env = {
+      CLOSELOOP_PUBLIC_KEY: "pk_env_0123456789abcdefghij",
+      CLOSELOOP_SECRET_KEY: "sk_env_0123456789abcdefghij",
+    };
+    const surveysFrom = (url: string, origin: string) =>
+      fetch(`${url}/v1/surveys`, {
+        headers: { authorization: `Bearer ${env.CLOSELOOP_PUBLIC_KEY}`, origin },
+      });
+    const s = await serveUntilListening(
+      ["--db", db, "--allowed-origins", "https://shop.example, http://localhost:3000"],
+      env,
+    );
+    expect(s.lines).toContain("allowed origins: https://shop.example, http://localhost:3000");
+    expect((await surveysFrom(s.url, "https://shop.example")).status).toBe(200);
+    expect((await surveysFrom(s.url, "https://evil.example")).status).toBe(403);
+    expect(await stop(s.child, s.exited)).toBe(0);
+
+    // Without the flag the stored list stands; the variable replaces it.
+    const again = await serveUntilListening(["--db", db], env);
+    expect((await surveysFrom(again.url, "https://evil.example")).status).toBe(403);
+    expect(await stop(again.child, again.exited)).toBe(0);
+    const any = await serveUntilListening(["--db", db], { ...env, CLOSELOOP_ALLOWED_ORIGINS: "*" });
+    expect((await surveysFrom(any.url, "https://evil.example")).status).toBe(200);
+    expect(await stop(any.child, any.exited)).toBe(0);
+
+    const bad = run(["serve", "--db", db, "--allowed-origins", "https://shop.example/,*"], env);
+    expect(await bad.exited).toBe(1);
+    expect(bad.stderr()).toContain("--allowed-origins.0: must be an origin as browsers send it");
+    expect(bad.stderr()).toContain('did you mean "https://shop.example"?');
+    expect(bad.stderr()).toContain("--allowed-origins.1:");
+    const empty = run(["serve", "--db", db, "--allowed-origins", ""], env);
+    expect(await empty.exited).toBe(1);
+    expect(empty.stderr()).toContain("--allowed-origins is empty");
+  }, 60_000);
+
   it("exits non-zero with a message on a bad flag", async () => {
     const p = run(["serve", "--port", "99999"]);
     expect(await p.exited).toBe(1);

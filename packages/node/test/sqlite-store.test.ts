@@ -91,6 +91,23 @@ describe("sqliteStore", () => {
     await b.close();
   });
 
+  it("upgrades a file written before step 5 (allowed origins), keeping its data", async () => {
+    const path = newPath();
+    const old = await openAt(path);
+    await old.createEnvironment(environment("a"));
+    await old.close();
+    // The file as a collector before step 5 left it.
+    const db = new Database(path);
+    db.exec("DROP TABLE allowed_origins; DELETE FROM schema_migrations WHERE version = 5");
+    db.close();
+    const upgraded = await openAt(path);
+    expect(await upgraded.listEnvironments()).toStrictEqual([environment("a")]);
+    expect(await upgraded.getAllowedOrigins("a")).toBeUndefined();
+    await upgraded.setAllowedOrigins("a", ["https://shop.example"], at(0));
+    expect(await upgraded.getAllowedOrigins("a")).toStrictEqual(["https://shop.example"]);
+    await upgraded.close();
+  });
+
   it("answers reads while a transaction is open, from committed data", async () => {
     const store = await openAt(newPath());
     await store.createEnvironment(environment("a"));

@@ -131,6 +131,21 @@ export function storeConformance(
         expect(await store.getFeedbackPolicy("b")).toBeUndefined();
       }));
 
+    it("round-trips allowed origins per environment, in order, and replaces them", () =>
+      withStore(async (store) => {
+        expect(await store.getAllowedOrigins("a")).toBeUndefined();
+        const origins = ["https://shop.example", "http://localhost:3000", "http://[::1]:8080"];
+        await store.setAllowedOrigins("a", origins, at(0));
+        expect(await store.getAllowedOrigins("a")).toStrictEqual(origins);
+        expect(await store.getAllowedOrigins("b")).toBeUndefined();
+        await store.setAllowedOrigins("a", [], at(1));
+        expect(await store.getAllowedOrigins("a")).toStrictEqual([]);
+        await store.setAllowedOrigins("b", ["*"], at(1));
+        expect(await store.getAllowedOrigins("b")).toStrictEqual(["*"]);
+        expect(await store.getAllowedOrigins("a")).toStrictEqual([]);
+        await expect(store.setAllowedOrigins("nowhere", ["*"], at(2))).rejects.toThrow();
+      }));
+
     it("commits a transaction's writes together and answers fn's value", () =>
       withStore(async (store) => {
         const r = response(newResponseId(), true);

@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
 import { IdSchema, LocaleSchema, TimestampSchema } from "./common.js";
+import { RespondentSchema, ResponseContextSchema } from "./response.js";
 
 /** The channels Closeloop knows by name; any other id is a custom channel. */
 export const KNOWN_CHANNELS = ["support", "review", "email", "call", "in-app"] as const;
@@ -23,7 +24,23 @@ export const CustomerSchema = z.strictObject({
 /** @see CustomerSchema */
 export type Customer = z.infer<typeof CustomerSchema>;
 
-/** Feedback without a survey: a support ticket, an app review, an email, a call note. */
+/**
+ * Feedback without a survey: a support ticket, an app review, an email, a call note, or what a
+ * visitor wrote in the browser's feedback form.
+ *
+ * `customer` is who a backend says the feedback is about (its value counts towards value at
+ * risk). `respondent` is who wrote it, exactly as on a response: a signed-in user's `id` with its
+ * respondent token, or the browser's `anonymousId` — what the collector keeps closure notices
+ * under, so the writer sees what was done (`docs/collector.md`, `POST /v1/batch`).
+ *
+ * @example
+ * parse(FeedbackSchema, {
+ *   channel: "in-app",
+ *   text: "The export button does nothing",
+ *   respondent: { anonymousId: "3f0c1d2e4b5a69788796a5b4c3d2e1f0" },
+ *   context: { url: "https://shop.example/orders" },
+ * });
+ */
 export const FeedbackSchema = z.strictObject({
   id: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
   channel: IdSchema,
@@ -35,6 +52,10 @@ export const FeedbackSchema = z.strictObject({
     [],
   ),
   customer: z.optional(CustomerSchema),
+  /** Who wrote it: closure notices for its loop are kept for this respondent. */
+  respondent: z.optional(RespondentSchema),
+  /** Where it was written: the page's URL, the user agent, journey, touchpoint, region. */
+  context: z.optional(ResponseContextSchema),
   journey: z.optional(IdSchema),
   locale: z.optional(LocaleSchema),
   createdAt: z.optional(TimestampSchema),

@@ -7,6 +7,7 @@ import { serve } from "./serve.js";
 const USAGE = `closeloop — the Closeloop collector
 
   closeloop serve [--db closeloop.db | --postgres URL] [--port 7345] [--host 127.0.0.1]
+                  [--allowed-origins https://shop.example,https://www.shop.example | '*']
   closeloop check <survey.json…>
   closeloop keys [list | rotate public|secret [--keep-old] | revoke <id>] [--db … | --postgres …]`;
 
@@ -21,6 +22,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       postgres: { type: "string" },
       port: { type: "string" },
       host: { type: "string" },
+      "allowed-origins": { type: "string" },
       "keep-old": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },

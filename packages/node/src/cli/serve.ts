@@ -1,3 +1,4 @@
+import { parseAllowedOrigins } from "../collector/allowed-origins.js";
 import { createCollector } from "../collector/collector.js";
 import { provision } from "../collector/provision.js";
 import { startSweeper } from "../collector/sweeper.js";
@@ -7,16 +8,29 @@ import { openStore } from "./open-store.js";
 /**
  * `closeloop serve`: migrates the store, creates an environment and its keys on first start
  * (printed once: `public key: pk_…`, `secret key: sk_…`, or taken from CLOSELOOP_PUBLIC_KEY and
- * CLOSELOOP_SECRET_KEY), listens, delivers webhooks and sweeps SLA breaches in the background,
- * and shuts down gracefully on SIGTERM or SIGINT.
+ * CLOSELOOP_SECRET_KEY), sets the environment's allowed origins when `--allowed-origins` or
+ * CLOSELOOP_ALLOWED_ORIGINS gives them (comma-separated; otherwise the stored list stands),
+ * listens, delivers webhooks and sweeps SLA breaches in the background, and shuts down
+ * gracefully on SIGTERM or SIGINT.
  */
 export async function serve(
-  flags: { db?: string; postgres?: string; port?: string; host?: string },
+  flags: {
+    db?: string;
+    postgres?: string;
+    port?: string;
+    host?: string;
+    "allowed-origins"?: string;
+  },
   out: (line: string) => void,
 ): Promise<() => Promise<void>> {
   const port = Number(flags.port ?? 7345);
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new Error(`--port must be 0–65535, not ${flags.port}`);
+  // An empty variable is unset, as for the keys; an empty flag is refused below.
+  const originsText =
+    flags["allowed-origins"] ?? (process.env.CLOSELOOP_ALLOWED_ORIGINS || undefined);
+  // Checked before the store opens: a typo stops the start with every bad entry named.
+  const origins = originsText === undefined ? undefined : allowedOrigins(originsText);
   const { store, where } = await openStore(flags);
   await store.migrate();
   const given: { publicKey?: string; secretKey?: string } = {};
@@ -25,6 +39,10 @@ export async function serve(
   const keys = await provision(store, given);
   if (keys.publicKey && !given.publicKey) out(`public key: ${keys.publicKey}`);
   if (keys.secretKey && !given.secretKey) out(`secret key: ${keys.secretKey}`);
+  if (origins) {
+    await store.setAllowedOrigins(keys.envId, origins, new Date().toISOString());
+    out(`allowed origins: ${origins.join(", ")}`);
+  }
   const collector = createCollector({ store });
   const listening = await collector.listen({ port, host: flags.host ?? "127.0.0.1" });
   // Background work: webhook deliveries and SLA breaches. Safe in every collector sharing a
@@ -48,4 +66,20 @@ export async function serve(
     });
   }
   return stop;
+}
+
+/**
+ * The comma-separated list of `--allowed-origins` / CLOSELOOP_ALLOWED_ORIGINS. Empty is refused,
+ * not read as "no origin": a flag left empty by a script would lock every page out. (Locking
+ * every page out is `PUT /v1/allowed-origins` with `[]`.)
+ */
+function allowedOrigins(text: string): string[] {
+  const list = text
+    .split(",")
+    .map((o) => o.trim())
+    .filter((o) => o !== "");
+  if (list.length === 0) {
+    throw new Error("--allowed-origins is empty: give origins separated by commas, or * for any");
+  }
+  return parseAllowedOrigins(list, "--allowed-origins");
 }

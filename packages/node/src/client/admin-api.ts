@@ -23,6 +23,24 @@ export interface FeedbackPolicyApi {
   set(policy: unknown): Promise<{ policy: FeedbackPolicy; warnings: readonly unknown[] }>;
 }
 
+/**
+ * The origins whose web pages may use the environment's public key (`docs/collector.md`,
+ * allowed origins). `["*"]`, the default, is any origin.
+ */
+export interface AllowedOriginsApi {
+  /** `GET /v1/allowed-origins`: the list, `["*"]` when never set. */
+  get(): Promise<string[]>;
+  /**
+   * `PUT /v1/allowed-origins`: replaces the list and answers it as stored. Each entry is an
+   * origin as browsers send it (`https://shop.example`, `http://localhost:3000`), or `*` alone;
+   * `[]` lets no web page in. Rejects with a `CollectorError` 400 `invalid_origins` naming each
+   * bad entry (`origins.1`). Every collector applies it within 5 s.
+   *
+   * @example await closeloop.allowedOrigins.set(["https://shop.example", "https://www.shop.example"]);
+   */
+  set(origins: readonly string[]): Promise<string[]>;
+}
+
 /** A webhook endpoint as the collector answers it (no environment id). */
 export type WebhookEndpointInfo = Omit<WebhookEndpoint, "envId">;
 
@@ -59,6 +77,7 @@ const path = (name: string) => `/v1/webhooks/${encodeURIComponent(name)}`;
 export function adminApi(call: CollectorCall): {
   surveys: SurveysApi;
   feedbackPolicy: FeedbackPolicyApi;
+  allowedOrigins: AllowedOriginsApi;
   webhooks: WebhooksApi;
 } {
   return {
@@ -75,6 +94,11 @@ export function adminApi(call: CollectorCall): {
       },
     },
     feedbackPolicy: { set: (policy) => call("PUT", "/v1/feedback-policy", policy) },
+    allowedOrigins: {
+      get: async () => (await call<{ origins: string[] }>("GET", "/v1/allowed-origins")).origins,
+      set: async (origins) =>
+        (await call<{ origins: string[] }>("PUT", "/v1/allowed-origins", { origins })).origins,
+    },
     webhooks: {
       register: (name, endpoint) => call("PUT", path(name), endpoint),
       rotate: (name, options = {}) => call("POST", `${path(name)}/rotate`, options),

@@ -19,6 +19,7 @@ import type { MetricsReport } from "../collector/store/metrics-types.js";
 import { fileQueueStore } from "../outbox/file-store.js";
 import type { FsyncPolicy } from "../outbox/options.js";
 import {
+  type AllowedOriginsApi,
   adminApi,
   type FeedbackPolicyApi,
   type SurveysApi,
@@ -71,6 +72,8 @@ export interface Client {
   surveys: SurveysApi;
   /** Set how feedback without a survey is routed. */
   feedbackPolicy: FeedbackPolicyApi;
+  /** Which web pages (by origin) may use the environment's public key. */
+  allowedOrigins: AllowedOriginsApi;
   /** Register, rotate and remove webhook endpoints; read their delivery logs. */
   webhooks: WebhooksApi;
   /**

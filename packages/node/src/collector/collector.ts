@@ -1,9 +1,12 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { envCache } from "./env-cache.js";
+import { preflight, withCors } from "./http/cors.js";
 import { errorResponse, HttpError, json } from "./http/errors.js";
 import { nodeListener } from "./http/node-adapter.js";
 import { createRouter } from "./http/router.js";
 import { createRateLimiter, type RateLimit } from "./rate-limit.js";
+import { getAllowedOrigins, putAllowedOrigins } from "./routes/allowed-origins.js";
 import { postBatch } from "./routes/batch.js";
 import { getClosures } from "./routes/closures.js";
 import type { RouteDeps } from "./routes/deps.js";
@@ -58,26 +61,28 @@ export function createCollector(options: CollectorOptions): Collector {
   const maxBodyBytes = options.limits?.maxBodyBytes ?? 1024 * 1024;
   const limit = createRateLimiter(options.limits?.rate ?? { perSecond: 500, burst: 1_000 }, nowMs);
   const onError = options.onError ?? ((e) => console.error("closeloop collector:", e));
-  const secrets = new Map<string, { keys: Promise<string[]>; at: number }>();
-  const deps: RouteDeps = {
-    store,
-    now: () => new Date(nowMs()).toISOString(),
-    limits: { maxBodyBytes, maxBatchItems: options.limits?.maxBatchItems ?? 1_000 },
-    secretKeys(envId) {
-      // Cached for 5 s: a rotated secret key stops validating tokens within that time.
-      const hit = secrets.get(envId);
-      if (hit && nowMs() - hit.at < 5_000) return hit.keys;
-      const keys = store
+  // Cached for 5 s: a rotated secret key stops validating tokens, and a changed allow-list takes
+  // effect in every collector sharing the store, within that time.
+  const secrets = envCache(
+    (envId) =>
+      store
         .listKeys(envId)
         .then((ks) =>
           ks
             .filter((k) => k.kind === "secret" && !k.revokedAt && k.secret)
             .map((k) => k.secret as string),
-        );
-      secrets.set(envId, { keys, at: nowMs() });
-      keys.catch(() => secrets.delete(envId));
-      return keys;
-    },
+        ),
+    5_000,
+    nowMs,
+  );
+  const origins = envCache((envId) => store.getAllowedOrigins(envId), 5_000, nowMs);
+  const deps: RouteDeps = {
+    store,
+    now: () => new Date(nowMs()).toISOString(),
+    limits: { maxBodyBytes, maxBatchItems: options.limits?.maxBatchItems ?? 1_000 },
+    secretKeys: secrets.get,
+    allowedOrigins: origins.get,
+    forgetAllowedOrigins: origins.forget,
   };
 
   const router = createRouter();
@@ -100,6 +105,8 @@ export function createCollector(options: CollectorOptions): Collector {
   );
   router.add("GET", "/v1/closures", (r) => getClosures(r, deps));
   router.add("GET", "/v1/metrics", (r) => getMetrics(r, deps));
+  router.add("GET", "/v1/allowed-origins", (r) => getAllowedOrigins(r, deps));
+  router.add("PUT", "/v1/allowed-origins", (r) => putAllowedOrigins(r, deps));
   router.add("PUT", "/v1/webhooks/:name", (r, p) => putWebhook(r, deps, p.name as string));
   router.add("DELETE", "/v1/webhooks/:name", (r, p) => deleteWebhook(r, deps, p.name as string));
   router.add("POST", "/v1/webhooks/:name/rotate", (r, p) =>
@@ -109,17 +116,26 @@ export function createCollector(options: CollectorOptions): Collector {
     getDeliveries(r, deps, p.name as string),
   );
 
+  /** Every answer, with CORS headers on the public-key routes' (`http/cors.ts`). */
   async function handle(request: Request): Promise<Response> {
+    const { pathname } = new URL(request.url);
+    return withCors(await answer(request, pathname), pathname, request.headers.get("origin"));
+  }
+
+  async function answer(request: Request, pathname: string): Promise<Response> {
     try {
-      const url = new URL(request.url);
-      const found = router.match(request.method, url.pathname);
+      const found = router.match(request.method, pathname);
+      if (request.method === "OPTIONS") {
+        const answered = preflight(pathname, "allowed" in found && found.allowed.length > 0);
+        if (answered) return answered;
+      }
       if (!("handler" in found)) {
         if (found.allowed.length > 0) {
           throw new HttpError(405, "method_not_allowed", `Use ${found.allowed.join(" or ")}`, {
             headers: { allow: found.allowed.join(", ") },
           });
         }
-        throw new HttpError(404, "not_found", `No route ${request.method} ${url.pathname}`);
+        throw new HttpError(404, "not_found", `No route ${request.method} ${pathname}`);
       }
       const auth = /^Bearer\s+(\S+)$/i.exec(request.headers.get("authorization") ?? "")?.[1];
       if (auth) limit(auth);

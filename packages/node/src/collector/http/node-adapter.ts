@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { withCors } from "./cors.js";
 import { errorResponse, HttpError } from "./errors.js";
 
 /**
  * Serves a web-standard `fetch` handler on node:http. The body is read here, up to `maxBodyBytes`
- * (413 past it, without buffering the rest), so the handler gets a complete `Request`.
+ * (413 past it, without buffering the rest, with the route's CORS headers so a page can read it
+ * and split its batch), so the handler gets a complete `Request`.
  */
 export function nodeListener(
   handle: (request: Request) => Promise<Response>,
@@ -18,13 +20,11 @@ export function nodeListener(
       size += chunk.length;
       if (size > maxBodyBytes) {
         refused = true;
-        void send(
-          res,
-          errorResponse(
-            new HttpError(413, "body_too_large", `The body is larger than ${maxBodyBytes} bytes`),
-          ),
-          true,
+        const tooLarge = errorResponse(
+          new HttpError(413, "body_too_large", `The body is larger than ${maxBodyBytes} bytes`),
         );
+        const { pathname } = new URL(req.url ?? "/", "http://localhost");
+        void send(res, withCors(tooLarge, pathname, req.headers.origin ?? null), true);
         return;
       }
       chunks.push(chunk);

@@ -1,12 +1,16 @@
 import { createLoop, type Feedback, FeedbackSchema, feedbackRoute, uuidv7 } from "@closeloop/core";
+import type { RespondentRef } from "../store/types.js";
 import { type IngestContext, type ItemOutcome, ItemRejection } from "./context.js";
 import { saveLoop } from "./loops.js";
 import { parseItem } from "./parse-item.js";
+import { respondentOf } from "./respondent.js";
 
 /**
- * A feedback item (a ticket, a review, an email): stored, and a loop opened on the route the
- * environment's feedback policy gives its channel. Without a policy it is refused — a loop
- * with no owner and no deadline is exactly the partial loop Closeloop exists to prevent.
+ * A feedback item (a ticket, a review, an email, the browser's feedback form): stored, and a loop
+ * opened on the route the environment's feedback policy gives its channel. Without a policy it is
+ * refused — a loop with no owner and no deadline is exactly the partial loop Closeloop exists to
+ * prevent. The loop's respondent, whom its closure notices are for, is the item's `respondent`
+ * (checked as a response's is), else its `customer`.
  */
 export async function ingestFeedback(
   ctx: IngestContext,
@@ -21,6 +25,12 @@ export async function ingestFeedback(
       "This environment has no feedback policy: publish one (PUT /v1/feedback-policy) before sending feedback",
     );
   }
+  // Checked before the key is claimed: a rejected item leaves no trace of its key.
+  const respondent: RespondentRef | undefined = feedback.respondent
+    ? await respondentOf(ctx, feedback.respondent)
+    : feedback.customer
+      ? { id: feedback.customer.id }
+      : undefined;
   const id = feedback.id ?? uuidv7(Date.parse(ctx.now));
   const claim = await ctx.tx.claimIdempotency(ctx.envId, key, { type: "feedback", id }, ctx.now);
   if (claim) return { id: claim.id, duplicate: true };
@@ -28,8 +38,11 @@ export async function ingestFeedback(
   await ctx.tx.insertFeedback(ctx.envId, { ...feedback, id, receivedAt: ctx.now });
   const { segment, route } = feedbackRoute(policy, feedback);
   const context: Record<string, string> = { channel: feedback.channel };
-  if (feedback.journey) context.journey = feedback.journey;
-  if (feedback.customer?.region) context.region = feedback.customer.region;
+  const journey = feedback.journey ?? feedback.context?.journey;
+  const region = feedback.customer?.region ?? feedback.context?.region;
+  if (journey) context.journey = journey;
+  if (feedback.context?.touchpoint) context.touchpoint = feedback.context.touchpoint;
+  if (region) context.region = region;
   const loop = createLoop({
     id: uuidv7(Date.parse(ctx.now)),
     source: { kind: "feedback", id },
@@ -39,12 +52,7 @@ export async function ingestFeedback(
     context,
     ...(feedback.customer ? { customer: feedback.customer } : {}),
   });
-  await saveLoop(
-    ctx.tx,
-    ctx.envId,
-    loop,
-    feedback.customer ? { respondent: { id: feedback.customer.id } } : undefined,
-  );
+  await saveLoop(ctx.tx, ctx.envId, loop, respondent ? { respondent } : undefined);
   ctx.emit({ type: "loop.transition", loopId: loop.id, to: "received" });
   return { id };
 }

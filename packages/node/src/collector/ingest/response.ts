@@ -13,11 +13,11 @@ import {
   ValidationError,
   validateAnswer,
 } from "@closeloop/core";
-import { checkRespondentToken } from "../keys.js";
-import type { LoopScore, RespondentRef, StoredResponse } from "../store/types.js";
+import type { LoopScore, StoredResponse } from "../store/types.js";
 import { type IngestContext, type ItemOutcome, ItemRejection } from "./context.js";
 import { fastResponse } from "./fast-response.js";
 import { saveLoop } from "./loops.js";
+import { respondentOf } from "./respondent.js";
 import { announceRisk } from "./risk.js";
 
 /**
@@ -152,34 +152,4 @@ function checkAnswers(questions: { id: string }[], answers: Answers): void {
     }
   }
   if (issues.length > 0) throw new ItemRejection("invalid", "Invalid answers", issues);
-}
-
-/**
- * Who answered. A browser (public key) may name a respondent id only with that id's token;
- * a backend (secret key) is trusted. Anonymous ids are taken as given.
- */
-async function respondentOf(
-  ctx: IngestContext,
-  respondent: StoredResponse["respondent"],
-): Promise<RespondentRef> {
-  if ("anonymousId" in respondent) return { anonymousId: respondent.anonymousId };
-  if (ctx.keyKind === "public") {
-    if (
-      !respondent.token ||
-      !checkRespondentToken(await ctx.secretKeys(), respondent.id, respondent.token)
-    ) {
-      throw new ItemRejection(
-        "invalid_token",
-        "respondent.token is missing or is not the respondent token of respondent.id; send an anonymousId instead",
-        [
-          {
-            path: "respondent.token",
-            code: "invalid_token",
-            message: "not HMAC-SHA256(secretKey, respondent.id)",
-          },
-        ],
-      );
-    }
-  }
-  return { id: respondent.id };
 }

@@ -1,4 +1,4 @@
-import { authenticate } from "../auth.js";
+import { authenticatePublicRoute } from "../auth.js";
 import { readJsonBody } from "../http/body.js";
 import { json } from "../http/errors.js";
 import { ingestBatch } from "../ingest/batch.js";
@@ -6,7 +6,7 @@ import type { RouteDeps } from "./deps.js";
 
 /** `POST /v1/batch`, public or secret key: `{ accepted, rejected }` per item. */
 export async function postBatch(request: Request, deps: RouteDeps): Promise<Response> {
-  const caller = await authenticate(request, deps.store, "public");
+  const caller = await authenticatePublicRoute(request, deps.store, deps.allowedOrigins);
   const { value: body, escapes } = await readJsonBody(request, deps.limits.maxBodyBytes);
   const { result } = await ingestBatch(
     deps.store,

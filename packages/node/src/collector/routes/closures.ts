@@ -1,4 +1,4 @@
-import { authenticate } from "../auth.js";
+import { authenticatePublicRoute } from "../auth.js";
 import { HttpError, json } from "../http/errors.js";
 import { checkRespondentToken } from "../keys.js";
 import type { RespondentRef } from "../store/types.js";
@@ -10,7 +10,7 @@ import type { RouteDeps } from "./deps.js";
  * 128-bit id, which is its own proof). A wrong token is 403, checked in constant time.
  */
 export async function getClosures(request: Request, deps: RouteDeps): Promise<Response> {
-  const caller = await authenticate(request, deps.store, "public");
+  const caller = await authenticatePublicRoute(request, deps.store, deps.allowedOrigins);
   const q = new URL(request.url).searchParams;
   const id = q.get("respondent");
   const anonymousId = q.get("anonymousId");

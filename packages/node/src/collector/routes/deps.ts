@@ -9,4 +9,8 @@ export interface RouteDeps {
   limits: { maxBodyBytes: number; maxBatchItems: number };
   /** An environment's live secret keys (cached briefly), to check respondent tokens. */
   secretKeys(envId: string): Promise<string[]>;
+  /** The origins an environment's public-key routes answer browsers from (cached briefly); `undefined`: any. */
+  allowedOrigins(envId: string): Promise<readonly string[] | undefined>;
+  /** Drops this collector's cached allowed origins of an environment, after it changed them. */
+  forgetAllowedOrigins(envId: string): void;
 }

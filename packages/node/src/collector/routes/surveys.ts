@@ -1,13 +1,13 @@
 import { createHash } from "node:crypto";
 import { checkSurvey, defineFeedbackPolicy, SurveyDefinitionError } from "@closeloop/core";
-import { authenticate } from "../auth.js";
+import { authenticate, authenticatePublicRoute } from "../auth.js";
 import { readJson } from "../http/body.js";
 import { HttpError, json } from "../http/errors.js";
 import type { RouteDeps } from "./deps.js";
 
 /** `GET /v1/surveys`, public key: the active version of each survey, with an ETag. */
 export async function getSurveys(request: Request, deps: RouteDeps): Promise<Response> {
-  const caller = await authenticate(request, deps.store, "public");
+  const caller = await authenticatePublicRoute(request, deps.store, deps.allowedOrigins);
   const surveys = await deps.store.activeSurveys(caller.envId);
   const body = JSON.stringify({ surveys });
   const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;

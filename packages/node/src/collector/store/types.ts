@@ -202,6 +202,13 @@ export interface CollectorStore {
   getSurvey(envId: string, id: string, version: number): Promise<Survey | undefined>;
   setFeedbackPolicy(envId: string, policy: FeedbackPolicy, at: string): Promise<void>;
   getFeedbackPolicy(envId: string): Promise<FeedbackPolicy | undefined>;
+  /**
+   * Replaces the origins the environment's public-key routes answer browsers from, as given
+   * (validated by the caller; `["*"]` is any origin, `[]` none). See `docs/collector.md`.
+   */
+  setAllowedOrigins(envId: string, origins: readonly string[], at: string): Promise<void>;
+  /** The origins last set, in their order; `undefined` when never set (any origin). */
+  getAllowedOrigins(envId: string): Promise<string[] | undefined>;
 
   getLoop(envId: string, id: string): Promise<Loop | undefined>;
   listLoops(

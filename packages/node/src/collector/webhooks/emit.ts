@@ -15,11 +15,20 @@ const LOOP_EVENTS: Partial<Record<string, WebhookEventType>> = {
   reopened: "loop.reopened",
 };
 
-/** A response as webhooks send it: without the respondent token, a credential. */
+/** A respondent without their respondent token: the token is a credential, never sent on. */
+function withoutToken<R extends object>(respondent: R): R {
+  const { token: _token, ...who } = respondent as R & { token?: string };
+  return who as R;
+}
+
+/** A response as webhooks send it: without the respondent token. */
 export function publicResponse(response: StoredResponse | CloseloopResponse): CloseloopResponse {
-  const { respondent, ...rest } = response;
-  const { token: _token, ...who } = respondent as typeof respondent & { token?: string };
-  return { ...rest, respondent: who } as CloseloopResponse;
+  return { ...response, respondent: withoutToken(response.respondent) } as CloseloopResponse;
+}
+
+/** A feedback item as webhooks send it: without its writer's respondent token. */
+export function publicFeedback(item: StoredFeedback): StoredFeedback {
+  return item.respondent ? { ...item, respondent: withoutToken(item.respondent) } : item;
 }
 
 /**
@@ -96,7 +105,11 @@ export function withWebhookEvents(tx: StoreTx, envId: string): StoreTx {
         // A feedback item opens its loop as it is stored, in this same transaction.
         await tx.enqueueWebhook(
           e,
-          { type: "feedback.received", timestamp: item.receivedAt, data: { feedback: item } },
+          {
+            type: "feedback.received",
+            timestamp: item.receivedAt,
+            data: { feedback: publicFeedback(item) },
+          },
           item.receivedAt,
         );
       }

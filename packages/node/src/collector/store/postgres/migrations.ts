@@ -4,6 +4,7 @@
 // so both stores page in the same order whatever the database's locale.
 import type { Pool } from "pg";
 import { pg } from "../native.js";
+import { ALLOWED_ORIGINS_MIGRATION } from "./allowed-origins-migration.js";
 import { METRICS_MIGRATION } from "./metrics-migration.js";
 import { WEBHOOK_ROTATION_MIGRATION } from "./webhook-rotation-migration.js";
 import { WEBHOOK_MIGRATION } from "./webhooks.js";
@@ -165,6 +166,7 @@ CREATE INDEX closure_notices_anonymous ON closure_notices (env_id, anonymous_id,
   WEBHOOK_MIGRATION,
   METRICS_MIGRATION,
   WEBHOOK_ROTATION_MIGRATION,
+  ALLOWED_ORIGINS_MIGRATION,
 ];
 
 /**

@@ -84,6 +84,11 @@ export const SQL = {
     ON CONFLICT (env_id) DO UPDATE SET updated_at = EXCLUDED.updated_at, data = EXCLUDED.data`,
   getPolicy: "SELECT data FROM feedback_policies WHERE env_id = $1",
 
+  upsertAllowedOrigins: `INSERT INTO allowed_origins (env_id, updated_at, data)
+    VALUES ($1, ${time("$2")}, $3::jsonb)
+    ON CONFLICT (env_id) DO UPDATE SET updated_at = EXCLUDED.updated_at, data = EXCLUDED.data`,
+  getAllowedOrigins: "SELECT data FROM allowed_origins WHERE env_id = $1",
+
   // Waits for a concurrent claim of the same key to commit or roll back, then inserts or not.
   claimIdempotency: `INSERT INTO idempotency (env_id, key, type, record_id, created_at)
     VALUES ($1, $2, $3, $4, ${time("$5")}) ON CONFLICT (env_id, key) DO NOTHING`,

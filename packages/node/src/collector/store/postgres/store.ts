@@ -169,6 +169,11 @@ export function postgresStore(url: string, options: PostgresStoreOptions = {}): 
       await run(pool, SQL.upsertPolicy, [envId, ms(at), JSON.stringify(policy)]);
     },
     getFeedbackPolicy: (envId) => one<FeedbackPolicy>(pool, SQL.getPolicy, [envId]),
+    async setAllowedOrigins(envId, origins, at) {
+      guard.refuse("setAllowedOrigins");
+      await run(pool, SQL.upsertAllowedOrigins, [envId, ms(at), JSON.stringify(origins)]);
+    },
+    getAllowedOrigins: (envId) => one<string[]>(pool, SQL.getAllowedOrigins, [envId]),
 
     getLoop: (envId, id) => one<Loop>(pool, SQL.getLoop, [envId, id]),
     async listLoops(envId, filter, page) {

@@ -3,6 +3,7 @@
 // (INTEGER) so that they compare as instants whatever offset the ISO string had; the documents
 // themselves (`data`, JSON text) keep the strings exactly as received.
 import type Database from "better-sqlite3";
+import { ALLOWED_ORIGINS_MIGRATION } from "./allowed-origins-migration.js";
 import { METRICS_MIGRATION } from "./metrics-migration.js";
 import { WEBHOOK_ROTATION_MIGRATION } from "./webhook-rotation-migration.js";
 import { WEBHOOK_MIGRATION } from "./webhooks.js";
@@ -164,6 +165,7 @@ CREATE INDEX closure_notices_anonymous ON closure_notices (env_id, anonymous_id,
   WEBHOOK_MIGRATION,
   METRICS_MIGRATION,
   WEBHOOK_ROTATION_MIGRATION,
+  ALLOWED_ORIGINS_MIGRATION,
 ];
 
 /**

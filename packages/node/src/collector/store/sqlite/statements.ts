@@ -52,6 +52,10 @@ export const SQL = {
     ON CONFLICT (env_id) DO UPDATE SET updated_at = excluded.updated_at, data = excluded.data`,
   getPolicy: "SELECT data FROM feedback_policies WHERE env_id = ?",
 
+  upsertAllowedOrigins: `INSERT INTO allowed_origins (env_id, updated_at, data) VALUES (?, ?, ?)
+    ON CONFLICT (env_id) DO UPDATE SET updated_at = excluded.updated_at, data = excluded.data`,
+  getAllowedOrigins: "SELECT data FROM allowed_origins WHERE env_id = ?",
+
   claimIdempotency: `INSERT INTO idempotency (env_id, key, type, record_id, created_at)
     VALUES (?, ?, ?, ?, ?) ON CONFLICT (env_id, key) DO NOTHING`,
   getIdempotency: "SELECT type, record_id AS id FROM idempotency WHERE env_id = ? AND key = ?",

@@ -171,6 +171,12 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
       }),
     getFeedbackPolicy: (envId) =>
       read("getFeedbackPolicy", () => one<FeedbackPolicy>(r(SQL.getPolicy), [envId])),
+    setAllowedOrigins: (envId, origins, at) =>
+      write("setAllowedOrigins", () => {
+        w(SQL.upsertAllowedOrigins).run(envId, ms(at), JSON.stringify(origins));
+      }),
+    getAllowedOrigins: (envId) =>
+      read("getAllowedOrigins", () => one<string[]>(r(SQL.getAllowedOrigins), [envId])),
 
     getLoop: (envId, id) => read("getLoop", () => one<Loop>(r(SQL.getLoop), [envId, id])),
     listLoops: (envId, filter, page) =>
