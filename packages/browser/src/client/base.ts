@@ -71,6 +71,10 @@ export interface BaseParts {
   pageUrl(): string | undefined;
 }
 
+/** An error for a collector's refusal, carrying its HTTP status. */
+export const refusal = (status: number, code: string, message: string): CloseloopError =>
+  Object.assign(new CloseloopError(code, message), { status });
+
 const fail = (what: string, issues: Issue[]) => {
   if (issues.length > 0) throw new ValidationError(what, issues);
 };
@@ -82,11 +86,18 @@ export function createBase(input: InitOptions): { client: LiteClient; parts: Bas
   const core = createEventBus();
   const bus = asClientBus(core);
   const warned = new Set<string>();
+  const refused = new Set<string>();
   const report = (error: unknown) => {
     const e =
       error instanceof CloseloopError
         ? error
         : new CloseloopError("unexpected", String((error as Error)?.message ?? error));
+    // A refused key or origin is the same news on every request: tell it once.
+    const status = (e as { status?: number }).status;
+    if (status === 401 || status === 403) {
+      if (refused.has(e.code)) return;
+      refused.add(e.code);
+    }
     if (bus.listenerCount("error") > 0) {
       try {
         bus.emit("error", e);
@@ -110,7 +121,9 @@ export function createBase(input: InitOptions): { client: LiteClient; parts: Bas
   // A refused origin or key is configuration, not a bad item: say so loudly, once.
   bus.on("delivery:dropped", ({ error }) => {
     if (error.status === 401 || error.status === 403) {
-      report(new CloseloopError(error.code, `the collector refused this page: ${error.message}`));
+      report(
+        refusal(error.status, error.code, `the collector refused this page: ${error.message}`),
+      );
     }
   });
   const send: BaseParts["send"] = async (type, key, data) => {

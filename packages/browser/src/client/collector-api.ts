@@ -1,5 +1,5 @@
 import { CloseloopError, type ClosureNotice, type Survey } from "@closeloop/core";
-import type { BaseParts } from "./base.js";
+import { type BaseParts, refusal } from "./base.js";
 
 /** A GET to the collector with the public key; a non-2xx answer becomes a `CloseloopError` with the server's code. */
 async function get(parts: BaseParts, path: string, headers: Record<string, string> = {}) {
@@ -14,10 +14,13 @@ async function get(parts: BaseParts, path: string, headers: Record<string, strin
     throw new CloseloopError("network", `could not reach ${endpoint}: ${(e as Error).message}`);
   }
   if (res.status >= 400) {
-    const body = (await res.json().catch(() => ({}))) as { code?: string; message?: string };
-    throw new CloseloopError(
-      body.code ?? `http_${res.status}`,
-      `${path.split("?")[0]} answered ${res.status}: ${body.message ?? res.statusText}`,
+    const { error } = (await res.json().catch(() => ({}))) as {
+      error?: { code?: string; message?: string };
+    };
+    throw refusal(
+      res.status,
+      error?.code ?? `http_${res.status}`,
+      `${path.split("?")[0]} answered ${res.status}: ${error?.message ?? res.statusText}`,
     );
   }
   return res;

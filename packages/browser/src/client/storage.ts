@@ -16,11 +16,12 @@ export function keyValue(prefix: string): KeyValue {
   try {
     ls = globalThis.localStorage;
   } catch {}
+  // Memory first: it holds what storage refused to take, newer than what storage still has.
   const read = (k: string) => {
     try {
-      return ls?.getItem(k) ?? memory.get(k);
+      return memory.get(k) ?? ls?.getItem(k);
     } catch {
-      return memory.get(k);
+      return undefined;
     }
   };
   return {

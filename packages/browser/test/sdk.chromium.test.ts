@@ -1,0 +1,203 @@
+// The whole browser SDK in real Chromium against a real collector (fresh SQLite file) on another
+// loopback origin: a customer answers, the loop moves, a reload resumes, offline answers wait,
+// fatigue holds across reloads, a closure notice seen in the page closes the loop.
+import type { Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { openBrowser, skipChromium, type TestBrowser } from "./chromium.js";
+import {
+  events,
+  flush,
+  type Running,
+  SDK_PAGE,
+  sdkInit,
+  shopCollector,
+  waitForEvent,
+} from "./sdk-harness.js";
+
+// biome-ignore lint/suspicious/noExplicitAny: loops and responses are read field by field.
+type Json = any;
+
+describe.skipIf(skipChromium)("the browser SDK against a collector", { timeout: 60_000 }, () => {
+  let b: TestBrowser;
+  let c: Running;
+  beforeAll(async () => {
+    b = await openBrowser();
+  });
+  afterEach(async () => {
+    await c?.close();
+  });
+  afterAll(async () => {
+    expect(b?.pageErrors ?? []).toEqual([]);
+    await b?.close();
+  });
+
+  const dialog = (page: Page) => page.locator("closeloop-widget dialog");
+  const loops = async (): Promise<Json[]> => (await c.call("GET", "/v1/loops", c.sk)).body.loops;
+  const until = async <T>(fn: () => Promise<T | undefined>, what: string): Promise<T> => {
+    for (let i = 0; i < 100; i++) {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  };
+  const answerDetractor = async (page: Page, why: string) => {
+    await dialog(page).waitFor();
+    await page.keyboard.press("ArrowRight"); // 1
+    await page.keyboard.press("ArrowRight"); // 2
+    await page.keyboard.press("ArrowRight"); // 3
+    await page.getByRole("button", { name: "Next" }).click();
+    await page.keyboard.type(why);
+    await page.getByRole("button", { name: "Submit" }).click();
+  };
+
+  it("a detractor answers, sees the acknowledgement, and the loop is acknowledged in-app", async () => {
+    c = await shopCollector();
+    const page = await b.page(SDK_PAGE, { init: sdkInit(c) });
+    expect(await waitForEvent(page, "survey:shown")).toEqual({
+      surveyId: "onboarding-nps",
+      resumed: false,
+    });
+    await answerDetractor(page, "Exports are slow");
+    await expect
+      .poll(() => dialog(page).textContent())
+      .toContain("Someone from our team will contact you within two days");
+    const finished = await waitForEvent(page, "survey:finished");
+    expect(finished).toMatchObject({ surveyId: "onboarding-nps", segment: "detractor" });
+    const loop = await until(async () => {
+      const [l] = await loops();
+      return l?.state === "acknowledged" ? l : undefined;
+    }, "the loop to be acknowledged");
+    const full = (await c.call("GET", `/v1/loops/${loop.id}`, c.sk)).body;
+    expect(full.events.map((e: Json) => [e.to, e.actor])).toEqual([
+      ["received", "system"],
+      ["acknowledged", "respondent"],
+    ]);
+    expect(full.source).toEqual({ kind: "response", id: finished.responseId });
+    expect(await events(page)).not.toContainEqual(expect.arrayContaining(["error"]));
+  });
+
+  it("resumes a survey after a reload mid-way and merges the answers into one response", async () => {
+    c = await shopCollector();
+    const page = await b.page(SDK_PAGE, { init: sdkInit(c), path: "/resume.html" });
+    await dialog(page).waitFor();
+    for (let i = 0; i < 9; i++) await page.keyboard.press("ArrowRight");
+    await page.getByRole("button", { name: "Next" }).click();
+    await page.getByRole("textbox").waitFor();
+    expect(await flush(page)).toBe(true);
+    await page.reload();
+    expect(await waitForEvent(page, "survey:shown")).toEqual({
+      surveyId: "onboarding-nps",
+      resumed: true,
+    });
+    // Back at the second question, with the first answer kept.
+    await page.keyboard.type("Fast and clear");
+    await page.getByRole("button", { name: "Submit" }).click();
+    const finished = await waitForEvent(page, "survey:finished");
+    expect(finished).toMatchObject({ segment: "promoter" });
+    const loop = await until(async () => {
+      const [l] = await loops();
+      return l?.state === "closed" ? l : undefined;
+    }, "the promoter's loop to close once acknowledged");
+    expect(loop.segment).toBe("promoter");
+    expect(await loops()).toHaveLength(1);
+  });
+
+  it("keeps answers given offline and delivers them when the connection is back", async () => {
+    c = await shopCollector();
+    const page = await b.page(SDK_PAGE, { init: sdkInit(c), path: "/offline.html" });
+    await dialog(page).waitFor();
+    await b.context.setOffline(true);
+    try {
+      await answerDetractor(page, "Offline on the train");
+      await waitForEvent(page, "survey:finished");
+      expect(await flush(page)).toBe(false);
+      expect(await loops()).toHaveLength(0);
+    } finally {
+      await b.context.setOffline(false);
+    }
+    expect(await flush(page)).toBe(true);
+    const [loop] = await until(async () => {
+      const l = await loops();
+      return l[0]?.state === "acknowledged" ? l : undefined;
+    }, "the offline answer's loop");
+    expect(loop.segment).toBe("detractor");
+  });
+
+  it("shows a `once` survey once: not again after a reload", async () => {
+    c = await shopCollector({ mode: "once" });
+    const page = await b.page(SDK_PAGE, { init: sdkInit(c), path: "/once.html" });
+    await dialog(page).waitFor();
+    await page.keyboard.press("Escape");
+    await waitForEvent(page, "survey:dismissed");
+    await page.reload();
+    // The reloaded page fetched the surveys (a 304 with the kept ETag) and decided.
+    await page.waitForFunction(() => performance.getEntriesByType("resource").length > 1);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect((await events(page)).map((e) => e[0])).not.toContain("survey:shown");
+    expect(await dialog(page).count()).toBe(0);
+  });
+
+  it("shows the closure notice on the respondent's next visit, and seeing it closes the loop", async () => {
+    c = await shopCollector();
+    const page = await b.page(SDK_PAGE, { init: sdkInit(c), path: "/closure.html" });
+    await answerDetractor(page, "Exports time out");
+    const loop = await until(async () => {
+      const [l] = await loops();
+      return l?.state === "acknowledged" ? l : undefined;
+    }, "the loop to be acknowledged");
+    const move = (to: string, extra: Record<string, unknown> = {}) =>
+      c.call("POST", `/v1/loops/${loop.id}/transitions`, c.sk, {
+        to,
+        actor: "agent:ana",
+        ...extra,
+      });
+    expect((await move("assigned", { owner: "support" })).status).toBe(200);
+    const message = "We rebuilt exports: a 1 GB export now takes 40 s instead of timing out.";
+    expect((await move("resolved", { message })).status).toBe(200);
+
+    await page.reload();
+    const shown = await waitForEvent(page, "closure:shown");
+    expect(shown).toMatchObject({ loopId: loop.id });
+    const text = await dialog(page).textContent();
+    expect(text).toContain("Exports time out");
+    expect(text).toContain(message);
+    const closed = await until(async () => {
+      const l = (await c.call("GET", `/v1/loops/${loop.id}`, c.sk)).body;
+      return l.state === "closed" ? l : undefined;
+    }, "the loop to close");
+    expect(closed.events.at(-1)).toMatchObject({ to: "closed", informedVia: "in-app" });
+    // Seen once: not shown again on the next visit.
+    await page.reload();
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect((await events(page)).map((e) => e[0])).not.toContain("closure:shown");
+  });
+
+  it("sends feedback from the form with the page's URL and the anonymous respondent", async () => {
+    c = await shopCollector();
+    const page = await b.page(SDK_PAGE, { init: sdkInit(c), path: "/feedback.html" });
+    await waitForEvent(page, "survey:shown");
+    await page.keyboard.press("Escape");
+    expect(await page.evaluate(() => (window as Json).sdk.openFeedback())).toBe(true);
+    await page.getByRole("textbox").fill("The invoice page is confusing");
+    await page.getByRole("button", { name: "Submit" }).click();
+    const { id } = await waitForEvent(page, "feedback:sent");
+    expect(await flush(page)).toBe(true);
+    const [loop] = await until(async () => {
+      const l = await loops();
+      return l.length > 0 ? l : undefined;
+    }, "the feedback's loop");
+    expect(loop.source).toEqual({ kind: "feedback", id });
+  });
+
+  it("reports a refused origin once, as an error event naming the origin", async () => {
+    c = await shopCollector();
+    await c.call("PUT", "/v1/allowed-origins", c.sk, { origins: ["https://shop.example"] });
+    const page = await b.page(SDK_PAGE, { init: sdkInit(c), path: "/refused.html" });
+    const error = await waitForEvent(page, "error");
+    expect(error).toMatchObject({ code: "origin_not_allowed" });
+    expect(String(error.message)).toContain(b.origin);
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await events(page)).filter((e) => e[0] === "error")).toHaveLength(1);
+  });
+});
