@@ -200,4 +200,50 @@ describe.skipIf(skipChromium)("the browser SDK against a collector", { timeout: 
     await new Promise((r) => setTimeout(r, 500));
     expect((await events(page)).filter((e) => e[0] === "error")).toHaveLength(1);
   });
+
+  it("runs under `default-src 'self'` with the collector in connect-src, with no CSP violation", async () => {
+    c = await shopCollector();
+    const csp = `default-src 'self'; connect-src 'self' ${c.url}`;
+    const page = await b.page(SDK_PAGE, {
+      init: `window.__violations = []; document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(e.violatedDirective + " " + e.blockedURI)); ${sdkInit(c)}`,
+      path: "/csp.html",
+      headers: { "content-security-policy": csp },
+    });
+    await answerDetractor(page, "Strict pages too");
+    await waitForEvent(page, "survey:finished");
+    // Styled: the stylesheet reached the shadow root (a dialog without it has no border radius).
+    const radius = await dialog(page).evaluate((d) => getComputedStyle(d).borderTopLeftRadius);
+    expect(radius).not.toBe("0px");
+    expect(await flush(page)).toBe(true);
+    await until(async () => ((await loops()).length === 1 ? true : undefined), "the loop");
+    expect(await page.evaluate(() => (window as Json).__violations)).toEqual([]);
+  });
+
+  it("adds no long task to the page at init (measured with a longtask observer)", async () => {
+    c = await shopCollector();
+    const page = await b.page(SDK_PAGE, {
+      init: `${sdkInit(c)}; window.__closeloop.deferInit = true;`,
+      path: "/longtask.html",
+    });
+    const measured = await page.evaluate(async () => {
+      const tasks: number[] = [];
+      const observer = new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) tasks.push(e.duration);
+      });
+      observer.observe({ type: "longtask" });
+      const w = window as Json;
+      const t0 = performance.now();
+      w.start();
+      const initMs = performance.now() - t0;
+      while (!w.events.some((e: [string]) => e[0] === "survey:shown"))
+        await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 100));
+      observer.disconnect();
+      return { initMs, longest: Math.max(0, ...tasks) };
+    });
+    console.log(
+      `init: ${measured.initMs.toFixed(1)} ms synchronous; longest task from init to the survey on screen: ${measured.longest.toFixed(0)} ms (0 = none over 50 ms)`,
+    );
+    expect(measured.initMs).toBeLessThan(50);
+  });
 });

@@ -54,7 +54,8 @@ export interface BaseParts {
   /** Who answers now: the identified respondent, else the anonymous id. */
   respondent(): Respondent;
   identity(): Identity | undefined;
-  anonymousId: string;
+  /** This browser's anonymous id, read (or made) on first use. */
+  anonymousId(): string;
   /** Reports a background failure as an `error` event (a console warning when nobody listens, once per code). */
   report(error: unknown): void;
   /** Registers work for `shutdown()`. */
@@ -108,7 +109,13 @@ export function createBase(input: InitOptions): { client: LiteClient; parts: Bas
     }
   };
   let who = options.respondent;
-  const anon = anonymousId(kv);
+  // Read on first use, not in `init`: a page's first localStorage access loads it from disk
+  // synchronously, which can take tens of milliseconds (docs/browser.md on the page's cost).
+  let anon: string | undefined;
+  const anonId = () => {
+    anon ??= anonymousId(kv);
+    return anon;
+  };
   const cleanups: (() => void)[] = [];
   const identified: (() => void)[] = [];
   const outbox = createBrowserOutbox({
@@ -139,8 +146,8 @@ export function createBase(input: InitOptions): { client: LiteClient; parts: Bas
     kv,
     bus,
     outbox,
-    anonymousId: anon,
-    respondent: () => (who ? { id: who.id, token: who.token } : { anonymousId: anon }),
+    anonymousId: anonId,
+    respondent: () => (who ? { id: who.id, token: who.token } : { anonymousId: anonId() }),
     identity: () => who,
     report,
     onShutdown: (fn) => cleanups.push(fn),

@@ -63,7 +63,7 @@ export async function fetchSurveys(parts: BaseParts): Promise<Survey[]> {
 /** Closure notices for whoever answers now, and for this browser's anonymous answers before sign-in. */
 export async function fetchClosures(parts: BaseParts): Promise<ClosureNotice[]> {
   const who = parts.identity();
-  const queries = [`anonymousId=${parts.anonymousId}`];
+  const queries = [`anonymousId=${parts.anonymousId()}`];
   if (who) {
     queries.push(`respondent=${encodeURIComponent(who.id)}&token=${encodeURIComponent(who.token)}`);
   }

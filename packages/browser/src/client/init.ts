@@ -38,7 +38,11 @@ export function init(options: InitOptions): Client {
   let open: ViewHandle | undefined;
   let stopped = false;
   const pending: ClosureNotice[] = [];
-  const seen = new Set(kv.get<string[]>("seen-closures") ?? []);
+  let seenIds: Set<string> | undefined;
+  const seen = () => {
+    seenIds ??= new Set(kv.get<string[]>("seen-closures") ?? []);
+    return seenIds;
+  };
 
   const container = () => parts.options.container ?? document.body;
   const env = () => ({
@@ -95,8 +99,7 @@ export function init(options: InitOptions): Client {
       ...env(),
       notice,
       onSeen() {
-        seen.add(notice.id);
-        kv.set("seen-closures", [...seen].slice(-200));
+        kv.set("seen-closures", [...seen().add(notice.id)].slice(-200));
         parts.bus.emit("closure:shown", { noticeId: notice.id, loopId: notice.loopId });
         parts
           .send("closure-seen", `closure-seen:${notice.id}`, { noticeId: notice.id })
@@ -111,15 +114,17 @@ export function init(options: InitOptions): Client {
   }
   const loadClosures = async () => {
     for (const n of await fetchClosures(parts)) {
-      if (!n.seenAt && !seen.has(n.id) && !pending.some((p) => p.id === n.id)) pending.push(n);
+      if (!n.seenAt && !seen().has(n.id) && !pending.some((p) => p.id === n.id)) pending.push(n);
     }
     showNextClosure();
   };
   parts.onIdentify(() => void loadClosures().catch(report));
 
+  // Everything that reads storage or the network runs after `init` returned, in later tasks,
+  // so that init itself costs the page a few milliseconds at most.
   void (async () => {
-    surveys = await fetchSurveys(parts);
     storeKind = (await parts.outbox).storeKind;
+    surveys = await fetchSurveys(parts);
     if (stopped) return;
     // A survey left unfinished by a reload comes back at once: it was already shown.
     const unfinished = surveys.find((s) => hasSavedRun(parts, s));
