@@ -246,4 +246,29 @@ describe.skipIf(skipChromium)("the browser SDK against a collector", { timeout: 
     );
     expect(measured.initMs).toBeLessThan(50);
   });
+
+  it("shutdown() removes every listener, node and history wrapper it added", async () => {
+    c = await shopCollector();
+    const count = `
+      window.__listeners = new Map();
+      const add = EventTarget.prototype.addEventListener, remove = EventTarget.prototype.removeEventListener;
+      const key = (t, n) => (t === window ? "window" : t === document ? "document" : t.nodeName) + ":" + n;
+      EventTarget.prototype.addEventListener = function (n, f, o) { const k = key(this, n); if (this === window || this === document) window.__listeners.set(k, (window.__listeners.get(k) ?? 0) + 1); return add.call(this, n, f, o); };
+      EventTarget.prototype.removeEventListener = function (n, f, o) { const k = key(this, n); if (this === window || this === document) window.__listeners.set(k, (window.__listeners.get(k) ?? 0) - 1); return remove.call(this, n, f, o); };
+      window.__push = history.pushState;`;
+    const page = await b.page(SDK_PAGE, { init: `${count} ${sdkInit(c)}`, path: "/shutdown.html" });
+    await dialog(page).waitFor();
+    const left = await page.evaluate(async () => {
+      const w = window as Json;
+      const before = history.pushState !== w.__push;
+      await w.sdk.shutdown();
+      return {
+        wrappedBefore: before,
+        restored: history.pushState === w.__push,
+        nodes: document.querySelectorAll("closeloop-widget").length,
+        listeners: [...w.__listeners].filter(([, n]: [string, number]) => n !== 0),
+      };
+    });
+    expect(left).toEqual({ wrappedBefore: true, restored: true, nodes: 0, listeners: [] });
+  });
 });
