@@ -8,7 +8,7 @@ import {
   resolveOptions,
   toItem,
 } from "./outbox-input.js";
-import { KEEPALIVE_BYTES, PageExitBuffer } from "./page-exit.js";
+import { KEEPALIVE_BYTES, pageExitBuffer } from "./page-exit.js";
 import type { StoredItem } from "./queue-store.js";
 import { fullJitterDelay } from "./retry-policy.js";
 
@@ -63,7 +63,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
   let holdUntil = 0; // no send before this (backoff or Retry-After)
   let serverHold = false; // whether holdUntil came from the server's Retry-After
   let closing = false;
-  const exit = new PageExitBuffer();
+  const exit = pageExitBuffer();
 
   function schedule(delayMs: number): void {
     const at = clock.now() + Math.max(0, delayMs);
