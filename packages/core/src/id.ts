@@ -5,7 +5,7 @@ interface WebCrypto {
 const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
 // Random bytes are drawn 4 KiB at a time: one getRandomValues call per 256 ids instead of one
 // per id, which made id generation the dominant cost of an enqueue.
-let pool = new Uint8Array(0);
+let pool: Uint8Array = new Uint8Array(0);
 let offset = 0;
 
 /**
