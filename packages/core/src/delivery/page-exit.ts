@@ -46,7 +46,10 @@ export function pageExitBuffer(): PageExitBuffer {
     waiting.set(item.idempotencyKey, { item, bytes: size });
     bytes += size;
     // Oldest first, until the rest fits one keepalive request.
-    for (const key of waiting.keys()) if (bytes > KEEPALIVE_BYTES) forget(key);
+    for (const key of waiting.keys()) {
+      if (bytes <= KEEPALIVE_BYTES) break;
+      forget(key);
+    }
   };
   return {
     add,
