@@ -13,7 +13,9 @@ export interface Issue {
  * across releases, so callers can branch on it without parsing messages.
  */
 export class CloseloopError extends Error {
-  readonly code: string;
+  // `declare`: the constructors assign every field, and a declared-only field would otherwise
+  // cost an ES2020 bundle a defineProperty helper (docs/size.md).
+  declare readonly code: string;
   constructor(code: string, message: string) {
     super(message);
     this.code = code;
@@ -35,7 +37,7 @@ function summarize(intro: string, issues: readonly Issue[]): string {
  * try { parse(ResponseSchema, body, "response") } catch (e) { if (e instanceof ValidationError) console.log(e.issues) }
  */
 export class ValidationError extends CloseloopError {
-  readonly issues: readonly Issue[];
+  declare readonly issues: readonly Issue[];
   constructor(what: string, issues: readonly Issue[]) {
     super("validation_failed", summarize(`Invalid ${what}`, issues));
     this.issues = issues;
@@ -47,7 +49,7 @@ export class ValidationError extends CloseloopError {
  * `defineFeedbackPolicy`. `issues` lists **every** problem, not only the first.
  */
 export class SurveyDefinitionError extends CloseloopError {
-  readonly issues: readonly Issue[];
+  declare readonly issues: readonly Issue[];
   constructor(what: string, issues: readonly Issue[]) {
     super("survey_definition_invalid", summarize(`${what} is not publishable`, issues));
     this.issues = issues;
@@ -57,9 +59,9 @@ export class SurveyDefinitionError extends CloseloopError {
 /** A value given to `SurveySession.answer` does not fit its question, or the move is not allowed. */
 export class InvalidAnswerError extends CloseloopError {
   /** Id of the question the answer was for. */
-  readonly questionId: string;
+  declare readonly questionId: string;
   /** Why: `wrong_type`, `out_of_range`, `unknown_option`, `too_short`, `too_long`, `required`, `not_current`, … */
-  readonly reason: string;
+  declare readonly reason: string;
   constructor(questionId: string, reason: string, message: string) {
     super("invalid_answer", `Question "${questionId}": ${message}`);
     this.questionId = questionId;
@@ -69,10 +71,10 @@ export class InvalidAnswerError extends CloseloopError {
 
 /** A loop transition that the state machine does not allow, or one missing what its target state requires. */
 export class LoopTransitionError extends CloseloopError {
-  readonly from: string;
-  readonly to: string;
+  declare readonly from: string;
+  declare readonly to: string;
   /** Why: `illegal`, `missing_informed_via`, `missing_message`, `missing_owner`, `out_of_order`, `invalid_options`. */
-  readonly reason: string;
+  declare readonly reason: string;
   constructor(from: string, to: string, reason: string, message: string) {
     super("loop_transition_invalid", `Loop cannot go ${from} → ${to}: ${message}`);
     this.from = from;

@@ -1,4 +1,3 @@
-import EventEmitter from "eventemitter3";
 import type { Issue } from "./errors.js";
 import type { Breach } from "./loop/deadlines.js";
 import type { BatchItem } from "./schemas/batch.js";
@@ -39,10 +38,74 @@ export interface CloseloopEvents {
 /** Names of the bus's events. */
 export type CloseloopEventName = keyof CloseloopEvents;
 
-/** The typed event bus shared by clients, the outbox and the collector. */
-export type CloseloopBus = EventEmitter<CloseloopEvents>;
+/** The payload a listener of `K` receives. */
+type Payload<K extends CloseloopEventName> = Parameters<CloseloopEvents[K]>[0];
 
-/** Creates a typed eventemitter3 bus. */
+/**
+ * The typed event bus shared by clients, the outbox and the collector: the eventemitter3
+ * methods they use, in a few hundred bytes (the browser's capture entry has 6 KB in all, see
+ * docs/size.md). Listeners run in the order they were added, each with the one payload; a
+ * listener added or removed during an `emit` takes effect from the next `emit`.
+ */
+export interface CloseloopBus {
+  /** Adds a listener; returns the bus, so calls chain. */
+  on<K extends CloseloopEventName>(name: K, fn: CloseloopEvents[K]): CloseloopBus;
+  /** Adds a listener that is removed before its first call. */
+  once<K extends CloseloopEventName>(name: K, fn: CloseloopEvents[K]): CloseloopBus;
+  /** Removes `fn` (also when added with `once`), or every listener of `name` without `fn`. */
+  off<K extends CloseloopEventName>(name: K, fn?: CloseloopEvents[K]): CloseloopBus;
+  /** Calls the listeners of `name` with `payload`; `false` when it has none. */
+  emit<K extends CloseloopEventName>(name: K, payload: Payload<K>): boolean;
+  /** Removes the listeners of `name`, or of every event without it. */
+  removeAllListeners(name?: CloseloopEventName): CloseloopBus;
+  /** How many listeners `name` has. */
+  listenerCount(name: CloseloopEventName): number;
+}
+
+interface Listener {
+  fn: (payload: never) => void;
+  once: boolean;
+}
+
+/**
+ * Creates a typed bus; each bus has its own listeners.
+ *
+ * @example
+ * const bus = createEventBus();
+ * bus.on("delivery:dropped", ({ item, error }) => console.warn(item.idempotencyKey, error.message));
+ */
 export function createEventBus(): CloseloopBus {
-  return new EventEmitter<CloseloopEvents>();
+  // Lists are replaced, never changed in place, so an emit walks the list it started with.
+  const lists = new Map<CloseloopEventName, Listener[]>();
+  const get = (name: CloseloopEventName) => lists.get(name) ?? [];
+  const set = (name: CloseloopEventName, list: Listener[]) => {
+    lists.set(name, list);
+    return bus;
+  };
+  const add = (name: CloseloopEventName, fn: Listener["fn"], once: boolean) =>
+    set(name, [...get(name), { fn, once }]);
+  const bus: CloseloopBus = {
+    on: (name, fn) => add(name, fn, false),
+    once: (name, fn) => add(name, fn, true),
+    off: (name, fn) => set(name, fn ? get(name).filter((l) => l.fn !== fn) : []),
+    emit(name, payload) {
+      const list = get(name);
+      for (const l of list) {
+        if (l.once)
+          set(
+            name,
+            get(name).filter((m) => m !== l),
+          );
+        (l.fn as (p: typeof payload) => void)(payload);
+      }
+      return list.length > 0;
+    },
+    removeAllListeners(name) {
+      if (name) lists.delete(name);
+      else lists.clear();
+      return bus;
+    },
+    listenerCount: (name) => get(name).length,
+  };
+  return bus;
 }

@@ -219,4 +219,61 @@ describe("createEventBus", () => {
     expect(a.emit("response:queued", samples["response:queued"])).toBe(true);
     expect(got).toEqual(["a"]);
   });
+
+  it("removes a once listener by its function, and every listener of a name without one", () => {
+    const bus = createEventBus();
+    const got: string[] = [];
+    const fn = () => got.push("once");
+    bus.once("loop:closed", fn).on("loop:closed", () => got.push("on"));
+    bus.off("loop:closed", fn);
+    bus.emit("loop:closed", samples["loop:closed"]);
+    expect(got).toEqual(["on"]);
+    bus.on("loop:breached", () => got.push("breached"));
+    bus.off("loop:closed");
+    expect(bus.listenerCount("loop:closed")).toBe(0);
+    expect(bus.emit("loop:closed", samples["loop:closed"])).toBe(false);
+    expect(bus.listenerCount("loop:breached")).toBe(1);
+  });
+
+  it("removeAllListeners clears one event, or all of them", () => {
+    const bus = createEventBus();
+    for (const name of NAMES) bus.on(name, () => {});
+    bus.removeAllListeners("loop:closed");
+    expect(NAMES.map((n) => bus.listenerCount(n))).toEqual(
+      NAMES.map((n) => (n === "loop:closed" ? 0 : 1)),
+    );
+    bus.removeAllListeners();
+    expect(NAMES.map((n) => bus.listenerCount(n))).toEqual(NAMES.map(() => 0));
+  });
+
+  it("applies listeners added or removed during an emit from the next emit on", () => {
+    const bus = createEventBus();
+    const order: string[] = [];
+    const late = () => order.push("late");
+    const second = () => order.push("second");
+    bus.on("loop:closed", () => {
+      order.push("first");
+      bus.off("loop:closed", second);
+      bus.on("loop:closed", late);
+    });
+    bus.on("loop:closed", second);
+    bus.emit("loop:closed", samples["loop:closed"]);
+    expect(order).toEqual(["first", "second"]);
+    order.length = 0;
+    bus.off("loop:closed", late);
+    bus.emit("loop:closed", samples["loop:closed"]);
+    expect(order).toEqual(["first"]);
+  });
+
+  it("calls a once listener a single time even when it emits the same event", () => {
+    const bus = createEventBus();
+    let calls = 0;
+    bus.once("loop:closed", () => {
+      calls++;
+      bus.emit("loop:closed", samples["loop:closed"]);
+    });
+    bus.emit("loop:closed", samples["loop:closed"]);
+    expect(calls).toBe(1);
+    expect(bus.listenerCount("loop:closed")).toBe(0);
+  });
 });

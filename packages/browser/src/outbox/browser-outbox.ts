@@ -6,7 +6,7 @@ import {
   type Outbox,
   type OutboxOptions,
 } from "@closeloop/core";
-import { type BrowserStoreKind, browserQueueStore } from "./browser-store.js";
+import { type BrowserStoreKind, openBrowserStore } from "./browser-store.js";
 import { flushLock } from "./flush-lock.js";
 import { onPageHide } from "./page-hide.js";
 
@@ -47,7 +47,7 @@ export async function createBrowserOutbox(options: BrowserOutboxOptions): Promis
   const name = options.name ?? "default";
   // Checked before any storage is opened, so a bad endpoint or key fails fast with its field.
   const transport = createHttpTransport({ endpoint: options.endpoint, key: options.publicKey });
-  const store = await browserQueueStore({ name, onFallback: (f) => bus.emit("store:fallback", f) });
+  const store = await openBrowserStore(name, (f) => bus.emit("store:fallback", f));
   const outbox = createOutbox({
     store,
     transport,

@@ -37,22 +37,35 @@ export interface BrowserQueueStore extends QueueStore {
  * });
  * store.kind; // "indexeddb" in most browsers
  */
-export async function browserQueueStore(
+export function browserQueueStore(
   options: BrowserQueueStoreOptions = {},
 ): Promise<BrowserQueueStore> {
-  const name = `closeloop-outbox-${options.name ?? "default"}`;
-  const report = (from: StoreFallback["from"], to: StoreFallback["to"], e: unknown) => {
-    const reason = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    if (options.onFallback) options.onFallback({ from, to, reason });
-    else console.warn(`closeloop: ${from} unavailable (${reason}); queueing in ${to}`);
-  };
+  return openBrowserStore(
+    options.name ?? "default",
+    options.onFallback ??
+      (({ from, to, reason }) =>
+        console.warn(`closeloop: ${from} unavailable (${reason}); queueing in ${to}`)),
+  );
+}
+
+/**
+ * `browserQueueStore` for `createBrowserOutbox`, which always listens: apart, so that its
+ * bundle does not carry the console message (docs/size.md).
+ */
+export async function openBrowserStore(
+  name: string,
+  onFallback: (fallback: StoreFallback) => void,
+): Promise<BrowserQueueStore> {
+  const db = `closeloop-outbox-${name}`;
+  const report = (from: StoreFallback["from"], to: StoreFallback["to"], e: unknown) =>
+    onFallback({ from, to, reason: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
   try {
-    return (await idbQueueStore(name)) as BrowserQueueStore;
+    return (await idbQueueStore(db)) as BrowserQueueStore;
   } catch (e) {
     report("indexeddb", "localstorage", e);
   }
   try {
-    return localStorageQueueStore(name) as BrowserQueueStore;
+    return localStorageQueueStore(db) as BrowserQueueStore;
   } catch (e) {
     report("localstorage", "memory", e);
   }

@@ -1,4 +1,4 @@
-import type { BatchItem, StoredItem } from "@closeloop/core";
+import { type BatchItem, type StoredItem, utf8Length } from "@closeloop/core";
 
 /** What a browser store keeps per item; the store supplies `seq`. */
 export type Entry = Omit<StoredItem, "seq">;
@@ -7,5 +7,5 @@ export type Entry = Omit<StoredItem, "seq">;
 export const entry = (item: BatchItem, enqueuedAt: number): Entry => ({
   item,
   enqueuedAt,
-  bytes: new TextEncoder().encode(JSON.stringify(item)).length,
+  bytes: utf8Length(JSON.stringify(item)),
 });

@@ -1,4 +1,5 @@
 import type { BatchItem, PeekLimit, QueueStore, StoredItem } from "@closeloop/core";
+import { batch } from "./batch.js";
 import { entry } from "./entry.js";
 import { isQuotaError, queueFull } from "./queue-full-error.js";
 
@@ -83,22 +84,16 @@ export async function idbQueueStore(name: string): Promise<QueueStore> {
         throw isQuotaError(e) ? queueFull("indexeddb", e) : e;
       }
     },
-    peek({ maxItems, maxBytes }: PeekLimit) {
+    peek(limit: PeekLimit) {
       return run("readonly", (s) => {
-        const out: StoredItem[] = [];
-        let bytes = 0;
+        const b = batch(limit);
         // A cursor, not getAll: only what the batch can hold is read into memory.
         const req = s.openCursor();
         req.onsuccess = () => {
           const cursor = req.result;
-          if (!cursor || out.length >= maxItems) return;
-          const item = cursor.value as StoredItem;
-          if (out.length > 0 && bytes + item.bytes > maxBytes) return;
-          out.push(item);
-          bytes += item.bytes;
-          cursor.continue();
+          if (cursor && b.add(cursor.value as StoredItem)) cursor.continue();
         };
-        return out;
+        return b.items;
       });
     },
     async remove(seqs: readonly number[]) {

@@ -1,4 +1,5 @@
 import type { BatchItem, PeekLimit, QueueStore, StoredItem } from "@closeloop/core";
+import { batch } from "./batch.js";
 import { type Entry, entry } from "./entry.js";
 import { isQuotaError, queueFull } from "./queue-full-error.js";
 
@@ -57,18 +58,13 @@ export function localStorageQueueStore(name: string): QueueStore {
         throw isQuotaError(e) ? queueFull("localstorage", e) : e;
       }
     },
-    async peek({ maxItems, maxBytes }: PeekLimit) {
-      const out: StoredItem[] = [];
-      let bytes = 0;
+    async peek(limit: PeekLimit) {
+      const b = batch(limit);
       for (const seq of seqs()) {
-        if (out.length >= maxItems) break;
-        const item = read(seq);
-        if (!item) continue; // removed meanwhile, or unreadable
-        if (out.length > 0 && bytes + item.bytes > maxBytes) break;
-        out.push(item);
-        bytes += item.bytes;
+        const item = read(seq); // undefined when removed meanwhile, or unreadable
+        if (item && !b.add(item)) break;
       }
-      return out;
+      return b.items;
     },
     async remove(seqs: readonly number[]) {
       for (const seq of seqs) ls.removeItem(prefix + seq);

@@ -10,7 +10,7 @@ import { CloseloopError } from "../errors.js";
  */
 export class QueueFullError extends CloseloopError {
   /** Which store is full: `file`, `indexeddb`, `localstorage`, … */
-  readonly store: string;
+  declare readonly store: string;
   constructor(store: string, message: string, cause?: unknown) {
     super("queue_full", message);
     this.store = store;
@@ -21,7 +21,7 @@ export class QueueFullError extends CloseloopError {
 /** A `QueueStore` was used after `close()`. */
 export class QueueClosedError extends CloseloopError {
   /** Which store: `file`, `indexeddb`, `localstorage`, `memory`. */
-  readonly store: string;
+  declare readonly store: string;
   constructor(store: string, message: string) {
     super("queue_closed", message);
     this.store = store;

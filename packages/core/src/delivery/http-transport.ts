@@ -54,28 +54,21 @@ export interface HttpTransportOptions {
  * const transport = createHttpTransport({ endpoint: "https://feedback.example.com", key: "pk_live_…" });
  */
 export function createHttpTransport(options: HttpTransportOptions): Transport {
-  const issues: Issue[] = [];
+  const { key, timeoutMs = 10_000 } = options;
   const endpoint = typeof options.endpoint === "string" ? options.endpoint.replace(/\/+$/, "") : "";
-  if (!/^https?:\/\/[^\s/?#]+[^\s?#]*$/.test(endpoint)) {
-    issues.push({
-      path: "endpoint",
-      code: "invalid_url",
-      message: "must be an absolute http(s) URL without a query",
-    });
-  }
-  if (typeof options.key !== "string" || options.key.length === 0) {
-    issues.push({ path: "key", code: "required", message: "must be a non-empty key" });
-  }
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  if (!(timeoutMs > 0)) {
-    issues.push({ path: "timeoutMs", code: "out_of_range", message: "must be positive" });
-  }
+  const issues: Issue[] = [];
+  const check = (ok: boolean, path: string, code: string, message: string) =>
+    ok || issues.push({ path, code, message });
+  check(
+    /^https?:\/\/[^\s/?#]+[^\s?#]*$/.test(endpoint),
+    "endpoint",
+    "invalid_url",
+    "must be an absolute http(s) URL without a query",
+  );
+  check(typeof key === "string" && key.length > 0, "key", "required", "must be a non-empty key");
+  check(timeoutMs > 0, "timeoutMs", "out_of_range", "must be positive");
   if (issues.length > 0) throw new ValidationError("http transport options", issues);
-  const target = `${endpoint}/v1/batch`;
-  const headers = {
-    authorization: `Bearer ${options.key}`,
-    "content-type": "application/json",
-  };
+  const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
 
   return {
     async send(items: readonly BatchItem[], sendOptions: SendOptions = {}): Promise<SendOutcome> {
@@ -86,82 +79,64 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       let response: FetchResponse;
       let body: unknown;
       try {
-        const init: FetchInit = {
+        // Called before the first await: a page being left sends only what starts at once.
+        response = (await (options.fetch ?? g.fetch)(`${endpoint}/v1/batch`, {
           method: "POST",
           headers,
           body: JSON.stringify({ items }),
+          keepalive: sendOptions.keepalive === true,
           signal: abort.signal,
-        };
-        if (sendOptions.keepalive) init.keepalive = true;
-        response = (await (options.fetch ?? g.fetch)(target, init)) as FetchResponse;
-        body = await readJson(response);
+        })) as FetchResponse;
+        // An unreadable body is described by the status alone.
+        body = await response.json().catch(() => undefined);
       } catch (e) {
-        const timedOut = (abort.signal as { aborted?: boolean }).aborted === true;
+        const timedOut = (abort.signal as { aborted?: boolean }).aborted;
         return {
           kind: "retry",
-          error: {
-            code: timedOut ? "timeout" : "network",
-            message: timedOut
-              ? `no answer within ${timeoutMs} ms`
-              : String((e as Error)?.message ?? e),
-          },
+          error: timedOut
+            ? { code: "timeout", message: `no answer within ${timeoutMs} ms` }
+            : { code: "network", message: String((e as Error)?.message ?? e) },
         };
       } finally {
         g.clearTimeout(timer);
       }
-      if (response.status === 200) {
-        if (isBatchResult(body)) return { kind: "delivered", result: body };
-        return {
-          kind: "retry",
-          error: {
-            status: 200,
-            code: "bad_response",
-            message: "the collector's answer is not a batch result",
-          },
-        };
+      const { status } = response;
+      if (status === 200) {
+        return isBatchResult(body)
+          ? { kind: "delivered", result: body }
+          : {
+              kind: "retry",
+              error: {
+                status,
+                code: "bad_response",
+                message: "the collector's answer is not a batch result",
+              },
+            };
       }
-      const error = errorOf(response.status, body);
-      if (isRetryableStatus(response.status)) {
-        const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), Date.now());
-        return retryAfterMs === undefined
-          ? { kind: "retry", error }
-          : { kind: "retry", error, retryAfterMs };
-      }
-      return { kind: "refused", error };
+      // The collector answers errors as `{ error: { code, message, issues? } }`; anything else is described by its status.
+      const e = (body as { error?: Record<string, unknown> } | undefined)?.error;
+      const error: DeliveryError = {
+        status,
+        code: typeof e?.code === "string" ? e.code : `http_${status}`,
+        message:
+          typeof e?.message === "string" ? e.message : `the collector answered HTTP ${status}`,
+      };
+      if (Array.isArray(e?.issues)) error.issues = e.issues;
+      if (!isRetryableStatus(status)) return { kind: "refused", error };
+      const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), Date.now());
+      return retryAfterMs === undefined
+        ? { kind: "retry", error }
+        : { kind: "retry", error, retryAfterMs };
     },
   };
 }
 
-async function readJson(response: FetchResponse): Promise<unknown> {
-  try {
-    return await response.json();
-  } catch {
-    return undefined;
-  }
-}
-
-/** The collector answers errors as `{ error: { code, message, issues? } }`; anything else is described by its status. */
-function errorOf(status: number, body: unknown): DeliveryError {
-  const e = (
-    body as { error?: { code?: unknown; message?: unknown; issues?: unknown } } | undefined
-  )?.error;
-  const error: DeliveryError = {
-    status,
-    code: typeof e?.code === "string" ? e.code : `http_${status}`,
-    message: typeof e?.message === "string" ? e.message : `the collector answered HTTP ${status}`,
-  };
-  if (Array.isArray(e?.issues)) error.issues = e.issues as DeliveryError["issues"] & object;
-  return error;
-}
+/** Whether `list` holds entries with an integer `index` and a string `field`. */
+const entries = (list: unknown, field: string) =>
+  Array.isArray(list) &&
+  list.every((x) => Number.isInteger(x?.index) && typeof x[field] === "string");
 
 function isBatchResult(body: unknown): body is BatchResult {
-  const b = body as BatchResult | undefined;
-  return (
-    typeof b === "object" &&
-    b !== null &&
-    Array.isArray(b.accepted) &&
-    Array.isArray(b.rejected) &&
-    b.accepted.every((a) => Number.isInteger(a?.index) && typeof a.id === "string") &&
-    b.rejected.every((r) => Number.isInteger(r?.index) && typeof r.code === "string")
-  );
+  const b = body as Partial<BatchResult> | null | undefined;
+  return entries(b?.accepted, "id") && entries(b?.rejected, "code");
 }

@@ -30,17 +30,11 @@ export function memoryQueueStore(): QueueStore {
     },
     async remove(seqs: readonly number[]) {
       const gone = new Set(seqs);
-      // Deliveries remove a prefix: skip it cheaply, and filter only for what lies beyond it.
-      let skipped = 0;
-      while (head < items.length && gone.has((items[head] as StoredItem).seq)) {
-        head++;
-        skipped++;
-      }
-      if (skipped < gone.size) {
+      // Deliveries remove a prefix: skip it cheaply, and copy the queue only when something
+      // beyond it goes too, or when the skipped part has grown larger than the rest.
+      while (head < items.length && gone.delete((items[head] as StoredItem).seq)) head++;
+      if (gone.size > 0 || (head > 1024 && head * 2 > items.length)) {
         items = items.slice(head).filter((s) => !gone.has(s.seq));
-        head = 0;
-      } else if (head > 1024 && head * 2 > items.length) {
-        items = items.slice(head);
         head = 0;
       }
     },

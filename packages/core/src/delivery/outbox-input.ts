@@ -111,36 +111,43 @@ export interface Resolved {
   random: () => number;
 }
 
+// Every number option as [group, name, default, least allowed], in the order issues are listed.
+const NUMBERS = [
+  ["batch", "maxItems", 100, 1],
+  ["batch", "maxBytes", 512 * 1024, 1],
+  ["batch", "intervalMs", 1_000, 0],
+  ["retry", "baseMs", 1_000, 1],
+  ["retry", "maxMs", 300_000, 1],
+  ["retry", "maxAttempts", Infinity, 1],
+  ["retry", "maxAgeMs", 7 * 86_400_000, 1],
+] as const;
+
+/** Applies the defaults; throws a `ValidationError` naming every bad option. */
 export function resolveOptions(options: OutboxOptions): Resolved {
   const issues: Issue[] = [];
-  const num = (path: string, value: number | undefined, fallback: number, min: number): number => {
-    const v = value ?? fallback;
-    if (typeof v !== "number" || Number.isNaN(v) || v < min) {
-      issues.push({ path, code: "out_of_range", message: `must be a number ≥ ${min}` });
-    }
-    return v;
-  };
-  if (!options?.store)
-    issues.push({ path: "store", code: "required", message: "a QueueStore is required" });
-  if (!options?.transport)
-    issues.push({ path: "transport", code: "required", message: "a Transport is required" });
-  const b = options?.batch ?? {};
-  const r = options?.retry ?? {};
-  const resolved: Resolved = {
+  for (const path of ["store", "transport"] as const) {
+    if (!options?.[path]) issues.push({ path, code: "required", message: "is required" });
+  }
+  const resolved = {
     store: options?.store,
     transport: options?.transport,
     clock: options?.clock ?? systemClock,
     bus: options?.bus ?? createEventBus(),
-    maxItems: num("batch.maxItems", b.maxItems, 100, 1),
-    maxBytes: num("batch.maxBytes", b.maxBytes, 512 * 1024, 1),
-    intervalMs: num("batch.intervalMs", b.intervalMs, 1_000, 0),
-    baseMs: num("retry.baseMs", r.baseMs, 1_000, 1),
-    maxMs: num("retry.maxMs", r.maxMs, 300_000, 1),
-    maxAttempts: num("retry.maxAttempts", r.maxAttempts, Number.POSITIVE_INFINITY, 1),
-    maxAgeMs: num("retry.maxAgeMs", r.maxAgeMs, 7 * 86_400_000, 1),
     lock: options?.lock,
     random: options?.random ?? Math.random,
-  };
+  } as Resolved;
+  for (const [group, name, fallback, min] of NUMBERS) {
+    const v = (options?.[group] as Record<string, number> | undefined)?.[name] ?? fallback;
+    // `!(v >= min)` also catches NaN.
+    if (typeof v !== "number" || !(v >= min)) {
+      issues.push({
+        path: `${group}.${name}`,
+        code: "out_of_range",
+        message: `must be a number ≥ ${min}`,
+      });
+    }
+    resolved[name] = v;
+  }
   if (issues.length > 0) throw new ValidationError("outbox options", issues);
   return resolved;
 }

@@ -8,7 +8,7 @@ import {
   resolveOptions,
   toItem,
 } from "./outbox-input.js";
-import { KEEPALIVE_BYTES, PageExitBuffer } from "./page-exit.js";
+import { KEEPALIVE_BYTES, pageExitBuffer } from "./page-exit.js";
 import type { StoredItem } from "./queue-store.js";
 import { fullJitterDelay } from "./retry-policy.js";
 
@@ -56,14 +56,14 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const o = resolveOptions(options);
   const { store, transport, clock, bus } = o;
   let timer: TimerHandle | undefined;
-  let timerAt = Number.POSITIVE_INFINITY;
+  let timerAt = Infinity;
   let running: Promise<boolean> | undefined;
   let unsent = 0; // items enqueued since the last send, to send early once a batch is full
   let attempt = 0; // consecutive failed sends of the head batch
   let holdUntil = 0; // no send before this (backoff or Retry-After)
   let serverHold = false; // whether holdUntil came from the server's Retry-After
   let closing = false;
-  const exit = new PageExitBuffer();
+  const exit = pageExitBuffer();
 
   function schedule(delayMs: number): void {
     const at = clock.now() + Math.max(0, delayMs);
@@ -72,7 +72,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     timerAt = at;
     timer = clock.setTimeout(() => {
       timer = undefined;
-      timerAt = Number.POSITIVE_INFINITY;
+      timerAt = Infinity;
       void run(false);
     }, delayMs);
     // Waiting items are in the store; a pending send must not keep a Node process alive.
@@ -80,9 +80,9 @@ export function createOutbox(options: OutboxOptions): Outbox {
   }
 
   /** Emits without letting a throwing listener (host code) derail delivery bookkeeping. */
-  const emit: CloseloopBus["emit"] = (name, ...args) => {
+  const emit: CloseloopBus["emit"] = (name, payload) => {
     try {
-      return bus.emit(name, ...args);
+      return bus.emit(name, payload);
     } catch (e) {
       (globalThis as { console?: { error(...a: unknown[]): void } }).console?.error(
         `closeloop: a "${name}" listener threw`,
@@ -92,11 +92,28 @@ export function createOutbox(options: OutboxOptions): Outbox {
     }
   };
 
-  function drop(items: readonly StoredItem[], error: DeliveryError): void {
-    for (const s of items) {
-      exit.settled(s.item.idempotencyKey);
-      emit("delivery:dropped", { item: s.item, error });
+  const forget = (batch: readonly StoredItem[]) => store.remove(batch.map((s) => s.seq));
+
+  /** Reports items as never to be delivered and removes them from the store. */
+  function drop(batch: readonly StoredItem[], error: DeliveryError): Promise<void> {
+    for (const { item } of batch) {
+      exit.settled(item.idempotencyKey);
+      emit("delivery:dropped", { item, error });
     }
+    return forget(batch);
+  }
+
+  /** A send failed (`attempt` counts it): holds sending for a backoff, or what the server asked. */
+  function retryLater(items: number, error: DeliveryError, retryAfterMs?: number): false {
+    const retryInMs = Math.max(
+      fullJitterDelay(attempt, o.baseMs, o.maxMs, o.random),
+      retryAfterMs ?? 0,
+    );
+    serverHold = retryAfterMs !== undefined;
+    holdUntil = clock.now() + retryInMs;
+    emit("delivery:failed", { items, error, attempt, retryInMs });
+    schedule(retryInMs);
+    return false;
   }
 
   /**
@@ -138,7 +155,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
 
   /** One pass: sends batches until the queue is empty (true) or a send must wait (false). */
   async function pass(keepalive: boolean, force: boolean): Promise<boolean> {
-    let budget = keepalive ? KEEPALIVE_BYTES : Number.POSITIVE_INFINITY;
+    let budget = keepalive ? KEEPALIVE_BYTES : Infinity;
     let maxItems = o.maxItems; // halved when the collector says a batch is too large (413)
     for (;;) {
       const now = clock.now();
@@ -154,13 +171,12 @@ export function createOutbox(options: OutboxOptions): Outbox {
       }
       const answered = batch.filter((s) => exit.consumeAnswered(s.item.idempotencyKey));
       if (answered.length > 0) {
-        await store.remove(answered.map((s) => s.seq));
+        await forget(answered);
         continue;
       }
       const expired = batch.filter((s) => now - s.enqueuedAt > o.maxAgeMs);
       if (expired.length > 0) {
-        drop(expired, { code: "expired", message: `not delivered within ${o.maxAgeMs} ms` });
-        await store.remove(expired.map((s) => s.seq));
+        await drop(expired, { code: "expired", message: `not delivered within ${o.maxAgeMs} ms` });
         continue;
       }
       const bytes = batch.reduce((n, s) => n + s.bytes, 0);
@@ -172,23 +188,13 @@ export function createOutbox(options: OutboxOptions): Outbox {
         keepalive ? { keepalive: true } : {},
       );
       if (outcome.kind === "retry") {
-        attempt++;
-        if (attempt >= o.maxAttempts) {
-          drop(batch, {
-            ...outcome.error,
-            message: `${outcome.error.message} (gave up after ${attempt} attempts)`,
-          });
-          await store.remove(batch.map((s) => s.seq));
-          attempt = 0;
-          continue;
+        if (++attempt < o.maxAttempts) {
+          return retryLater(batch.length, outcome.error, outcome.retryAfterMs);
         }
-        const backoff = fullJitterDelay(attempt, o.baseMs, o.maxMs, o.random);
-        const retryInMs = Math.max(backoff, outcome.retryAfterMs ?? 0);
-        serverHold = outcome.retryAfterMs !== undefined;
-        holdUntil = clock.now() + retryInMs;
-        emit("delivery:failed", { items: batch.length, error: outcome.error, attempt, retryInMs });
-        schedule(retryInMs);
-        return false;
+        const message = `${outcome.error.message} (gave up after ${attempt} attempts)`;
+        attempt = 0;
+        await drop(batch, { ...outcome.error, message });
+        continue;
       }
       attempt = 0;
       serverHold = false;
@@ -198,8 +204,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
           maxItems = Math.ceil(batch.length / 2);
           continue;
         }
-        drop(batch, outcome.error);
-        await store.remove(batch.map((s) => s.seq));
+        await drop(batch, outcome.error);
         continue;
       }
       const done = settle(
@@ -225,13 +230,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       } catch (e) {
         // A store or transport fault must not escape into the host: report, back off, retry.
         attempt++;
-        const retryInMs = fullJitterDelay(attempt, o.baseMs, o.maxMs, o.random);
-        holdUntil = clock.now() + retryInMs;
-        serverHold = false;
-        const error = { code: "outbox_error", message: String((e as Error)?.message ?? e) };
-        emit("delivery:failed", { items: 0, error, attempt, retryInMs });
-        schedule(retryInMs);
-        return false;
+        return retryLater(0, { code: "outbox_error", message: String((e as Error)?.message ?? e) });
       }
     };
     running = go().finally(() => {

@@ -10,62 +10,70 @@ export const KEEPALIVE_BYTES = 60_000;
  * IndexedDB read, which needs another task. They stay in the store too; the keys of those the
  * collector answered are remembered so the store's copies are removed without a second send.
  */
-export class PageExitBuffer {
-  private readonly waiting = new Map<string, { item: BatchItem; bytes: number }>();
-  private bytes = 0;
-  /** Items sent by a keepalive request whose answer has not come. */
-  private readonly inFlight = new Map<string, { item: BatchItem; bytes: number }>();
-  /** Keys the collector answered for a keepalive request, whose store copies remain. */
-  private readonly answered = new Set<string>();
-
-  add(item: BatchItem, bytes: number): void {
-    this.waiting.set(item.idempotencyKey, { item, bytes });
-    this.bytes += bytes;
-    for (const [key, w] of this.waiting) {
-      if (this.bytes <= KEEPALIVE_BYTES) break;
-      this.waiting.delete(key);
-      this.bytes -= w.bytes;
-    }
-  }
-
+export interface PageExitBuffer {
+  add(item: BatchItem, bytes: number): void;
   /** Takes what waits, to send now with keepalive. */
-  take(): BatchItem[] {
-    for (const [key, w] of this.waiting) this.inFlight.set(key, w);
-    const items = [...this.waiting.values()].map((w) => w.item);
-    this.waiting.clear();
-    this.bytes = 0;
-    return items;
-  }
-
+  take(): BatchItem[];
   /** The keepalive answer for `key` came: true when the outbox should report it (the store pass has not). */
-  answer(key: string): boolean {
-    if (!this.inFlight.delete(key)) return false;
-    this.answered.add(key);
-    return true;
-  }
-
+  answer(key: string): boolean;
   /** The keepalive request failed: its items wait here again (they never left the store). */
-  giveBack(items: readonly BatchItem[]): void {
-    for (const i of items) {
-      const w = this.inFlight.get(i.idempotencyKey);
-      if (!w) continue;
-      this.inFlight.delete(i.idempotencyKey);
-      this.add(w.item, w.bytes);
-    }
-  }
-
+  giveBack(items: readonly BatchItem[]): void;
   /** The store pass settled `key`: forget it everywhere. */
-  settled(key: string): void {
-    const w = this.waiting.get(key);
-    if (w) {
-      this.waiting.delete(key);
-      this.bytes -= w.bytes;
-    }
-    this.inFlight.delete(key);
-  }
-
+  settled(key: string): void;
   /** Whether a keepalive answer already settled `key`; forgets it, as its store copy is being removed. */
-  consumeAnswered(key: string): boolean {
-    return this.answered.delete(key);
-  }
+  consumeAnswered(key: string): boolean;
+}
+
+interface Waiting {
+  item: BatchItem;
+  bytes: number;
+}
+
+/** Creates an empty {@link PageExitBuffer}. */
+export function pageExitBuffer(): PageExitBuffer {
+  const waiting = new Map<string, Waiting>();
+  let bytes = 0;
+  /** Items sent by a keepalive request whose answer has not come. */
+  const inFlight = new Map<string, Waiting>();
+  /** Keys the collector answered for a keepalive request, whose store copies remain. */
+  const answered = new Set<string>();
+  const forget = (key: string) => {
+    const w = waiting.get(key);
+    if (w && waiting.delete(key)) bytes -= w.bytes;
+  };
+  const add = (item: BatchItem, size: number) => {
+    forget(item.idempotencyKey); // the same key enqueued again is counted once, as the newest
+    waiting.set(item.idempotencyKey, { item, bytes: size });
+    bytes += size;
+    // Oldest first, until the rest fits one keepalive request.
+    for (const key of waiting.keys()) {
+      if (bytes <= KEEPALIVE_BYTES) break;
+      forget(key);
+    }
+  };
+  return {
+    add,
+    take() {
+      const items: BatchItem[] = [];
+      for (const [key, w] of waiting) {
+        inFlight.set(key, w);
+        items.push(w.item);
+      }
+      waiting.clear();
+      bytes = 0;
+      return items;
+    },
+    answer: (key) => inFlight.delete(key) && answered.add(key).has(key),
+    giveBack(items) {
+      for (const { idempotencyKey: key } of items) {
+        const w = inFlight.get(key);
+        if (w && inFlight.delete(key)) add(w.item, w.bytes);
+      }
+    },
+    settled(key) {
+      forget(key);
+      inFlight.delete(key);
+    },
+    consumeAnswered: (key) => answered.delete(key),
+  };
 }

@@ -1,8 +1,12 @@
 /** Statuses worth sending again: timeouts, too early, too many requests, and server errors
  * other than 501 (not implemented) and 505 (HTTP version), which no retry will change. */
 export function isRetryableStatus(status: number): boolean {
-  if (status === 408 || status === 425 || status === 429) return true;
-  return status >= 500 && status <= 599 && status !== 501 && status !== 505;
+  return (
+    status === 408 ||
+    status === 425 ||
+    status === 429 ||
+    (status >= 500 && status < 600 && status !== 501 && status !== 505)
+  );
 }
 
 /** Longest wait a `Retry-After` may ask for; beyond it a server is misconfigured. */
@@ -17,14 +21,14 @@ export function parseRetryAfter(
   header: string | null | undefined,
   now: number,
 ): number | undefined {
-  if (header == null) return undefined;
-  const value = header.trim();
-  if (/^\d+$/.test(value)) return Math.min(Number(value) * 1000, MAX_RETRY_AFTER_MS);
+  const value = header?.trim() ?? "";
   // An HTTP-date always names its weekday or month in letters; a bare number or garbage doesn't.
-  if (!/[A-Za-z]{3}/.test(value)) return undefined;
-  const at = Date.parse(value);
-  if (Number.isNaN(at)) return undefined;
-  return Math.min(Math.max(0, at - now), MAX_RETRY_AFTER_MS);
+  const ms = /^\d+$/.test(value)
+    ? Number(value) * 1000
+    : /[A-Za-z]{3}/.test(value)
+      ? Date.parse(value) - now
+      : Number.NaN;
+  return Number.isNaN(ms) ? undefined : Math.min(Math.max(0, ms), MAX_RETRY_AFTER_MS);
 }
 
 /**
