@@ -42,8 +42,8 @@ export type CloseloopEventName = keyof CloseloopEvents;
 type Payload<K extends CloseloopEventName> = Parameters<CloseloopEvents[K]>[0];
 
 /**
- * The typed event bus shared by clients, the outbox and the collector: the eventemitter3
- * methods they use, in a few hundred bytes (the browser's capture entry has 6 KB in all, see
+ * The typed event bus shared by clients, the outbox and the collector: the methods of an
+ * eventemitter3 emitter that they use, in a few hundred bytes (the browser's capture entry has 6 KB in all, see
  * docs/size.md). Listeners run in the order they were added, each with the one payload; a
  * listener added or removed during an `emit` takes effect from the next `emit`.
  */
