@@ -107,7 +107,12 @@ describe.skipIf(skipChromium)("the widget on its host page", { timeout: 30_000 }
         }),
       );
     const before = await pageStyles();
-    await w(page, "survey", everyType());
+    // A theme can set custom properties only: anything else loses to the host's `all: initial`.
+    await w(page, "survey", everyType(), { vars: { display: "none", position: "static" } });
+    expect(
+      await page.locator("closeloop-widget").evaluate((h) => getComputedStyle(h).position),
+    ).toBe("fixed");
+    expect(await page.locator("closeloop-widget dialog").isVisible()).toBe(true);
     const inside = await page.locator("closeloop-widget h2").evaluate((h) => {
       const s = getComputedStyle(h);
       const next = h.closest("dialog")?.querySelector("button.p") as Element;
