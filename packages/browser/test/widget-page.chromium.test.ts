@@ -70,6 +70,24 @@ describe.skipIf(skipChromium)("the widget on its host page", { timeout: 30_000 }
     await page.close();
   });
 
+  it("follows the system's colour scheme with mode system, and keeps light or dark when told", async () => {
+    const page = await b.page(WIDGET_PAGE);
+    const background = () => looks(page).then((l) => l.background);
+    await page.emulateMedia({ colorScheme: "dark" });
+    await w(page, "survey", everyType(), { mode: "system" });
+    expect(await background()).toBe("rgb(31, 31, 35)");
+    await page.emulateMedia({ colorScheme: "light" }); // switched while open
+    expect(await background()).toBe("rgb(255, 255, 255)");
+    await w(page, "close");
+    await w(page, "survey", everyType(), { mode: "dark" });
+    expect(await background()).toBe("rgb(31, 31, 35)");
+    await w(page, "close");
+    await page.emulateMedia({ colorScheme: "dark" });
+    await w(page, "survey", everyType(), { mode: "light" });
+    expect(await background()).toBe("rgb(255, 255, 255)");
+    await page.close();
+  });
+
   it("falls back to <style nonce> where constructable stylesheets are missing, allowed by the nonce", async () => {
     const page = await b.page(WIDGET_PAGE, {
       init: `(${recordViolations})(); CSSStyleSheet.prototype.replaceSync = undefined;`,
