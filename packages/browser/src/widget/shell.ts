@@ -76,7 +76,8 @@ export function openShell(env: ViewEnv, modal: boolean, dismiss: () => void): Sh
     body,
     button(),
   );
-  dialog.addEventListener("keydown", (e) => e.key === "Escape" && done(e));
+  // Escape while an input method composes text cancels the composition, not the dialog.
+  dialog.addEventListener("keydown", (e) => e.key === "Escape" && !e.isComposing && done(e));
   // A modal dialog's own Escape handling would close it behind the view's back.
   dialog.addEventListener("cancel", done);
   root.append(dialog);
