@@ -70,6 +70,24 @@ describe.skipIf(skipChromium)("the widget on its host page", { timeout: 30_000 }
     await page.close();
   });
 
+  it("follows the system's colour scheme with mode system, and keeps light or dark when told", async () => {
+    const page = await b.page(WIDGET_PAGE);
+    const background = () => looks(page).then((l) => l.background);
+    await page.emulateMedia({ colorScheme: "dark" });
+    await w(page, "survey", everyType(), { mode: "system" });
+    expect(await background()).toBe("rgb(31, 31, 35)");
+    await page.emulateMedia({ colorScheme: "light" }); // switched while open
+    expect(await background()).toBe("rgb(255, 255, 255)");
+    await w(page, "close");
+    await w(page, "survey", everyType(), { mode: "dark" });
+    expect(await background()).toBe("rgb(31, 31, 35)");
+    await w(page, "close");
+    await page.emulateMedia({ colorScheme: "dark" });
+    await w(page, "survey", everyType(), { mode: "light" });
+    expect(await background()).toBe("rgb(255, 255, 255)");
+    await page.close();
+  });
+
   it("falls back to <style nonce> where constructable stylesheets are missing, allowed by the nonce", async () => {
     const page = await b.page(WIDGET_PAGE, {
       init: `(${recordViolations})(); CSSStyleSheet.prototype.replaceSync = undefined;`,
@@ -107,7 +125,12 @@ describe.skipIf(skipChromium)("the widget on its host page", { timeout: 30_000 }
         }),
       );
     const before = await pageStyles();
-    await w(page, "survey", everyType());
+    // A theme can set custom properties only: anything else loses to the host's `all: initial`.
+    await w(page, "survey", everyType(), { vars: { display: "none", position: "static" } });
+    expect(
+      await page.locator("closeloop-widget").evaluate((h) => getComputedStyle(h).position),
+    ).toBe("fixed");
+    expect(await page.locator("closeloop-widget dialog").isVisible()).toBe(true);
     const inside = await page.locator("closeloop-widget h2").evaluate((h) => {
       const s = getComputedStyle(h);
       const next = h.closest("dialog")?.querySelector("button.p") as Element;

@@ -21,12 +21,27 @@ const STEPS: [id: string, answer: unknown, keys: string[]][] = [
   ["ok", true, ["Space"]],
 ];
 
-const LOOKS: [name: string, options: MountOptions, width: number][] = [
-  ["light", { mode: "light" }, 1024],
-  ["dark", { mode: "dark" }, 1024],
-  ["rtl", { mode: "light", locale: "he" }, 1024],
-  ["360", { mode: "light" }, 360],
+/** Each look: its mount options and viewport; "zoom200" is a 1280×720 screen at 200% zoom. */
+const LOOKS: [name: string, options: MountOptions, width: number, height: number][] = [
+  ["light", { mode: "light" }, 1024, 720],
+  ["dark", { mode: "dark" }, 1024, 720],
+  ["rtl", { mode: "light", locale: "he" }, 1024, 720],
+  ["rtl-dark", { mode: "dark", locale: "ar", modal: false }, 1024, 720],
+  ["360", { mode: "light" }, 360, 720],
+  ["zoom200", { mode: "light" }, 640, 360],
 ];
+
+/** The dialog lies within the viewport and nothing in it overflows sideways. */
+async function fits(p: Page): Promise<void> {
+  const box = await p.locator("closeloop-widget dialog").evaluate((d) => {
+    const r = d.getBoundingClientRect();
+    return {
+      inside: r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight,
+      sideways: d.scrollWidth - d.clientWidth,
+    };
+  });
+  expect(box).toEqual({ inside: true, sideways: 0 });
+}
 
 describe.skipIf(skipChromium)("widget screenshots", { timeout: 120_000 }, () => {
   let b: TestBrowser;
@@ -37,16 +52,16 @@ describe.skipIf(skipChromium)("widget screenshots", { timeout: 120_000 }, () => 
     expect(b?.pageErrors ?? []).toEqual([]);
     await b?.close();
   });
-  const page = async (width: number): Promise<Page> => {
+  const page = async (width: number, height: number): Promise<Page> => {
     const p = await b.page(WIDGET_PAGE);
-    await p.setViewportSize({ width, height: 720 });
+    await p.setViewportSize({ width, height });
     await w(p, "content");
     return p;
   };
 
-  for (const [look, options, width] of LOOKS) {
+  for (const [look, options, width, height] of LOOKS) {
     it(`shows every screen, ${look}`, async () => {
-      const p = await page(width);
+      const p = await page(width, height);
       for (let i = 0; i < STEPS.length; i++) {
         const [id, , keys] = STEPS[i] as (typeof STEPS)[number];
         const given = STEPS.slice(0, i).map(([q, a]) => [q, a]);
@@ -54,6 +69,7 @@ describe.skipIf(skipChromium)("widget screenshots", { timeout: 120_000 }, () => 
         await press(p, ...keys);
         if (id === "why") await p.keyboard.type("Exports are slow");
         expect(await w(p, "current")).toBe(id);
+        await fits(p);
         await shot(p, `survey-${String(i + 1).padStart(2, "0")}-${id}-${look}`);
         await w(p, "close");
       }
@@ -62,15 +78,18 @@ describe.skipIf(skipChromium)("widget screenshots", { timeout: 120_000 }, () => 
       await w(p, "survey", everyType(), options, all.slice(0, -1));
       await press(p, "Space", "Enter");
       expect(await p.locator("closeloop-widget [role=status]").count()).toBe(1);
+      await fits(p);
       await shot(p, `survey-thanks-${look}`);
       await w(p, "close");
 
       await w(p, "feedback", options);
       await p.keyboard.type("The export button is hard to find");
+      await fits(p);
       await shot(p, `feedback-${look}`);
       await w(p, "close");
 
       await w(p, "closure", notice(), options);
+      await fits(p);
       await shot(p, `closure-${look}`);
       await w(p, "close");
       await p.close();

@@ -202,4 +202,29 @@ describe.skipIf(skipChromium)("mountSurvey in Chromium", { timeout: 30_000 }, ()
     ).not.toBe("none");
     await page.close();
   });
+
+  it("resumes a restored session where it was; a finished one opens on its thank-you", async () => {
+    const page = await open();
+    await press(page, "ArrowRight", "ArrowRight"); // 2
+    await tabTo(page, "button Next");
+    const state = await w(page, "state");
+    await page.reload();
+    await w(page, "survey", everyType(), { restore: state });
+    expect(await w(page, "current")).toBe("csat");
+    expect(await page.locator("closeloop-widget .m").first().textContent()).toBe("2 of 10");
+    await tabTo(page, "button Back");
+    expect(await w(page, "focused")).toBe("input=2");
+    await page.reload();
+    const finished: [string, unknown][] = [
+      ["score", 9],
+      ["why", "Fast"],
+      ["ok", true],
+    ];
+    await w(page, "survey", everyType(), {}, finished); // finished before the view opened
+    expect(await page.locator("closeloop-widget [role=status]").textContent()).toBe(
+      "Thank you! Glad we got it right.",
+    );
+    expect((await log(page)).map((e) => e[0])).toEqual(["finish", "ack"]);
+    await page.close();
+  });
 });

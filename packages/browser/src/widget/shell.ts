@@ -31,10 +31,10 @@ export function openShell(env: ViewEnv, modal: boolean, dismiss: () => void): Sh
   while (before?.shadowRoot?.activeElement) before = before.shadowRoot.activeElement as HTMLElement;
   const s = stringsFor(env.locale);
   const host = doc.createElement("closeloop-widget");
-  // Custom properties only: a theme must not move or hide the host.
-  for (const [name, value] of Object.entries(env.theme.vars ?? {})) {
-    if (name.startsWith("--")) host.style.setProperty(name, value);
-  }
+  // Set through the CSSOM, which a CSP allows. Anything but a custom property has no effect:
+  // the host's `all: initial !important` wins over it, so a theme cannot move or hide the host.
+  for (const [name, value] of Object.entries(env.theme.vars ?? {}))
+    host.style.setProperty(name, value);
   const root = host.attachShadow({ mode: "open" });
   try {
     if (!sheet) {
@@ -76,7 +76,8 @@ export function openShell(env: ViewEnv, modal: boolean, dismiss: () => void): Sh
     body,
     button(),
   );
-  dialog.addEventListener("keydown", (e) => e.key === "Escape" && done(e));
+  // Escape while an input method composes text cancels the composition, not the dialog.
+  dialog.addEventListener("keydown", (e) => e.key === "Escape" && !e.isComposing && done(e));
   // A modal dialog's own Escape handling would close it behind the view's back.
   dialog.addEventListener("cancel", done);
   root.append(dialog);

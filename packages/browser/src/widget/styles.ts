@@ -16,10 +16,10 @@ progress{width:100%;height:6px;margin:-8px 0 12px}
 button,input,textarea,select{font:inherit;color:inherit}
 button{padding:8px 16px;border:1px solid;border-radius:8px;background:none;color:var(--closeloop-accent)}
 .p,.number :checked+span{background:var(--closeloop-accent);color:var(--closeloop-bg)}
+.p{margin-inline-start:auto}
 .x{position:absolute;top:8px;inset-inline-end:8px;border:0;padding:4px 10px}
 :focus-visible,.s :focus-visible+span,.emoji :checked+span{outline:2px solid var(--closeloop-accent);outline-offset:2px}
-.n{display:flex;gap:8px;justify-content:end;margin-top:16px}
-.n :first-child:not(.p){margin-inline-end:auto}
+.n{display:flex;gap:8px;margin-top:16px}
 .s,.e{display:flex;gap:4px;justify-content:space-between}
 .s label{flex:1;position:relative}
 .s input{position:absolute;opacity:0}

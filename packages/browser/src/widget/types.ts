@@ -6,8 +6,8 @@ export type ThemeMode = "light" | "dark" | "system";
 /**
  * How the widget looks. `vars` sets CSS custom properties on the widget's host element, e.g.
  * `{ "--closeloop-accent": "#0b6e4f" }`; a page may also set them in its own CSS, since custom
- * properties inherit into the Shadow DOM (see docs/browser.md). Names not starting with `--`
- * are ignored. The properties, with their light / dark defaults:
+ * properties inherit into the Shadow DOM (see docs/browser.md). Other properties have no
+ * effect on the host. The properties, with their light / dark defaults:
  *
  * - `--closeloop-accent`: buttons, the chosen score, focus rings, progress (`#0b57d0` / `#a8c7fa`)
  * - `--closeloop-bg`: the dialog, and text on the accent (`#fff` / `#1f1f23`)

@@ -25,6 +25,8 @@ export interface MountOptions {
   /** `onSubmit` of the feedback form rejects. */
   fail?: boolean;
   categories?: { id: string; label: string }[];
+  /** A session's saved state (`toJSON()`), to resume it as after a reload. */
+  restore?: unknown;
 }
 
 const log: unknown[][] = [];
@@ -42,7 +44,10 @@ const api = {
   log,
   /** Mounts a survey; `given` is answered (and moved past) first, to open on a later question. */
   survey(input: SurveyInput, o: MountOptions = {}, given: [string, unknown][] = []): void {
-    const s = createSurveySession(defineSurvey(input), { locale: o.locale ?? "en" });
+    const s = createSurveySession(defineSurvey(input), {
+      locale: o.locale ?? "en",
+      ...(o.restore ? { restore: o.restore } : {}),
+    });
     for (const [id, value] of given) {
       s.answer(id, value);
       s.next();
@@ -59,6 +64,7 @@ const api = {
     });
   },
   answers: () => session?.answers,
+  state: () => session?.toJSON(),
   current: () => session?.current()?.id,
   feedback(o: MountOptions = {}): void {
     view = mountFeedback({
