@@ -271,4 +271,28 @@ describe.skipIf(skipChromium)("the browser SDK against a collector", { timeout: 
     });
     expect(left).toEqual({ wrappedBefore: true, restored: true, nodes: 0, listeners: [] });
   });
+
+  it("the floating feedback button opens the form, and the feedback arrives", async () => {
+    c = await shopCollector();
+    await c.call("PUT", "/v1/surveys/onboarding-nps", c.sk, {
+      ...(await c.call("GET", "/v1/surveys", c.pk)).body.surveys[0],
+      version: 2,
+      targeting: { url: [{ match: "exact", value: "/elsewhere" }] },
+    });
+    const page = await b.page(SDK_PAGE, {
+      init: sdkInit(c, { feedbackButton: { label: "Tell us" } }),
+      path: "/button.html",
+    });
+    await page.getByRole("button", { name: "Tell us" }).click();
+    await page.getByRole("textbox").fill("Dark mode please");
+    await page.getByRole("button", { name: "Submit" }).click();
+    const { id } = await waitForEvent(page, "feedback:sent");
+    expect(await flush(page)).toBe(true);
+    const [loop] = await until(async () => {
+      const l = await loops();
+      return l.length > 0 ? l : undefined;
+    }, "the feedback's loop");
+    expect(loop.source).toEqual({ kind: "feedback", id });
+    expect((await events(page)).map((e) => e[0])).not.toContain("survey:shown");
+  });
 });

@@ -62,12 +62,16 @@ export interface BaseParts {
   onShutdown(fn: () => void): void;
   /** Runs `fn` once `identify` changed who answers. */
   onIdentify(fn: () => void): void;
-  /** Queues an item and flushes soon; rejects only with a storage error. */
+  /**
+   * Queues an item; rejects only with a storage error. With `now`, sends at once and reports
+   * any failure itself (for what a respondent just saw).
+   */
   send(
     type: "response" | "feedback" | "ack-seen" | "closure-seen",
     key: string,
     data: Record<string, unknown>,
-  ): Promise<void>;
+    now?: boolean,
+  ): Promise<unknown>;
   /** The page's URL as context, without its fragment. */
   pageUrl(): string | undefined;
 }
@@ -133,9 +137,11 @@ export function createBase(input: InitOptions): { client: LiteClient; parts: Bas
       );
     }
   });
-  const send: BaseParts["send"] = async (type, key, data) => {
-    const o = await outbox;
-    await o.enqueue({ type, idempotencyKey: key, data });
+  const flush = () => outbox.then((o) => o.flush());
+  const send: BaseParts["send"] = (type, key, data, now) => {
+    const queued = outbox.then((o) => o.enqueue({ type, idempotencyKey: key, data }));
+    if (now) queued.then(flush).catch(report);
+    return queued;
   };
   const pageUrl = () => {
     const href = globalThis.location?.href;
@@ -215,7 +221,7 @@ export function createBase(input: InitOptions): { client: LiteClient; parts: Bas
         bus.off(event, fn);
       };
     },
-    flush: () => outbox.then((o) => o.flush()),
+    flush,
     async shutdown() {
       for (const fn of cleanups.splice(0).reverse()) {
         try {

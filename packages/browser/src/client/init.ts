@@ -1,6 +1,6 @@
 import { CloseloopError, type ClosureNotice, type Survey } from "@closeloop/core";
 import { createTargeting } from "../targeting/index.js";
-import { mountClosureNotice, mountFeedback } from "../widget/index.js";
+import { mountClosureNotice, mountFeedback, mountTrigger } from "../widget/index.js";
 import type { ViewHandle } from "../widget/types.js";
 import { createBase, type LiteClient } from "./base.js";
 import { fetchClosures, fetchSurveys } from "./collector-api.js";
@@ -33,62 +33,50 @@ export interface Client extends LiteClient {
  */
 export function init(options: InitOptions): Client {
   const { client, parts } = createBase(options);
-  const { kv, report } = parts;
+  const { kv, report, options: o } = parts;
   let surveys: Survey[] = [];
   let open: ViewHandle | undefined;
   let stopped = false;
   const pending: ClosureNotice[] = [];
   let seenIds: Set<string> | undefined;
   const seen = () => {
-    seenIds ??= new Set(kv.get<string[]>("seen-closures") ?? []);
+    seenIds ??= new Set(kv.get<string[]>("seen-closures"));
     return seenIds;
   };
-
-  const container = () => parts.options.container ?? document.body;
   const env = () => ({
-    container: container(),
-    theme: parts.options.theme,
-    locale: parts.options.locale,
-    ...(parts.options.nonce ? { nonce: parts.options.nonce } : {}),
+    container: o.container ?? document.body,
+    theme: o.theme,
+    locale: o.locale,
+    nonce: o.nonce,
   });
+  // Whatever is on screen calls this when it goes: the next notice may show.
   const closed = () => {
+    open?.close();
     open = undefined;
     showNextClosure();
   };
-
   // Surveys are offered only once the outbox is open (see the start below), so its kind is known.
   let storeKind: string | undefined;
   // Don't ask if you cannot listen: with only memory to keep it and no connection, an answer
   // would be lost on the next navigation.
-  const canKeep = () =>
-    storeKind !== undefined && (storeKind !== "memory" || globalThis.navigator?.onLine !== false);
-
   const present = (survey: Survey): boolean => {
-    if (open || stopped || !canKeep()) return false;
+    if (open || stopped || !storeKind || (storeKind === "memory" && !navigator.onLine))
+      return false;
     try {
-      open = runSurvey(parts, survey, {
-        onFinished: () => targeting.recordAnswered(survey.id),
-        onClosed: closed,
-      });
+      open = runSurvey(parts, survey, () => targeting.recordAnswered(survey.id), closed);
       return true;
     } catch (e) {
       report(e);
       return false;
     }
   };
-
   const targeting = createTargeting({
     window,
     storage: kv,
-    cooldownDays: parts.options.cooldownDays,
-    isBusy: () => open !== undefined,
+    cooldownDays: o.cooldownDays,
+    isBusy: () => !!open,
     show: present,
     onError: report,
-  });
-  parts.onShutdown(() => targeting.stop());
-  parts.onShutdown(() => {
-    stopped = true;
-    open?.close();
   });
   parts.bus.on("track", ({ name, props }) => targeting.track(name, props));
 
@@ -101,15 +89,9 @@ export function init(options: InitOptions): Client {
       onSeen() {
         kv.set("seen-closures", [...seen().add(notice.id)].slice(-200));
         parts.bus.emit("closure:shown", { noticeId: notice.id, loopId: notice.loopId });
-        parts
-          .send("closure-seen", `closure-seen:${notice.id}`, { noticeId: notice.id })
-          .then(() => parts.outbox.then((o) => o.flush()))
-          .catch(report);
+        parts.send("closure-seen", `closure-seen:${notice.id}`, { noticeId: notice.id }, true);
       },
-      onDismiss() {
-        open?.close();
-        closed();
-      },
+      onDismiss: closed,
     });
   }
   const loadClosures = async () => {
@@ -119,6 +101,23 @@ export function init(options: InitOptions): Client {
     showNextClosure();
   };
   parts.onIdentify(() => void loadClosures().catch(report));
+
+  const openFeedback = () => {
+    if (open || stopped) return false;
+    open = mountFeedback({
+      ...env(),
+      onSubmit: (input) => client.captureFeedback(input).then(() => {}),
+      onDismiss: closed,
+    });
+    return true;
+  };
+  const button = o.feedbackButton && mountTrigger(env(), o.feedbackButton.label, openFeedback);
+  parts.onShutdown(() => {
+    stopped = true;
+    targeting.stop();
+    open?.close();
+    if (button) button.close();
+  });
 
   // Everything that reads storage or the network runs after `init` returned, in later tasks,
   // so that init itself costs the page a few milliseconds at most.
@@ -136,28 +135,15 @@ export function init(options: InitOptions): Client {
   return {
     ...client,
     async showSurvey(id) {
-      const survey =
-        surveys.find((s) => s.id === id) ?? (await fetchSurveys(parts)).find((s) => s.id === id);
-      if (!survey) {
-        report(new CloseloopError("unknown_survey", `no active survey "${id}"`));
-        return false;
-      }
       storeKind = (await parts.outbox).storeKind;
-      const shown = present(survey);
-      if (shown) targeting.recordShown(survey.id);
+      const survey = (surveys.length ? surveys : await fetchSurveys(parts)).find(
+        (s) => s.id === id,
+      );
+      if (!survey) report(new CloseloopError("unknown_survey", `no active survey "${id}"`));
+      const shown = !!survey && present(survey);
+      if (shown) targeting.recordShown(id);
       return shown;
     },
-    openFeedback() {
-      if (open || stopped) return false;
-      open = mountFeedback({
-        ...env(),
-        onSubmit: (input) => client.captureFeedback(input).then(() => {}),
-        onDismiss() {
-          open?.close();
-          closed();
-        },
-      });
-      return true;
-    },
+    openFeedback,
   };
 }

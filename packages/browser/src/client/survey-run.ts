@@ -5,10 +5,10 @@ import type { BaseParts } from "./base.js";
 
 /** What is kept per unfinished survey so that a reload resumes it (docs/browser.md). */
 interface SavedRun {
-  version: number;
-  responseId: string;
-  createdAt: string;
-  /** Sends so far: each partial send needs its own idempotency key, or the collector would ignore it as a replay. */
+  /** The survey version, response id, when it started, and how many sends so far: each partial send needs its own idempotency key, or the collector would take it for a replay. */
+  v: number;
+  id: string;
+  at: string;
   seq: number;
   state: unknown;
 }
@@ -16,109 +16,98 @@ interface SavedRun {
 const savedKey = (surveyId: string) => `run:${surveyId}`;
 
 /** Whether this browser left `survey` unfinished (same version), so it should resume. */
-export function hasSavedRun(parts: BaseParts, survey: Survey): boolean {
-  return parts.kv.get<SavedRun>(savedKey(survey.id))?.version === survey.version;
-}
-
-/** Callbacks of a run, for fatigue and the one-at-a-time rule. */
-export interface RunHooks {
-  onFinished(): void;
-  onClosed(): void;
-}
+export const hasSavedRun = (parts: BaseParts, survey: Survey): boolean =>
+  parts.kv.get<SavedRun>(savedKey(survey.id))?.v === survey.version;
 
 /**
  * Shows `survey` and carries its answers to the collector: each step is sent as a partial
  * response (merged by id on the server) and saved for a reload; the finished response opens
  * the loop; the thank-you screen is reported as `ack-seen`, which acknowledges it.
+ * `onFinished` tells fatigue it was answered; `onClosed` frees the screen.
  */
-export function runSurvey(parts: BaseParts, survey: Survey, hooks: RunHooks): ViewHandle {
-  const { kv, options, bus } = parts;
+export function runSurvey(
+  parts: BaseParts,
+  survey: Survey,
+  onFinished: () => void,
+  onClosed: () => void,
+): ViewHandle {
+  const { kv, options, bus, report } = parts;
   const key = savedKey(survey.id);
-  let saved = kv.get<SavedRun>(key);
-  let session: SurveySession | undefined;
-  if (saved?.version === survey.version) {
-    try {
-      session = createSurveySession(survey, { locale: options.locale, restore: saved.state });
-    } catch (e) {
-      parts.report(e);
-    }
+  const locale = options.locale;
+  let run = kv.get<SavedRun>(key);
+  let s: SurveySession | undefined;
+  try {
+    if (run?.v === survey.version) s = createSurveySession(survey, { locale, restore: run.state });
+  } catch (e) {
+    report(e);
   }
-  const resumed = session !== undefined;
-  if (!session || !saved) {
-    session = createSurveySession(survey, { locale: options.locale });
-    saved = {
-      version: survey.version,
-      responseId: uuidv7(),
-      createdAt: new Date().toISOString(),
-      seq: 0,
-      state: session.toJSON(),
-    };
+  const resumed = !!s;
+  if (!s || !run) {
+    s = createSurveySession(survey, { locale });
+    run = { v: survey.version, id: uuidv7(), at: new Date().toISOString(), seq: 0, state: 0 };
   }
-  const run = saved;
-  const s = session;
+  const r = run;
+  const session = s;
   const send = (finished: boolean) => {
-    run.seq++;
-    run.state = s.toJSON();
+    r.state = session.toJSON();
+    const idempotencyKey = `${r.id}:${++r.seq}`;
     if (finished) kv.remove(key);
-    else kv.set(key, run);
-    const idempotencyKey = `${run.responseId}:${run.seq}`;
-    const traits = parts.identity()?.traits;
-    const context: Record<string, unknown> = { url: parts.pageUrl() };
-    if (globalThis.navigator?.userAgent) context.userAgent = navigator.userAgent.slice(0, 1_000);
-    if (survey.journey) context.journey = survey.journey;
-    if (survey.touchpoint) context.touchpoint = survey.touchpoint;
-    if (typeof traits?.region === "string") context.region = traits.region;
+    else kv.set(key, r);
+    const region = parts.identity()?.traits?.region;
     parts
       .send("response", idempotencyKey, {
-        id: run.responseId,
+        id: r.id,
         surveyId: survey.id,
         surveyVersion: survey.version,
         respondent: parts.respondent(),
-        answers: s.answers,
+        answers: session.answers,
         finished,
-        locale: s.locale,
-        context,
-        createdAt: run.createdAt,
+        locale: session.locale,
+        // JSON leaves out what is undefined.
+        context: {
+          url: parts.pageUrl(),
+          userAgent: globalThis.navigator?.userAgent.slice(0, 1_000),
+          journey: survey.journey,
+          touchpoint: survey.touchpoint,
+          region: typeof region === "string" ? region : undefined,
+        },
+        createdAt: r.at,
         idempotencyKey,
       })
-      .catch(parts.report);
+      .catch(report);
   };
-  let handle: ViewHandle | undefined;
-  const close = () => {
-    handle?.close();
-    handle = undefined;
-    hooks.onClosed();
-  };
-  handle = mountSurvey({
+  let finishedOnce = false;
+  const view = mountSurvey({
     container: options.container ?? document.body,
     theme: options.theme,
-    locale: s.locale,
-    ...(options.nonce ? { nonce: options.nonce } : {}),
-    session: s,
+    locale: session.locale,
+    nonce: options.nonce,
+    session,
     modal: survey.display.modal,
     onProgress: () => send(false),
     onFinish(outcome) {
+      // A session restored already finished opens on its thank-you and finishes again.
+      if (finishedOnce) return;
+      finishedOnce = true;
       send(true);
-      hooks.onFinished();
+      onFinished();
       bus.emit("survey:finished", {
         surveyId: survey.id,
-        responseId: run.responseId,
+        responseId: r.id,
         segment: outcome.segment,
       });
     },
     onAcknowledgementShown() {
-      parts
-        .send("ack-seen", `ack:${run.responseId}`, { responseId: run.responseId, locale: s.locale })
-        .then(() => parts.outbox.then((o) => o.flush()))
-        .catch(parts.report);
+      parts.send("ack-seen", `ack:${r.id}`, { responseId: r.id, locale: session.locale }, true);
     },
     onDismiss(finished) {
       // Closing the widget is the respondent's choice: what they gave was sent; don't resume it.
       kv.remove(key);
-      close();
+      view.close();
+      onClosed();
       bus.emit("survey:dismissed", { surveyId: survey.id, finished });
     },
   });
   bus.emit("survey:shown", { surveyId: survey.id, resumed });
-  return { close };
+  return view;
 }

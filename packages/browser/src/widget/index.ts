@@ -2,4 +2,5 @@
 export { mountClosureNotice } from "./closure-view.js";
 export { mountFeedback } from "./feedback-view.js";
 export { mountSurvey } from "./survey-view.js";
+export { mountTrigger } from "./trigger.js";
 export type * from "./types.js";

@@ -18,19 +18,12 @@ export interface Shell {
 let sheet: CSSStyleSheet | undefined;
 
 /**
- * Opens a `<dialog>` in a Shadow DOM host appended to `env.container`. The host is
- * `position: fixed` with `all: initial`, so it shifts nothing on the page and the page's CSS
- * does not reach in; styles come from a constructable stylesheet, or a `<style nonce>` where
- * those are missing, so a strict CSP allows them. A modal dialog (`showModal`) keeps focus
- * inside and makes the page inert. Escape, the × button and the Close button call `dismiss`
- * (after the host is removed); focus goes back where it was.
+ * A `closeloop-widget` host with its Shadow DOM styled: the theme's custom properties on the
+ * host, the stylesheet adopted (or a `<style nonce>` where constructable stylesheets are missing).
+ * Not yet in the page: the caller appends it.
  */
-export function openShell(env: ViewEnv, modal: boolean, dismiss: () => void): Shell {
-  const doc = env.container.ownerDocument;
-  let before = doc.activeElement as HTMLElement | null;
-  while (before?.shadowRoot?.activeElement) before = before.shadowRoot.activeElement as HTMLElement;
-  const s = stringsFor(env.locale);
-  const host = doc.createElement("closeloop-widget");
+export function styledHost(env: ViewEnv): [HTMLElement, ShadowRoot] {
+  const host = env.container.ownerDocument.createElement("closeloop-widget");
   // Set through the CSSOM, which a CSP allows. Anything but a custom property has no effect:
   // the host's `all: initial !important` wins over it, so a theme cannot move or hide the host.
   for (const [name, value] of Object.entries(env.theme.vars ?? {}))
@@ -45,6 +38,23 @@ export function openShell(env: ViewEnv, modal: boolean, dismiss: () => void): Sh
   } catch {
     root.append(h("style", { nonce: env.nonce }, CSS));
   }
+  return [host, root];
+}
+
+/**
+ * Opens a `<dialog>` in a Shadow DOM host appended to `env.container`. The host is
+ * `position: fixed` with `all: initial`, so it shifts nothing on the page and the page's CSS
+ * does not reach in; styles come from a constructable stylesheet, or a `<style nonce>` where
+ * those are missing, so a strict CSP allows them. A modal dialog (`showModal`) keeps focus
+ * inside and makes the page inert. Escape, the × button and the Close button call `dismiss`
+ * (after the host is removed); focus goes back where it was.
+ */
+export function openShell(env: ViewEnv, modal: boolean, dismiss: () => void): Shell {
+  const doc = env.container.ownerDocument;
+  let before = doc.activeElement as HTMLElement | null;
+  while (before?.shadowRoot?.activeElement) before = before.shadowRoot.activeElement as HTMLElement;
+  const s = stringsFor(env.locale);
+  const [host, root] = styledHost(env);
   let open = true;
   const close = () => {
     if (!open) return;

@@ -35,7 +35,7 @@ export interface ViewEnv {
   /** The locale the text is shown in (already resolved); sets `lang` and, for `ar`/`he`/…, `dir="rtl"`. */
   locale: string;
   /** A CSP nonce for a `<style nonce>` fallback where constructable stylesheets are missing. */
-  nonce?: string;
+  nonce?: string | undefined;
 }
 
 /** What a mounted view gives back. */
