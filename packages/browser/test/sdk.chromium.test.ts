@@ -13,6 +13,7 @@ import {
   shopCollector,
   waitForEvent,
 } from "./sdk-harness.js";
+import { shot } from "./widget-harness.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: loops and responses are read field by field.
 type Json = any;
@@ -283,7 +284,10 @@ describe.skipIf(skipChromium)("the browser SDK against a collector", { timeout: 
       init: sdkInit(c, { feedbackButton: { label: "Tell us" } }),
       path: "/button.html",
     });
+    await page.setViewportSize({ width: 360, height: 640 });
+    await shot(page, "sdk-feedback-button-360");
     await page.getByRole("button", { name: "Tell us" }).click();
+    await shot(page, "sdk-feedback-form-360");
     await page.getByRole("textbox").fill("Dark mode please");
     await page.getByRole("button", { name: "Submit" }).click();
     const { id } = await waitForEvent(page, "feedback:sent");

@@ -4,7 +4,7 @@
 // colour is drawn in the background colour. The custom properties are listed on `Theme`.
 export const CSS = `:host{all:initial!important;position:fixed!important;z-index:2147483647!important;--closeloop-accent:light-dark(#0b57d0,#a8c7fa);--closeloop-bg:light-dark(#fff,#1f1f23);--closeloop-fg:light-dark(#1f1f1f,#e8eaed);--closeloop-muted:light-dark(#5f6368,#b4b8bf)}
 dialog{color-scheme:light dark;width:min(400px,100vw - 24px);max-height:calc(100vh - 24px);overflow:auto;padding:20px;border:1px solid var(--closeloop-muted);border-radius:var(--closeloop-radius,12px);background:var(--closeloop-bg);color:var(--closeloop-fg);font:16px/1.4 var(--closeloop-font,system-ui,sans-serif);accent-color:var(--closeloop-accent);box-shadow:0 8px 32px #0005}
-.t{position:fixed;bottom:12px;inset-inline-end:12px;color-scheme:light dark;box-shadow:0 4px 16px #0004}
+.t{position:fixed;bottom:12px;inset-inline-end:12px;color-scheme:light dark;box-shadow:0 4px 16px #0004;font:16px/1.4 var(--closeloop-font,system-ui,sans-serif)}
 .light{color-scheme:light}.dark{color-scheme:dark}
 dialog:not(:modal){position:fixed;inset:auto 12px 12px;inset-inline-start:auto;margin:0}
 ::backdrop{background:#0006}
