@@ -173,7 +173,7 @@ export function createBase(input: InitOptions): { client: LiteClient; parts: Bas
         issues,
         "name",
         typeof name === "string" && name && name.length <= 200,
-        "must be 1–200 characters",
+        "must be 1 to 200 characters",
       );
       fail("track", issues);
       bus.emit("track", { name, props });
@@ -186,13 +186,13 @@ export function createBase(input: InitOptions): { client: LiteClient; parts: Bas
         issues,
         "text",
         typeof text === "string" && text.trim() && text.length <= 10_000,
-        "must be 1–10,000 characters, not only spaces",
+        "must be 1 to 10000 characters, not only spaces",
       );
       need(
         issues,
         "tags",
         tags.every((t) => typeof t === "string" && t && t.length <= 64),
-        "each tag and the category must be 1–64 characters",
+        "each tag and the category must be 1 to 64 characters",
       );
       need(
         issues,

@@ -74,17 +74,14 @@ export function resolveOptions(o: InitOptions): ResolvedOptions {
     isText(x.endpoint, 2_000) && /^https?:\/\/[^/]/.test(x.endpoint),
     "must be an http(s) URL such as https://feedback.example.com",
   );
+  // A secret key in a page is leaked to every visitor: say so rather than "invalid".
   need(
     issues,
     "publicKey",
-    !isText(key, 200) || !key.startsWith("sk_"),
-    "is a secret key (sk_…): never put it in a page; use the public key (pk_…)",
-  );
-  need(
-    issues,
-    "publicKey",
-    (isText(key, 200) && key.startsWith("pk_")) || key?.startsWith("sk_"),
-    "must be the environment's public key (pk_…)",
+    isText(key, 200) && key.startsWith("pk_"),
+    key?.startsWith("sk_")
+      ? "is a secret key: never put it in a page; use the public key (pk_...)"
+      : "must be the environment's public key (pk_...)",
   );
   if (x.respondent !== undefined) identityIssues(x.respondent, "respondent.", issues);
   need(
@@ -111,7 +108,7 @@ export function resolveOptions(o: InitOptions): ResolvedOptions {
     typeof cooldownDays === "number" && cooldownDays >= 0 && cooldownDays <= 3_650,
     "must be a number of days from 0 to 3650",
   );
-  need(issues, "name", /^[\w-]{1,64}$/.test(name), "must be 1–64 letters, digits, _ or -");
+  need(issues, "name", /^[\w-]{1,64}$/.test(name), "must be 1 to 64 letters, digits, _ or -");
   if (issues.length > 0) throw new ValidationError("init options", issues);
   const button = x.feedbackButton;
   return {
@@ -131,7 +128,7 @@ export function resolveOptions(o: InitOptions): ResolvedOptions {
 /** Issues of an identity given to `init` or `identify`, each path under `prefix`. */
 export function identityIssues(who: unknown, prefix: string, issues: Issue[]): Issue[] {
   const w = (who ?? {}) as Partial<Identity>;
-  need(issues, `${prefix}id`, isText(w.id, 256), "must be 1–256 characters");
+  need(issues, `${prefix}id`, isText(w.id, 256), "must be 1 to 256 characters");
   need(
     issues,
     `${prefix}token`,
