@@ -345,7 +345,31 @@ describe("createOutbox: drops, always announced", () => {
     expect(events.failed).toHaveLength(0);
   });
 
-  it.each([401, 403, 404, 422, 501, 505])("does not retry HTTP %i", async (code) => {
+  it.each([401, 403])(
+    "keeps the items when the collector refuses the key or origin (HTTP %i), backs off, and delivers once it is fixed",
+    async (code) => {
+      const { outbox, events, clock } = setup({ retry: { maxAttempts: 2 } });
+      replies = Array(10).fill(status(code));
+      await outbox.enqueue(feedback(0));
+      expect(await outbox.flush()).toBe(false);
+      expect(events.dropped).toHaveLength(0);
+      expect(events.failed[0]?.error).toMatchObject({ status: code, code: `http_${code}` });
+      expect(await outbox.pending()).toBe(1);
+      // Past maxAttempts: still kept, still backing off.
+      for (let i = 0; i < 2; i++) {
+        await clock.advance(events.failed.at(-1)?.retryInMs ?? 0);
+        await outbox.flush();
+      }
+      expect(seen.length).toBeGreaterThan(2);
+      expect(events.dropped).toHaveLength(0);
+      expect(await outbox.pending()).toBe(1);
+      replies = []; // fixed: the collector takes the key now
+      expect(await outbox.flush()).toBe(true);
+      expect(events.delivered.map((d) => d.item.idempotencyKey)).toEqual(["k0"]);
+    },
+  );
+
+  it.each([404, 422, 501, 505])("does not retry HTTP %i", async (code) => {
     const { outbox, events } = setup();
     replies = [status(code)];
     await outbox.enqueue(feedback(0));

@@ -130,7 +130,8 @@ export function createBase(input: InitOptions): { client: LiteClient; parts: Bas
   });
   outbox.catch(report);
   // A refused origin or key is configuration, not a bad item: say so loudly, once.
-  bus.on("delivery:dropped", ({ error }) => {
+  // (The outbox keeps the items and backs off until it is fixed.)
+  bus.on("delivery:failed", ({ error }) => {
     if (error.status === 401 || error.status === 403) {
       report(
         refusal(error.status, error.code, `the collector refused this page: ${error.message}`),

@@ -196,6 +196,16 @@ export function createOutbox(options: OutboxOptions): Outbox {
         await drop(batch, { ...outcome.error, message });
         continue;
       }
+      if (
+        outcome.kind === "refused" &&
+        (outcome.error.status === 401 || outcome.error.status === 403)
+      ) {
+        // A refused key or origin is configuration, not a bad item: no resend can change the
+        // answer until someone fixes it, but the items are fine. Keep them and back off (never
+        // dropped for attempts, only for age), so fixing the key delivers them (docs/delivery.md).
+        attempt++;
+        return retryLater(batch.length, outcome.error);
+      }
       attempt = 0;
       serverHold = false;
       holdUntil = 0;
