@@ -299,4 +299,24 @@ describe.skipIf(skipChromium)("the browser SDK against a collector", { timeout: 
     expect(loop.source).toEqual({ kind: "feedback", id });
     expect((await events(page)).map((e) => e[0])).not.toContain("survey:shown");
   });
+
+  it("a collector that cannot be reached is an error event, never an exception in the page", async () => {
+    c = await shopCollector();
+    const down = `http://127.0.0.1:${new URL(c.url).port}`;
+    await c.close();
+    const page = await b.page(SDK_PAGE, {
+      init: sdkInit({ ...c, url: down }, {}),
+      path: "/down.html",
+    });
+    const error = await waitForEvent(page, "error");
+    expect(error).toMatchObject({ code: "network" });
+    const id = await page.evaluate(async () => {
+      const w = window as Json;
+      const { id } = await w.sdk.captureFeedback({ text: "Kept while the collector is down" });
+      return { id, delivered: await w.sdk.flush() };
+    });
+    expect(id.delivered).toBe(false);
+    expect(b.pageErrors).toEqual([]);
+    c = await shopCollector(); // afterEach closes the current one
+  });
 });
