@@ -42,6 +42,12 @@ describe.skipIf(skipChromium)("the browser SDK against a collector", { timeout: 
     }
     throw new Error(`timed out waiting for ${what}`);
   };
+  /** The first loop once `ready` holds for it. */
+  const firstLoop = (ready: (loop: Json) => boolean, what: string) =>
+    until(async () => {
+      const [l] = await loops();
+      return l && ready(l) ? l : undefined;
+    }, what);
   const answerDetractor = async (page: Page, why: string) => {
     await dialog(page).waitFor();
     await page.keyboard.press("ArrowRight"); // 1
@@ -65,10 +71,7 @@ describe.skipIf(skipChromium)("the browser SDK against a collector", { timeout: 
       .toContain("Someone from our team will contact you within two days");
     const finished = await waitForEvent(page, "survey:finished");
     expect(finished).toMatchObject({ surveyId: "onboarding-nps", segment: "detractor" });
-    const loop = await until(async () => {
-      const [l] = await loops();
-      return l?.state === "acknowledged" ? l : undefined;
-    }, "the loop to be acknowledged");
+    const loop = await firstLoop((l) => l.state === "acknowledged", "the loop to be acknowledged");
     const full = (await c.call("GET", `/v1/loops/${loop.id}`, c.sk)).body;
     expect(full.events.map((e: Json) => [e.to, e.actor])).toEqual([
       ["received", "system"],
@@ -96,10 +99,7 @@ describe.skipIf(skipChromium)("the browser SDK against a collector", { timeout: 
     await page.getByRole("button", { name: "Submit" }).click();
     const finished = await waitForEvent(page, "survey:finished");
     expect(finished).toMatchObject({ segment: "promoter" });
-    const loop = await until(async () => {
-      const [l] = await loops();
-      return l?.state === "closed" ? l : undefined;
-    }, "the promoter's loop to close once acknowledged");
+    const loop = await firstLoop((l) => l.state === "closed", "the promoter's loop to close");
     expect(loop.segment).toBe("promoter");
     expect(await loops()).toHaveLength(1);
   });
@@ -118,10 +118,7 @@ describe.skipIf(skipChromium)("the browser SDK against a collector", { timeout: 
       await b.context.setOffline(false);
     }
     expect(await flush(page)).toBe(true);
-    const [loop] = await until(async () => {
-      const l = await loops();
-      return l[0]?.state === "acknowledged" ? l : undefined;
-    }, "the offline answer's loop");
+    const loop = await firstLoop((l) => l.state === "acknowledged", "the offline answer's loop");
     expect(loop.segment).toBe("detractor");
   });
 
@@ -143,10 +140,7 @@ describe.skipIf(skipChromium)("the browser SDK against a collector", { timeout: 
     c = await shopCollector();
     const page = await b.page(SDK_PAGE, { init: sdkInit(c), path: "/closure.html" });
     await answerDetractor(page, "Exports time out");
-    const loop = await until(async () => {
-      const [l] = await loops();
-      return l?.state === "acknowledged" ? l : undefined;
-    }, "the loop to be acknowledged");
+    const loop = await firstLoop((l) => l.state === "acknowledged", "the loop to be acknowledged");
     const move = (to: string, extra: Record<string, unknown> = {}) =>
       c.call("POST", `/v1/loops/${loop.id}/transitions`, c.sk, {
         to,
@@ -184,10 +178,7 @@ describe.skipIf(skipChromium)("the browser SDK against a collector", { timeout: 
     await page.getByRole("button", { name: "Submit" }).click();
     const { id } = await waitForEvent(page, "feedback:sent");
     expect(await flush(page)).toBe(true);
-    const [loop] = await until(async () => {
-      const l = await loops();
-      return l.length > 0 ? l : undefined;
-    }, "the feedback's loop");
+    const loop = await firstLoop(() => true, "the feedback's loop");
     expect(loop.source).toEqual({ kind: "feedback", id });
   });
 
@@ -292,10 +283,7 @@ describe.skipIf(skipChromium)("the browser SDK against a collector", { timeout: 
     await page.getByRole("button", { name: "Submit" }).click();
     const { id } = await waitForEvent(page, "feedback:sent");
     expect(await flush(page)).toBe(true);
-    const [loop] = await until(async () => {
-      const l = await loops();
-      return l.length > 0 ? l : undefined;
-    }, "the feedback's loop");
+    const loop = await firstLoop(() => true, "the feedback's loop");
     expect(loop.source).toEqual({ kind: "feedback", id });
     expect((await events(page)).map((e) => e[0])).not.toContain("survey:shown");
   });
