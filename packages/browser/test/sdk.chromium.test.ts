@@ -3,6 +3,7 @@
 // fatigue holds across reloads, a closure notice seen in the page closes the loop.
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { respondentToken } from "../../node/src/collector/keys.js";
 import { openBrowser, skipChromium, type TestBrowser } from "./chromium.js";
 import {
   events,
@@ -306,5 +307,43 @@ describe.skipIf(skipChromium)("the browser SDK against a collector", { timeout: 
     expect(id.delivered).toBe(false);
     expect(b.pageErrors).toEqual([]);
     c = await shopCollector(); // afterEach closes the current one
+  });
+
+  it("an identified respondent's closure notice reaches them after identify(), on any device", async () => {
+    c = await shopCollector();
+    const token = respondentToken(c.sk, "user-42");
+    const page = await b.page(SDK_PAGE, { init: sdkInit(c), path: "/identified.html" });
+    await page.evaluate((t) => (window as Json).sdk.identify({ id: "user-42", token: t }), token);
+    await answerDetractor(page, "Billing is confusing");
+    const loop = await firstLoop((l) => l.state === "acknowledged", "the loop");
+    for (const [to, extra] of [
+      ["assigned", { owner: "support" }],
+      ["resolved", { message: "We rewrote the invoice page." }],
+    ] as const) {
+      const moved = await c.call("POST", `/v1/loops/${loop.id}/transitions`, c.sk, {
+        to,
+        actor: "agent:ana",
+        ...extra,
+      });
+      expect(moved.status).toBe(200);
+    }
+    // Another browser profile: no anonymous id in common, only the identity.
+    const other = await openBrowser();
+    try {
+      const second = await other.page(SDK_PAGE, { init: sdkInit(c), path: "/other-device.html" });
+      // This device is shown the survey (new to it); a notice never stacks on a survey.
+      await waitForEvent(second, "survey:shown");
+      await second.keyboard.press("Escape");
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await events(second)).map((e) => e[0])).not.toContain("closure:shown");
+      await second.evaluate(
+        (t) => (window as Json).sdk.identify({ id: "user-42", token: t }),
+        token,
+      );
+      expect(await waitForEvent(second, "closure:shown")).toMatchObject({ loopId: loop.id });
+      await firstLoop((l) => l.state === "closed", "the loop to close");
+    } finally {
+      await other.close();
+    }
   });
 });
