@@ -15,6 +15,7 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, expect } from "vitest";
 
 /** Where Chromium is expected; `CHROMIUM_PATH` overrides it. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -218,4 +219,20 @@ export async function openBrowser(): Promise<TestBrowser> {
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+/**
+ * Opens one Chromium for the enclosing `describe` block, hands it to `set`, and closes it after
+ * the block, failing it when any page threw an uncaught error.
+ */
+export function useBrowser(set: (browser: TestBrowser) => void): void {
+  let browser: TestBrowser | undefined;
+  beforeAll(async () => {
+    browser = await openBrowser();
+    set(browser);
+  });
+  afterAll(async () => {
+    expect(browser?.pageErrors ?? []).toEqual([]);
+    await browser?.close();
+  });
 }

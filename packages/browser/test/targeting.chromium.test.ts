@@ -1,8 +1,8 @@
 // The targeting engine in real Chromium: SPA navigation, clicks, delays, fatigue across reloads
 // and tabs of one profile, and a stop() that leaves nothing behind.
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { openBrowser, skipChromium, type TestBrowser } from "./chromium.js";
+import { describe, expect, it, vi } from "vitest";
+import { skipChromium, type TestBrowser, useBrowser } from "./chromium.js";
 import type { TargetingPageApi } from "./pages/targeting.page.js";
 import { survey } from "./targeting-fixtures.js";
 
@@ -33,12 +33,8 @@ describe.skipIf(skipChromium)("targeting in Chromium", () => {
   let n = 0;
   // Each test keeps its own storage prefix: the pages share one profile.
   const prefix = () => `closeloop:t${++n}:`;
-  beforeAll(async () => {
-    b = await openBrowser();
-  });
-  afterAll(async () => {
-    expect(b?.pageErrors ?? []).toEqual([]);
-    await b?.close();
+  useBrowser((opened) => {
+    b = opened;
   });
 
   const open = (path = "/app/home", init?: () => void) =>

@@ -2,8 +2,8 @@
 // Every violation found, of any impact, is printed so the report can quote them.
 import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openBrowser, skipChromium, type TestBrowser } from "./chromium.js";
+import { describe, expect, it } from "vitest";
+import { skipChromium, type TestBrowser, useBrowser } from "./chromium.js";
 import { everyType, notice } from "./widget-fixtures.js";
 import { type MountOptions, press, tabTo, WIDGET_PAGE, w } from "./widget-harness.js";
 
@@ -43,12 +43,8 @@ const ANSWERS: unknown[] = [3, 4, 6, 2, 4, 3, "b", ["x"], "Too slow", true];
 
 describe.skipIf(skipChromium)("axe-core on the widget", { timeout: 60_000 }, () => {
   let b: TestBrowser;
-  beforeAll(async () => {
-    b = await openBrowser();
-  });
-  afterAll(async () => {
-    expect(b?.pageErrors ?? []).toEqual([]);
-    await b?.close();
+  useBrowser((opened) => {
+    b = opened;
   });
 
   for (const mode of ["light", "dark"] as const) {

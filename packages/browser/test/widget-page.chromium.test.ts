@@ -2,8 +2,8 @@
 // strict Content-Security-Policy, the page's CSS does not reach in nor the widget's out, and
 // opening it moves nothing on the page.
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openBrowser, skipChromium, type TestBrowser } from "./chromium.js";
+import { describe, expect, it } from "vitest";
+import { skipChromium, type TestBrowser, useBrowser } from "./chromium.js";
 import { everyType, notice } from "./widget-fixtures.js";
 import { WIDGET_PAGE, w } from "./widget-harness.js";
 
@@ -38,12 +38,8 @@ const HOSTILE_CSS =
 
 describe.skipIf(skipChromium)("the widget on its host page", { timeout: 30_000 }, () => {
   let b: TestBrowser;
-  beforeAll(async () => {
-    b = await openBrowser();
-  });
-  afterAll(async () => {
-    expect(b?.pageErrors ?? []).toEqual([]);
-    await b?.close();
+  useBrowser((opened) => {
+    b = opened;
   });
 
   it("shows and styles every view under Content-Security-Policy: default-src 'self', with no violation", async () => {

@@ -2,8 +2,8 @@
 // written to test/artifacts/ to be looked at (docs/browser.md). They assert only that each
 // screen shows; their point is the pictures.
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openBrowser, skipChromium, type TestBrowser } from "./chromium.js";
+import { describe, expect, it } from "vitest";
+import { skipChromium, type TestBrowser, useBrowser } from "./chromium.js";
 import { everyType, notice } from "./widget-fixtures.js";
 import { type MountOptions, press, shot, WIDGET_PAGE, w } from "./widget-harness.js";
 
@@ -45,12 +45,8 @@ async function fits(p: Page): Promise<void> {
 
 describe.skipIf(skipChromium)("widget screenshots", { timeout: 120_000 }, () => {
   let b: TestBrowser;
-  beforeAll(async () => {
-    b = await openBrowser();
-  });
-  afterAll(async () => {
-    expect(b?.pageErrors ?? []).toEqual([]);
-    await b?.close();
+  useBrowser((opened) => {
+    b = opened;
   });
   const page = async (width: number, height: number): Promise<Page> => {
     const p = await b.page(WIDGET_PAGE);

@@ -1,19 +1,15 @@
 // The survey view in real Chromium, answered by keyboard only: every question type, branching,
 // Back, required and invalid answers, Escape and focus, right-to-left arrows.
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openBrowser, skipChromium, type TestBrowser } from "./chromium.js";
+import { describe, expect, it } from "vitest";
+import { skipChromium, type TestBrowser, useBrowser } from "./chromium.js";
 import { everyType, HOSTILE } from "./widget-fixtures.js";
 import { log, press, tabTo, WIDGET_PAGE, w } from "./widget-harness.js";
 
 describe.skipIf(skipChromium)("mountSurvey in Chromium", { timeout: 30_000 }, () => {
   let b: TestBrowser;
-  beforeAll(async () => {
-    b = await openBrowser();
-  });
-  afterAll(async () => {
-    expect(b?.pageErrors ?? []).toEqual([]);
-    await b?.close();
+  useBrowser((opened) => {
+    b = opened;
   });
   const open = async (options = {}): Promise<Page> => {
     const page = await b.page(WIDGET_PAGE);
