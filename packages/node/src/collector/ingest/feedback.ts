@@ -3,6 +3,7 @@ import type { RespondentRef } from "../store/types.js";
 import { type IngestContext, type ItemOutcome, ItemRejection } from "./context.js";
 import { saveLoop } from "./loops.js";
 import { parseItem } from "./parse-item.js";
+import { quote } from "./quote.js";
 import { respondentOf } from "./respondent.js";
 
 /**
@@ -52,7 +53,11 @@ export async function ingestFeedback(
     context,
     ...(feedback.customer ? { customer: feedback.customer } : {}),
   });
-  await saveLoop(ctx.tx, ctx.envId, loop, respondent ? { respondent } : undefined);
+  const youSaid = quote(feedback.text);
+  await saveLoop(ctx.tx, ctx.envId, loop, {
+    ...(respondent ? { respondent } : {}),
+    ...(youSaid ? { youSaid } : {}),
+  });
   ctx.emit({ type: "loop.transition", loopId: loop.id, to: "received" });
   return { id };
 }

@@ -2,8 +2,11 @@ import { deadlines, type Loop, localize, transition } from "@closeloop/core";
 import type { LoopMeta, StoreTx } from "../store/types.js";
 import type { IngestContext } from "./context.js";
 
-/** What a loop keeps beside it for its whole life: who its customer is and the score that opened it. */
-export type LoopFacts = Pick<LoopMeta, "respondent" | "score">;
+/**
+ * What a loop keeps beside it for its whole life: who its customer is, the score that opened it
+ * and a quote of what they wrote.
+ */
+export type LoopFacts = Pick<LoopMeta, "respondent" | "score" | "youSaid">;
 
 /**
  * Stores a loop with the columns queries need: its current deadlines, recomputed from the loop,
@@ -18,6 +21,7 @@ export async function saveLoop(
   const meta: LoopMeta = { ...deadlines(loop) };
   if (facts?.respondent) meta.respondent = facts.respondent;
   if (facts?.score) meta.score = facts.score;
+  if (facts?.youSaid) meta.youSaid = facts.youSaid;
   await tx.putLoop(envId, loop, meta);
 }
 

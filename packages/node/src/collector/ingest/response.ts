@@ -17,6 +17,7 @@ import type { LoopScore, StoredResponse } from "../store/types.js";
 import { type IngestContext, type ItemOutcome, ItemRejection } from "./context.js";
 import { fastResponse } from "./fast-response.js";
 import { saveLoop } from "./loops.js";
+import { responseQuote } from "./quote.js";
 import { respondentOf } from "./respondent.js";
 import { announceRisk } from "./risk.js";
 
@@ -101,7 +102,12 @@ export async function ingestResponse(
         at: ctx.now,
         context,
       });
-      const facts = { respondent, ...scoreOf(survey.questions, merged.answers) };
+      const youSaid = responseQuote(survey.questions, merged.answers);
+      const facts = {
+        respondent,
+        ...scoreOf(survey.questions, merged.answers),
+        ...(youSaid ? { youSaid } : {}),
+      };
       await announceRisk(ctx, respondent, facts.score, {
         loopId: loop.id,
         segment: merged.segment,

@@ -133,6 +133,7 @@ export async function postTransition(
         createdAt: now,
       };
       if (loop.context.surveyId) notice.surveyId = loop.context.surveyId;
+      if (meta.youSaid) notice.youSaid = meta.youSaid;
       await tx.putClosureNotice(caller.envId, notice, meta.respondent);
     }
     return json(next);

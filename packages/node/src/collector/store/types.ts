@@ -70,6 +70,8 @@ export interface LoopMeta {
   closeBy?: string;
   /** The scoring answer of the response that opened the loop: what score metrics and risk signals count. */
   score?: LoopScore;
+  /** What the customer wrote, quoted (at most 280 characters) as a closure notice's `youSaid`. */
+  youSaid?: string;
 }
 
 /** One entry of a respondent's score history. */
