@@ -41,8 +41,6 @@ export type { ClientEvents } from "./client/events.js";
 export type { Client } from "./client/init.js";
 export { init } from "./client/init.js";
 export type { Identity, InitOptions } from "./client/options.js";
-export type { BrowserOutbox, BrowserOutboxOptions } from "./outbox/browser-outbox.js";
-export { createBrowserOutbox } from "./outbox/browser-outbox.js";
 export type {
   BrowserQueueStore,
   BrowserQueueStoreOptions,

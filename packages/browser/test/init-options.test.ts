@@ -1,7 +1,11 @@
 // init's options are checked before anything starts: every bad field is named at once.
 import { ValidationError } from "@closeloop/core";
 import { describe, expect, it } from "vitest";
-import { resolveOptions } from "../src/client/options.js";
+import { type InitOptions, resolveOptions as resolveBase } from "../src/client/options.js";
+import { widgetOptions } from "../src/client/widget-options.js";
+
+// The full entry's options: the base ones and the widget's, in one check.
+const resolveOptions = (input: InitOptions) => resolveBase(input, widgetOptions);
 
 const ok = { endpoint: "https://feedback.example.com/", publicKey: "pk_abc" };
 const issuesOf = (input: unknown) => {
@@ -47,12 +51,23 @@ describe("init options", () => {
       "publicKey",
       "respondent.id",
       "respondent.token",
+      "name",
       "theme",
       "container",
       "cooldownDays",
-      "name",
     ]);
     expect(issuesOf(undefined)).toContain("");
+  });
+
+  it("the lite entry checks only the options it uses and ignores the widget's", () => {
+    const lite = resolveBase({ ...ok, theme: "neon" as never, cooldownDays: -1 });
+    expect(lite).toEqual({
+      endpoint: "https://feedback.example.com",
+      publicKey: "pk_abc",
+      respondent: undefined,
+      locale: expect.any(String),
+      name: "default",
+    });
   });
 
   it("refuses a secret key with a message that says why", () => {

@@ -9,10 +9,10 @@ export type { Clock, TimerHandle } from "./delivery/clock.js";
 export { systemClock } from "./delivery/clock.js";
 export { QueueClosedError, QueueFullError } from "./delivery/errors.js";
 export type { HttpTransportOptions } from "./delivery/http-transport.js";
-export { createHttpTransport } from "./delivery/http-transport.js";
+export { createHttpTransport, createHttpTransportUnchecked } from "./delivery/http-transport.js";
 export { memoryQueueStore } from "./delivery/memory-store.js";
 export type { FlushLock, Outbox, OutboxItemInput, OutboxOptions } from "./delivery/outbox.js";
-export { createOutbox } from "./delivery/outbox.js";
+export { createOutbox, createOutboxUnchecked } from "./delivery/outbox.js";
 export type { PeekLimit, QueueStore, StoredItem } from "./delivery/queue-store.js";
 export {
   fullJitterDelay,

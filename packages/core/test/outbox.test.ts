@@ -6,7 +6,9 @@ import {
   type BatchItem,
   type CloseloopEvents,
   createHttpTransport,
+  createHttpTransportUnchecked,
   createOutbox,
+  createOutboxUnchecked,
   type DeliveryError,
   memoryQueueStore,
   type OutboxOptions,
@@ -664,5 +666,45 @@ describe("createOutbox: flush, keepalive, lock and close", () => {
     for (let i = 0; i < 4; i++) await outbox.enqueue(feedback(i));
     expect(await outbox.close({ timeoutMs: 200 })).toEqual({ remaining: 4 });
     expect(seen.length).toBeGreaterThan(1);
+  });
+});
+
+describe("the unchecked constructors (for an SDK that checked its own options)", () => {
+  it("deliver as the checked ones do, with the same defaults, and key items without checking them", async () => {
+    const clock = new FakeClock();
+    const outbox = createOutboxUnchecked({
+      store: memoryQueueStore(),
+      transport: createHttpTransportUnchecked({ endpoint: ENDPOINT, key: "pk_test" }),
+      clock,
+    });
+    const delivered: string[] = [];
+    outbox.bus.on("response:delivered", (e) => delivered.push(e.item.idempotencyKey));
+    const given = await outbox.enqueue(feedback(1));
+    const keyed = await outbox.enqueue({ type: "feedback", data: { text: "no key" } });
+    expect(given.idempotencyKey).toBe("k1");
+    expect(keyed.idempotencyKey).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
+    // The default batch interval (1 s) applies.
+    await clock.advance(999);
+    expect(seen).toEqual([]);
+    await clock.advance(1);
+    await settle();
+    expect(seen.map((s) => s.keys)).toEqual([["k1", keyed.idempotencyKey]]);
+    expect(seen[0]?.auth).toBe("Bearer pk_test");
+    expect(delivered).toEqual(["k1", keyed.idempotencyKey]);
+  });
+
+  it("leave the checks to the checked ones: createOutbox and createHttpTransport still refuse bad input", async () => {
+    expect(() => createHttpTransport({ endpoint: "nope", key: "" })).toThrow(ValidationError);
+    expect(() =>
+      createOutbox({
+        store: memoryQueueStore(),
+        transport: createHttpTransportUnchecked({ endpoint: ENDPOINT, key: "k" }),
+        batch: { maxItems: 0 },
+      }),
+    ).toThrow(/batch\.maxItems/);
+    const { outbox } = setup();
+    await expect(
+      outbox.enqueue({ type: "feedback", data: {}, idempotencyKey: "" }),
+    ).rejects.toThrow(/idempotencyKey/);
   });
 });

@@ -10,14 +10,15 @@ import { type BrowserOutbox, createBrowserOutbox } from "../outbox/browser-outbo
 import { anonymousId } from "./anonymous-id.js";
 import { asClientBus, type ClientBus, type ClientEvents } from "./events.js";
 import {
+  type BaseOptions,
   type Identity,
   type InitOptions,
   identityIssues,
   need,
-  type ResolvedOptions,
   resolveOptions,
 } from "./options.js";
 import { type KeyValue, keyValue } from "./storage.js";
+import type { ResolvedOptions } from "./widget-options.js";
 
 /** What `captureFeedback` takes: free-form feedback from the page. */
 export interface FeedbackCapture {
@@ -46,8 +47,8 @@ export interface LiteClient {
 }
 
 /** The base client's insides, for the full client to build on. */
-export interface BaseParts {
-  options: ResolvedOptions;
+export interface BaseParts<Options extends BaseOptions = ResolvedOptions> {
+  options: Options;
   kv: KeyValue;
   bus: ClientBus;
   outbox: Promise<BrowserOutbox>;
@@ -84,9 +85,15 @@ const fail = (what: string, issues: Issue[]) => {
   if (issues.length > 0) throw new ValidationError(what, issues);
 };
 
-/** Builds the shared client; the entries' `init` wrap it. Throws `ValidationError` on bad options. */
-export function createBase(input: InitOptions): { client: LiteClient; parts: BaseParts } {
-  const options = resolveOptions(input);
+/**
+ * Builds the shared client; the entries' `init` wrap it. Throws `ValidationError` on bad
+ * options, `more`'s included (see `resolveOptions`).
+ */
+export function createBase<More extends object = object>(
+  input: InitOptions,
+  more?: (x: Partial<InitOptions>, issues: Issue[]) => More,
+): { client: LiteClient; parts: BaseParts<BaseOptions & More> } {
+  const options = resolveOptions(input, more);
   const kv = keyValue(`closeloop:${options.name}:`);
   const core = createEventBus();
   const bus = asClientBus(core);
@@ -139,7 +146,7 @@ export function createBase(input: InitOptions): { client: LiteClient; parts: Bas
     }
   });
   const flush = () => outbox.then((o) => o.flush());
-  const send: BaseParts["send"] = (type, key, data, now) => {
+  const send: BaseParts<BaseOptions>["send"] = (type, key, data, now) => {
     const queued = outbox.then((o) => o.enqueue({ type, idempotencyKey: key, data }));
     if (now) queued.then(flush).catch(report);
     return queued;
@@ -148,7 +155,7 @@ export function createBase(input: InitOptions): { client: LiteClient; parts: Bas
     const href = globalThis.location?.href;
     return href ? href.split("#")[0]?.slice(0, 2_000) : undefined;
   };
-  const parts: BaseParts = {
+  const parts: BaseParts<BaseOptions & More> = {
     options,
     kv,
     bus,

@@ -6,6 +6,7 @@ import { createBase, type LiteClient } from "./base.js";
 import { fetchClosures, fetchSurveys } from "./collector-api.js";
 import type { InitOptions } from "./options.js";
 import { hasSavedRun, runSurvey } from "./survey-run.js";
+import { widgetOptions } from "./widget-options.js";
 
 /** The browser client: the lite client plus surveys, the feedback form and closure notices. */
 export interface Client extends LiteClient {
@@ -32,7 +33,7 @@ export interface Client extends LiteClient {
  * closeloop.track("export_finished", { format: "csv" });
  */
 export function init(options: InitOptions): Client {
-  const { client, parts } = createBase(options);
+  const { client, parts } = createBase(options, widgetOptions);
   const { kv, report, options: o } = parts;
   let surveys: Survey[] = [];
   let open: ViewHandle | undefined;

@@ -34,18 +34,13 @@ export interface InitOptions {
   nonce?: string;
 }
 
-/** Options with defaults applied. */
-export interface ResolvedOptions {
+/** The options every entry uses, with defaults applied. */
+export interface BaseOptions {
   endpoint: string;
   publicKey: string;
   respondent: Identity | undefined;
   locale: string;
-  theme: Theme;
-  container: Element | undefined;
-  cooldownDays: number;
-  feedbackButton: { label?: string } | undefined;
   name: string;
-  nonce: string | undefined;
 }
 
 const isText = (v: unknown, max: number): v is string =>
@@ -58,13 +53,16 @@ export const need = (issues: Issue[], path: string, ok: unknown, message: string
 
 /**
  * Checks `init`'s options and names every bad field, so a typo fails at once in development
- * instead of as silence in production.
+ * instead of as silence in production. `more` checks and resolves the options only the full
+ * entry uses (the widget's), adding its issues to the same error; the lite entry passes none
+ * and ignores those options.
  */
-export function resolveOptions(o: InitOptions): ResolvedOptions {
+export function resolveOptions<More extends object = object>(
+  o: InitOptions,
+  more?: (x: Partial<InitOptions>, issues: Issue[]) => More,
+): BaseOptions & More {
   const x = (o ?? {}) as Partial<InitOptions>;
   const key = x.publicKey;
-  const theme = typeof x.theme === "string" ? { mode: x.theme } : { mode: "system", ...x.theme };
-  const cooldownDays = x.cooldownDays ?? 7;
   const name = x.name ?? "default";
   const issues: Issue[] = [];
   need(issues, "", typeof o === "object" && o, "must be an object");
@@ -90,38 +88,16 @@ export function resolveOptions(o: InitOptions): ResolvedOptions {
     x.locale === undefined || isText(x.locale, 35),
     "must be a locale such as fr-CA",
   );
-  need(
-    issues,
-    "theme",
-    ["light", "dark", "system"].includes(theme.mode),
-    "mode must be one of: light, dark, system",
-  );
-  need(
-    issues,
-    "container",
-    x.container === undefined || typeof x.container?.appendChild === "function",
-    "must be a DOM element",
-  );
-  need(
-    issues,
-    "cooldownDays",
-    typeof cooldownDays === "number" && cooldownDays >= 0 && cooldownDays <= 3_650,
-    "must be a number of days from 0 to 3650",
-  );
   need(issues, "name", /^[\w-]{1,64}$/.test(name), "must be 1 to 64 letters, digits, _ or -");
+  const extra = more?.(x, issues);
   if (issues.length > 0) throw new ValidationError("init options", issues);
-  const button = x.feedbackButton;
   return {
+    ...(extra as More),
     endpoint: (x.endpoint as string).replace(/\/+$/, ""),
     publicKey: key as string,
     respondent: x.respondent,
     locale: x.locale ?? globalThis.navigator?.language ?? "en",
-    theme: theme as Theme,
-    container: x.container,
-    cooldownDays,
-    feedbackButton: button ? (button === true ? {} : button) : undefined,
     name,
-    nonce: x.nonce,
   };
 }
 

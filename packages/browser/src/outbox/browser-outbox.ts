@@ -1,8 +1,8 @@
 import {
   type CloseloopBus,
   createEventBus,
-  createHttpTransport,
-  createOutbox,
+  createHttpTransportUnchecked,
+  createOutboxUnchecked,
   type Outbox,
   type OutboxOptions,
 } from "@closeloop/core";
@@ -31,24 +31,24 @@ export interface BrowserOutbox extends Outbox {
 }
 
 /**
- * The outbox as a browser runs it: items kept in IndexedDB (falling back to localStorage, then
+ * The outbox as the client runs it: items kept in IndexedDB (falling back to localStorage, then
  * memory, each step reported on the bus as `store:fallback`), one tab of the origin flushing at
  * a time, and a `keepalive` flush when the page is hidden or left, so answers given just
  * before a tab closes still arrive — or, failing that, wait in storage for the next visit.
  *
- * @example
- * const bus = createEventBus();
- * bus.on("store:fallback", ({ to, reason }) => console.warn(`queueing in ${to}: ${reason}`));
- * const outbox = await createBrowserOutbox({ endpoint: "https://feedback.example.com", publicKey: "pk_…", bus });
- * await outbox.enqueue({ type: "feedback", data: { channel: "in-app", text: "Love the new editor" } });
+ * Internal: the client checked its options at `init` and builds every item itself, so this
+ * takes core's unchecked constructors and the bundles carry one copy of the checks
+ * (docs/size.md). Pages reach the outbox through `init`.
  */
 export async function createBrowserOutbox(options: BrowserOutboxOptions): Promise<BrowserOutbox> {
   const bus = options.bus ?? createEventBus();
   const name = options.name ?? "default";
-  // Checked before any storage is opened, so a bad endpoint or key fails fast with its field.
-  const transport = createHttpTransport({ endpoint: options.endpoint, key: options.publicKey });
+  const transport = createHttpTransportUnchecked({
+    endpoint: options.endpoint,
+    key: options.publicKey,
+  });
   const store = await openBrowserStore(name, (f) => bus.emit("store:fallback", f));
-  const outbox = createOutbox({
+  const outbox = createOutboxUnchecked({
     store,
     transport,
     bus,

@@ -2,7 +2,7 @@
 // through `window.client`.
 import type { DeliveryError } from "@closeloop/core";
 import { createEventBus } from "@closeloop/core";
-import { type BrowserOutbox, createBrowserOutbox } from "../../src/index.js";
+import { type BrowserOutbox, createBrowserOutbox } from "../../src/outbox/browser-outbox.js";
 
 let outbox: BrowserOutbox | undefined;
 const dropped: DeliveryError[] = [];

@@ -68,6 +68,15 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
   check(typeof key === "string" && key.length > 0, "key", "required", "must be a non-empty key");
   check(timeoutMs > 0, "timeoutMs", "out_of_range", "must be positive");
   if (issues.length > 0) throw new ValidationError("http transport options", issues);
+  return createHttpTransportUnchecked({ ...options, endpoint });
+}
+
+/**
+ * `createHttpTransport` without its checks, for an SDK that checked the endpoint and key
+ * itself. Internal to the Closeloop packages (docs/size.md); may change in any release.
+ */
+export function createHttpTransportUnchecked(options: HttpTransportOptions): Transport {
+  const { endpoint, key, timeoutMs = 10_000 } = options;
   const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
 
   return {

@@ -53,8 +53,14 @@ export interface OutboxItemInput {
   idempotencyKey?: string;
 }
 
-/** Checks an item given to `enqueue` and gives it an idempotency key; `bytes` is its JSON size, near enough for budgets. */
-export function toItem(input: OutboxItemInput): { item: BatchItem; bytes: number } {
+/** An item ready for the store, with `bytes`, its JSON size near enough for budgets. */
+export interface PreparedItem {
+  item: BatchItem;
+  bytes: number;
+}
+
+/** Checks an item given to `enqueue` (a `ValidationError` names every bad field) and prepares it. */
+export function toItem(input: OutboxItemInput): PreparedItem {
   const issues: Issue[] = [];
   if (!ITEM_TYPES.includes(input?.type)) {
     issues.push({
@@ -78,8 +84,8 @@ export function toItem(input: OutboxItemInput): { item: BatchItem; bytes: number
       });
     }
   }
-  const key = input?.idempotencyKey ?? uuidv7();
-  if (typeof key !== "string" || key.length === 0 || key.length > 200) {
+  const key = input?.idempotencyKey;
+  if (key != null && (typeof key !== "string" || key.length === 0 || key.length > 200)) {
     issues.push({
       path: "idempotencyKey",
       code: "invalid_key",
@@ -87,9 +93,18 @@ export function toItem(input: OutboxItemInput): { item: BatchItem; bytes: number
     });
   }
   if (issues.length > 0) throw new ValidationError("outbox item", issues);
+  return prepareItem(input, json);
+}
+
+/** Gives an item its idempotency key (a new UUIDv7 unless it has one) and measures it, unchecked. */
+export function prepareItem(
+  input: OutboxItemInput,
+  json = JSON.stringify(input.data),
+): PreparedItem {
+  const key = input.idempotencyKey ?? uuidv7();
   // The wire form adds `{"type":…,"idempotencyKey":…,"data":}` around the data: ≤ 60 + key bytes.
   return {
-    item: { type: input.type, idempotencyKey: key, data },
+    item: { type: input.type, idempotencyKey: key, data: input.data },
     bytes: utf8Length(json) + key.length + 60,
   };
 }
@@ -128,26 +143,33 @@ export function resolveOptions(options: OutboxOptions): Resolved {
   for (const path of ["store", "transport"] as const) {
     if (!options?.[path]) issues.push({ path, code: "required", message: "is required" });
   }
-  const resolved = {
-    store: options?.store,
-    transport: options?.transport,
-    clock: options?.clock ?? systemClock,
-    bus: options?.bus ?? createEventBus(),
-    lock: options?.lock,
-    random: options?.random ?? Math.random,
-  } as Resolved;
-  for (const [group, name, fallback, min] of NUMBERS) {
-    const v = (options?.[group] as Record<string, number> | undefined)?.[name] ?? fallback;
+  for (const [group, name, , min] of NUMBERS) {
+    const v = (options?.[group] as Record<string, unknown> | undefined)?.[name];
     // `!(v >= min)` also catches NaN.
-    if (typeof v !== "number" || !(v >= min)) {
+    if (v !== undefined && (typeof v !== "number" || !(v >= min))) {
       issues.push({
         path: `${group}.${name}`,
         code: "out_of_range",
         message: `must be a number ≥ ${min}`,
       });
     }
-    resolved[name] = v;
   }
   if (issues.length > 0) throw new ValidationError("outbox options", issues);
+  return withDefaults(options);
+}
+
+/** Applies the defaults, unchecked: for options already known good. */
+export function withDefaults(options: OutboxOptions): Resolved {
+  const resolved = {
+    store: options.store,
+    transport: options.transport,
+    clock: options.clock ?? systemClock,
+    bus: options.bus ?? createEventBus(),
+    lock: options.lock,
+    random: options.random ?? Math.random,
+  } as Resolved;
+  for (const [group, name, fallback] of NUMBERS) {
+    resolved[name] = (options[group] as Record<string, number> | undefined)?.[name] ?? fallback;
+  }
   return resolved;
 }

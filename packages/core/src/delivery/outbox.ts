@@ -5,8 +5,11 @@ import { QueueClosedError } from "./errors.js";
 import {
   type OutboxItemInput,
   type OutboxOptions,
+  type PreparedItem,
+  prepareItem,
   resolveOptions,
   toItem,
+  withDefaults,
 } from "./outbox-input.js";
 import { KEEPALIVE_BYTES, pageExitBuffer } from "./page-exit.js";
 import type { StoredItem } from "./queue-store.js";
@@ -53,7 +56,23 @@ export interface Outbox {
  * await outbox.enqueue({ type: "feedback", data: { channel: "support", text: "Export is slow" } });
  */
 export function createOutbox(options: OutboxOptions): Outbox {
-  const o = resolveOptions(options);
+  return startOutbox(resolveOptions(options), toItem);
+}
+
+/**
+ * `createOutbox` without its checks, for an SDK that checked its own options and builds every
+ * item itself: options are taken as given (defaults applied) and items are not validated.
+ * Internal to the Closeloop packages (the browser client uses it so that its capture-only
+ * bundle carries one copy of the checks, docs/size.md); may change in any release.
+ */
+export function createOutboxUnchecked(options: OutboxOptions): Outbox {
+  return startOutbox(withDefaults(options), prepareItem);
+}
+
+function startOutbox(
+  o: ReturnType<typeof withDefaults>,
+  prepare: (input: OutboxItemInput) => PreparedItem,
+): Outbox {
   const { store, transport, clock, bus } = o;
   let timer: TimerHandle | undefined;
   let timerAt = Infinity;
@@ -253,7 +272,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     bus,
     async enqueue(input) {
       if (closing) throw new QueueClosedError("outbox", "The outbox is closed: cannot enqueue");
-      const { item, bytes } = toItem(input);
+      const { item, bytes } = prepare(input);
       await store.append(item, clock.now());
       exit.add(item, bytes);
       emit("response:queued", { item });
