@@ -1,6 +1,7 @@
 // The `closeloop` CLI as a user runs it: a real process, a real SQLite file, real HTTP.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -220,6 +221,41 @@ describe("closeloop serve and keys", () => {
     expect(await empty.exited).toBe(1);
     expect(empty.stderr()).toContain("--allowed-origins is empty");
   }, 60_000);
+
+  it("on a taken port, says so and creates no keys; the next start prints them", async () => {
+    const db = join(mkdtempSync(join(tmpdir(), "closeloop-serve-")), "closeloop.db");
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, "127.0.0.1", r));
+    const port = String((blocker.address() as AddressInfo).port);
+    try {
+      const taken = run(["serve", "--db", db, "--port", port]);
+      expect(await taken.exited).toBe(1);
+      expect(taken.stderr()).toContain(`port ${port} on 127.0.0.1 is in use`);
+      expect(taken.lines.some((l) => l.includes("key:"))).toBe(false);
+    } finally {
+      await new Promise((r) => blocker.close(r));
+    }
+    const next = await serveUntilListening(["--db", db]);
+    expect(next.lines.filter((l) => /^(public|secret) key: /.test(l))).toHaveLength(2);
+    expect(await stop(next.child, next.exited)).toBe(0);
+  }, 60_000);
+
+  it("keys refuses a database file that is not there instead of creating an empty one", async () => {
+    const db = join(mkdtempSync(join(tmpdir(), "closeloop-keys-")), "missing.db");
+    const list = run(["keys", "list", "--db", db]);
+    expect(await list.exited).toBe(1);
+    expect(list.stderr()).toContain(`no database at ${db}`);
+    expect(existsSync(db)).toBe(false);
+  });
+
+  it("--help prints the usage and succeeds; no command at all is a usage error", async () => {
+    const help = run(["--help"]);
+    expect(await help.exited).toBe(0);
+    expect(help.lines.join("\n")).toContain("closeloop serve");
+    const none = run([]);
+    expect(await none.exited).toBe(2);
+    expect(none.lines.join("\n")).toContain("closeloop serve");
+  });
 
   it("exits non-zero with a message on a bad flag", async () => {
     const p = run(["serve", "--port", "99999"]);

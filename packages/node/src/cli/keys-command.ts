@@ -14,7 +14,7 @@ export async function keys(
   out: (line: string) => void,
 ): Promise<number> {
   const [action = "list", arg] = args;
-  const { store } = await openStore(flags);
+  const { store } = await openStore(flags, true);
   try {
     await store.migrate();
     const now = new Date().toISOString();

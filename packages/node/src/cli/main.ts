@@ -30,7 +30,7 @@ async function main(argv: string[]): Promise<number | undefined> {
   const [command, ...rest] = positionals;
   if (values.help || !command) {
     out(USAGE);
-    return command ? 0 : 2;
+    return values.help ? 0 : 2; // asked for help: success; no command at all: a usage error
   }
   switch (command) {
     case "serve":

@@ -33,6 +33,22 @@ export async function serve(
   const origins = originsText === undefined ? undefined : allowedOrigins(originsText);
   const { store, where } = await openStore(flags);
   await store.migrate();
+  // Listen before the first start creates keys: a taken port must fail before keys are printed,
+  // or they would be made, printed to a start that dies, and never printed again.
+  const collector = createCollector({ store });
+  const host = flags.host ?? "127.0.0.1";
+  let listening: Awaited<ReturnType<typeof collector.listen>>;
+  try {
+    listening = await collector.listen({ port, host });
+  } catch (e) {
+    await store.close();
+    if ((e as { code?: string }).code === "EADDRINUSE") {
+      throw new Error(
+        `port ${port} on ${host} is in use: stop what listens there, or pick another with --port`,
+      );
+    }
+    throw e;
+  }
   const given: { publicKey?: string; secretKey?: string } = {};
   if (process.env.CLOSELOOP_PUBLIC_KEY) given.publicKey = process.env.CLOSELOOP_PUBLIC_KEY;
   if (process.env.CLOSELOOP_SECRET_KEY) given.secretKey = process.env.CLOSELOOP_SECRET_KEY;
@@ -43,8 +59,6 @@ export async function serve(
     await store.setAllowedOrigins(keys.envId, origins, new Date().toISOString());
     out(`allowed origins: ${origins.join(", ")}`);
   }
-  const collector = createCollector({ store });
-  const listening = await collector.listen({ port, host: flags.host ?? "127.0.0.1" });
   // Background work: webhook deliveries and SLA breaches. Safe in every collector sharing a
   // PostgreSQL store (claims use FOR UPDATE SKIP LOCKED).
   const worker = startWebhookWorker({ store });
