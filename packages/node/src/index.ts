@@ -18,7 +18,7 @@ export type {
   WebhookEndpointInfo,
   WebhooksApi,
 } from "./client/admin-api.js";
-export type { Client, ClientOptions, MetricsRequest } from "./client/client.js";
+export type { Client, ClientEvents, ClientOptions, MetricsRequest } from "./client/client.js";
 export { createClient } from "./client/client.js";
 export { CollectorError } from "./client/http.js";
 export type { LoopQuery, LoopsApi, Move } from "./client/loops-api.js";

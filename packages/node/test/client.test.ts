@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { uuidv7, ValidationError } from "@closeloop/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type Client, createClient } from "../src/client/client.js";
 import { CollectorError } from "../src/client/http.js";
 import { respondentToken } from "../src/collector/keys.js";
@@ -217,5 +217,41 @@ describe("createClient: setup without raw HTTP", () => {
       status: 400,
       code: "invalid_name",
     });
+  });
+});
+
+describe("createClient with a wrong or revoked key", () => {
+  it("keeps the items, says so once (error event and console), flush answers false, and the right key delivers them", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "closeloop-client-")), "outbox");
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const wrong = createClient({
+      endpoint: c.url,
+      secretKey: "sk_test_not_a_key_of_this_environment",
+      outbox: { dir },
+    });
+    const errors: CollectorError[] = [];
+    wrong.on("error", (e) => errors.push(e));
+    try {
+      const { id } = await wrong.captureFeedback({ channel: "support", text: "Lost in transit?" });
+      expect(await wrong.flush()).toBe(false);
+      expect(await wrong.flush()).toBe(false);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toBeInstanceOf(CollectorError);
+      expect(errors[0]).toMatchObject({ status: 401 });
+      expect(errors[0]?.message).toMatch(/items stay queued/);
+      expect(warn.mock.calls.filter((c) => String(c[0]).startsWith("closeloop:"))).toHaveLength(1);
+      expect(await wrong.close({ timeoutMs: 50 })).toEqual({ remaining: 1 });
+
+      // The same outbox directory with the right key: the kept item arrives, once.
+      const right = createClient({ endpoint: c.url, secretKey: c.sk, outbox: { dir } });
+      expect(await right.flush()).toBe(true);
+      expect(await right.close()).toEqual({ remaining: 0 });
+      const { body } = await c.call("GET", "/v1/loops?limit=500", c.sk);
+      expect(body.loops.filter((l: { source: { id: string } }) => l.source.id === id)).toHaveLength(
+        1,
+      );
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

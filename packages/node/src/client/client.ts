@@ -25,7 +25,7 @@ import {
   type SurveysApi,
   type WebhooksApi,
 } from "./admin-api.js";
-import { collectorCall, queryString } from "./http.js";
+import { CollectorError, collectorCall, queryString } from "./http.js";
 import { lazyStore } from "./lazy-store.js";
 import { type LoopsApi, loopsApi } from "./loops-api.js";
 
@@ -50,6 +50,9 @@ export interface MetricsRequest {
   to?: string;
   groupBy?: Dimension;
 }
+
+/** The events of the node client: the outbox's, and `error` for a refused key. */
+export type ClientEvents = CloseloopEvents & { error: (error: CollectorError) => void };
 
 /** The node client. */
 export interface Client {
@@ -85,7 +88,12 @@ export interface Client {
   metrics(query?: MetricsRequest): Promise<MetricsReport>;
   /** The respondent token for a signed-in user, to hand to the browser SDK. */
   respondentToken(respondentId: string): string;
-  on<E extends keyof CloseloopEvents>(event: E, fn: CloseloopEvents[E]): () => void;
+  /**
+   * Listens to the outbox's events, and to `error`: the collector refused the key (401) or
+   * the environment (403) — a configuration fault, told once until a delivery succeeds again
+   * (and written once to `console.warn`); the items stay queued until it is fixed.
+   */
+  on<E extends keyof ClientEvents>(event: E, fn: ClientEvents[E]): () => void;
   /** Sends what waits now; `true` when nothing is left waiting. */
   flush(): Promise<boolean>;
   /** Delivers what waits (up to `timeoutMs`, default 5 s) and closes the outbox. */
@@ -130,6 +138,26 @@ export function createClient(options: ClientOptions): Client {
       )
     : memoryQueueStore();
   const outbox = createOutbox({ store, transport });
+  const errors = new Set<(error: CollectorError) => void>();
+  // A wrong or revoked key refuses every send alike: the outbox keeps the items and backs off,
+  // and the client says so once (docs/outbox-node.md), not on every retry.
+  const told = new Set<string>();
+  outbox.bus.on("response:delivered", () => told.clear());
+  outbox.bus.on("delivery:failed", ({ error }) => {
+    if ((error.status !== 401 && error.status !== 403) || told.has(error.code)) return;
+    told.add(error.code);
+    const refused = new CollectorError(
+      error.status,
+      error.code,
+      `the collector refused this client (HTTP ${error.status}): ${error.message}; items stay queued until the key is fixed`,
+    );
+    console.warn(`closeloop: ${refused.message} [${refused.code}]`);
+    for (const fn of errors) {
+      try {
+        fn(refused);
+      } catch {}
+    }
+  });
 
   const enqueue = async (
     type: BatchItem["type"],
@@ -187,8 +215,13 @@ export function createClient(options: ClientOptions): Client {
     metrics: (query = {}) => call("GET", `/v1/metrics${queryString(query)}`),
     respondentToken: (respondentId) => respondentToken(options.secretKey, respondentId),
     on(event, fn) {
-      outbox.bus.on(event, fn as never);
-      return () => outbox.bus.off(event, fn as never);
+      if (event === "error") {
+        const listener = fn as (error: CollectorError) => void;
+        errors.add(listener);
+        return () => errors.delete(listener);
+      }
+      outbox.bus.on(event as keyof CloseloopEvents, fn as never);
+      return () => outbox.bus.off(event as keyof CloseloopEvents, fn as never);
     },
     flush: () => outbox.flush(),
     close: (o) => outbox.close(o),
