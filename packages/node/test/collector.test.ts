@@ -426,6 +426,23 @@ describe("the loop, moved by the browser and by people", () => {
     expect(seen.seenAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   });
 
+  it("answers 400 naming the field for options the loop rules refuse, 409 for a move its state refuses", async () => {
+    const res = response({ score: 2 });
+    await ingest([{ type: "response", data: res }]);
+    const loop = await loopOf(res.id);
+    const move = (body: unknown) => c.call("POST", `/v1/loops/${loop.id}/transitions`, c.sk, body);
+    const pigeon = await move({ to: "acknowledged", actor: "a", informedVia: "carrier pigeon" });
+    expect(pigeon.status).toBe(400);
+    expect(pigeon.body.error.code).toBe("invalid_transition");
+    expect(pigeon.body.error.issues).toEqual([
+      { path: "informedVia", code: "invalid", message: expect.stringContaining("in-app, email") },
+    ]);
+    const owner = await move({ to: "acknowledged", actor: "a", owner: "has spaces" });
+    expect(owner.status).toBe(400);
+    expect(owner.body.error.issues[0].path).toBe("owner");
+    expect((await move({ to: "closed", actor: "a", informedVia: "email" })).status).toBe(409);
+  });
+
   it("answers 404 for an unknown loop and 400 for a bad transition body", async () => {
     expect((await c.call("GET", `/v1/loops/${uuidv7()}`, c.sk)).status).toBe(404);
     expect(

@@ -116,6 +116,14 @@ export async function postTransition(
       next = transition(loop, to, { ...strip(options), at: now });
     } catch (e) {
       if (e instanceof LoopTransitionError) {
+        // Bad input is the caller's to fix (400, naming the field); a move the loop's state
+        // does not allow is a conflict (409).
+        if (e.reason === "invalid_options") {
+          const [, path = "", problem = e.message] = /: (\w+): (.*)$/.exec(e.message) ?? [];
+          throw new HttpError(400, "invalid_transition", e.message, {
+            issues: [{ path, code: "invalid", message: problem }],
+          });
+        }
         throw new HttpError(
           409,
           e.reason === "illegal" ? "illegal_transition" : e.reason,
