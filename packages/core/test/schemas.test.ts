@@ -251,3 +251,39 @@ describe("common field schemas", () => {
       expect(issuesOf(LocaleSchema, bad)).toHaveLength(1);
   });
 });
+
+describe("validation messages say what is allowed", () => {
+  const messages = (schema: Parameters<typeof parse>[0], input: unknown) => {
+    try {
+      parse(schema, input, "x");
+    } catch (e) {
+      return Object.fromEntries((e as ValidationError).issues.map((i) => [i.path, i.message]));
+    }
+    return {};
+  };
+
+  it("names bounds with their unit, types, missing fields and the answer forms; never a bare 'Invalid input'", () => {
+    const r = messages(ResponseSchema, {
+      id: "x",
+      surveyId: "onboarding",
+      answers: { q: {} },
+      finished: "yes",
+      respondent: { anonymousId: "short" },
+    });
+    expect(r).toMatchObject({
+      id: "must be a valid uuid",
+      surveyVersion: "is required",
+      "respondent.anonymousId": "must be at least 16 characters",
+      "answers.q": expect.stringContaining("a list of option ids"),
+      finished: "must be true or false",
+    });
+    const f = messages(FeedbackSchema, {
+      channel: "support",
+      text: "x",
+      rating: 99,
+      customer: { id: 3 },
+    });
+    expect(f).toMatchObject({ rating: "must be at most 10", "customer.id": "must be text" });
+    for (const m of [...Object.values(r), ...Object.values(f)]) expect(m).not.toBe("Invalid input");
+  });
+});

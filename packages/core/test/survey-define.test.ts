@@ -888,9 +888,11 @@ describe("SurveyDefinitionError", () => {
 
   it("names the input as a whole for non-objects", () => {
     const error = expectThrows(() => defineSurvey(null as unknown as SurveyInput));
-    expect(error.issues).toEqual([{ path: "", code: "invalid_type", message: "Invalid input" }]);
+    expect(error.issues).toEqual([
+      { path: "", code: "invalid_type", message: "must be an object" },
+    ]);
     expect(error.message).toBe(
-      "Survey is not publishable (1 issue):\n  - (root): Invalid input [invalid_type]",
+      "Survey is not publishable (1 issue):\n  - (root): must be an object [invalid_type]",
     );
   });
 });
@@ -900,7 +902,7 @@ describe("checkSurvey on malformed input", () => {
     const result = checkSurvey(input);
     expect(result).toEqual({
       ok: false,
-      issues: [{ path: "", code: "invalid_type", message: "Invalid input" }],
+      issues: [{ path: "", code: "invalid_type", message: "must be an object" }],
       warnings: [],
     });
   });

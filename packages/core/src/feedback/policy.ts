@@ -40,7 +40,7 @@ export function defineFeedbackPolicy(input: FeedbackPolicyInput): FeedbackPolicy
   warnings: Issue[];
 } {
   const parsed = FeedbackPolicySchema.safeParse(input);
-  const issues: Issue[] = parsed.success ? [] : toIssues(parsed.error.issues);
+  const issues: Issue[] = parsed.success ? [] : toIssues(parsed.error.issues, [], input);
   const raw = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
   const locales = Array.isArray(raw.locales)
     ? raw.locales.filter((l): l is string => typeof l === "string")

@@ -81,13 +81,20 @@ export const OtherAnswerSchema = z.strictObject({
   other: z.string().check(z.minLength(1), z.maxLength(1_000)),
 });
 /** Any answer value: a number, text, a boolean, an option id, `{ other }`, or a list of choices. */
-export const AnswerValueSchema = z.union([
-  z.number(),
-  z.string().check(z.maxLength(10_000)),
-  z.boolean(),
-  OtherAnswerSchema,
-  z.array(z.union([z.string().check(z.maxLength(128)), OtherAnswerSchema])).check(z.maxLength(100)),
-]);
+export const AnswerValueSchema = z.union(
+  [
+    z.number(),
+    z.string().check(z.maxLength(10_000)),
+    z.boolean(),
+    OtherAnswerSchema,
+    z
+      .array(z.union([z.string().check(z.maxLength(128)), OtherAnswerSchema]))
+      .check(z.maxLength(100)),
+  ],
+  {
+    error: "must be a number, text, true or false, { other: text }, or a list of option ids",
+  },
+);
 /** @see AnswerValueSchema */
 export type AnswerValue = z.infer<typeof AnswerValueSchema>;
 /** Answers keyed by question id: `{ "score": 3, "why": "slow" }`. */

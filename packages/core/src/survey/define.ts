@@ -111,7 +111,7 @@ export function checkSurvey(input: unknown): SurveyCheck {
   if (tooDeep) return { ok: false, issues: [tooDeep], warnings: [] };
   const parsed = SurveySchema.safeParse(input);
   const raw = asRecord(input);
-  const issues: Issue[] = parsed.success ? [] : toIssues(parsed.error.issues);
+  const issues: Issue[] = parsed.success ? [] : toIssues(parsed.error.issues, [], input);
 
   const locales = parsedEach(raw.locales, (v) => LocaleSchema.safeParse(v)).map((l) => l.value);
   const questions = parsedEach(raw.questions, (v) => QuestionSchema.safeParse(v));
