@@ -134,7 +134,7 @@ export {
   QuestionSchema,
   SCORING_TYPES,
 } from "./schemas/question.js";
-export type { Respondent, Response, ResponseContext } from "./schemas/response.js";
+export type { Respondent, Response, ResponseContext, ResponseInput } from "./schemas/response.js";
 export { RespondentSchema, ResponseContextSchema, ResponseSchema } from "./schemas/response.js";
 export type { SessionState } from "./schemas/session-state.js";
 export { SessionStateSchema } from "./schemas/session-state.js";

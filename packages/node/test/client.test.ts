@@ -143,6 +143,21 @@ describe("createClient", () => {
     expect(loops.find((l) => l.source.id === id)?.segment).toBe("promoter");
   });
 
+  it("types submitResponse's input: a misspelt or missing field is a compile error, and a ValidationError at run time", async () => {
+    const typo = {
+      surveyId: "onboarding-nps",
+      surveyVersion: 1,
+      respondent: { id: "user-7" },
+      answer: { score: 10 },
+      finished: true,
+      locale: "en",
+    };
+    // @ts-expect-error `answer` is not a field, and `answers` is missing
+    const sent = client.submitResponse(typo);
+    await expect(sent).rejects.toThrow(ValidationError);
+    await expect(sent).rejects.toThrow(/answers: is required/);
+  });
+
   it("refuses bad input with ValidationError naming the field, before queueing", async () => {
     const err = await client
       .captureFeedback({ channel: "", text: "" } as never)

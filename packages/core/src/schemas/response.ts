@@ -42,3 +42,12 @@ export const ResponseSchema = z.strictObject({
 });
 /** @see ResponseSchema */
 export type Response = z.infer<typeof ResponseSchema>;
+/**
+ * A response as a backend submits it: `id`, `createdAt` and `idempotencyKey` may be left to the
+ * client (a new UUIDv7, now, and `response:<id>:<createdAt>`), `context` defaults to `{}`.
+ */
+export type ResponseInput = Omit<
+  z.input<typeof ResponseSchema>,
+  "id" | "createdAt" | "idempotencyKey"
+> &
+  Partial<Pick<Response, "id" | "createdAt" | "idempotencyKey">>;

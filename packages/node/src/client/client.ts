@@ -10,6 +10,7 @@ import {
   MAX_CUSTOMER_VALUE,
   memoryQueueStore,
   parse,
+  type ResponseInput,
   ResponseSchema,
   uuidv7,
   ValidationError,
@@ -58,10 +59,11 @@ export type ClientEvents = CloseloopEvents & { error: (error: CollectorError) =>
 export interface Client {
   /** Queues a feedback item (support ticket, review, email…); resolves once it is stored. */
   captureFeedback(item: FeedbackInput): Promise<{ id: string; idempotencyKey: string }>;
-  /** Queues a survey response collected by your backend. */
-  submitResponse(
-    response: Record<string, unknown>,
-  ): Promise<{ id: string; idempotencyKey: string }>;
+  /**
+   * Queues a survey response collected by your backend; resolves once it is stored. Throws
+   * `ValidationError` naming every bad field.
+   */
+  submitResponse(response: ResponseInput): Promise<{ id: string; idempotencyKey: string }>;
   /** Records a customer gained or lost, for customer asset growth. */
   trackCustomer(event: {
     id: string;
@@ -177,9 +179,9 @@ export function createClient(options: ClientOptions): Client {
     },
     async submitResponse(input) {
       const now = new Date().toISOString();
-      const id = typeof input.id === "string" ? input.id : uuidv7();
+      const id = typeof input?.id === "string" ? input.id : uuidv7();
       const idempotencyKey =
-        typeof input.idempotencyKey === "string" ? input.idempotencyKey : `response:${id}:${now}`;
+        typeof input?.idempotencyKey === "string" ? input.idempotencyKey : `response:${id}:${now}`;
       const response = parse(
         ResponseSchema,
         { createdAt: now, ...input, id, idempotencyKey },
