@@ -1,6 +1,6 @@
 // The `closeloop` CLI as a user runs it: a real process, a real SQLite file, real HTTP.
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +13,11 @@ import { startReceiver } from "./webhook-receiver.js";
 // Built beside packages/node/node_modules, so the bundle finds better-sqlite3 and pg.
 const OUT = join(import.meta.dirname, "../node_modules/.cache/closeloop-cli-test");
 const CLI = join(OUT, "cli.mjs");
+
+// The linked command runs the built CLI: required under CI=true (which builds first).
+const cliBuilt = existsSync(join(import.meta.dirname, "../dist/cli.js"));
+if (!cliBuilt && process.env.CI === "true") throw new Error("CI=true: run pnpm build first");
+if (!cliBuilt) console.warn("cli: the linked-command case skipped: packages/node is not built");
 
 beforeAll(async () => {
   await bundleForNode(join(import.meta.dirname, "../src/cli/main.ts"), CLI, [
@@ -256,6 +261,35 @@ describe("closeloop serve and keys", () => {
     expect(await none.exited).toBe(2);
     expect(none.lines.join("\n")).toContain("closeloop serve");
   });
+
+  it("the linked command says to build first when dist/ is missing, instead of failing to start", async () => {
+    const pkg = mkdtempSync(join(tmpdir(), "closeloop-bin-"));
+    mkdirSync(join(pkg, "bin"));
+    copyFileSync(join(import.meta.dirname, "../bin/closeloop.mjs"), join(pkg, "bin/closeloop.mjs"));
+    const child = spawn(process.execPath, [join(pkg, "bin/closeloop.mjs"), "--help"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let err = "";
+    child.stderr.on("data", (b: Buffer) => {
+      err += b.toString();
+    });
+    expect(await new Promise((r) => child.once("exit", r))).toBe(1);
+    expect(err).toContain("run `pnpm build`");
+  });
+
+  it.skipIf(!cliBuilt)(
+    "runs as `closeloop` from the repository's root once built (node_modules/.bin)",
+    async () => {
+      const bin = join(import.meta.dirname, "../../../node_modules/.bin/closeloop");
+      const child = spawn(bin, ["--help"], { stdio: ["ignore", "pipe", "ignore"] });
+      let out = "";
+      child.stdout.on("data", (b: Buffer) => {
+        out += b.toString();
+      });
+      expect(await new Promise((r) => child.once("exit", r))).toBe(0);
+      expect(out).toContain("closeloop serve");
+    },
+  );
 
   it("exits non-zero with a message on a bad flag", async () => {
     const p = run(["serve", "--port", "99999"]);

@@ -20,6 +20,7 @@ describe.each(["core", "browser", "node"])("the @closeloop/%s tarball", (name) =
     expect(files.filter((f) => !f.startsWith("dist/")).sort()).toEqual([
       "LICENSE",
       "README.md",
+      ...(name === "node" ? ["bin/closeloop.mjs"] : []),
       "package.json",
     ]);
   });
