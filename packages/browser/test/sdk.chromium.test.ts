@@ -3,7 +3,7 @@
 // fatigue holds across reloads, a closure notice seen in the page closes the loop.
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { respondentToken } from "../../node/src/collector/keys.js";
+import { respondentToken } from "../../node/src/respondent-token.js";
 import { openBrowser, skipChromium, type TestBrowser } from "./chromium.js";
 import {
   events,

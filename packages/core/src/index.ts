@@ -166,3 +166,14 @@ export type {
   SurveySession,
 } from "./survey/session.js";
 export { createSurveySession } from "./survey/session.js";
+export type { LoopPage } from "./wire/loops.js";
+export type { GroupMetrics, MetricsQuery, MetricsReport } from "./wire/metrics.js";
+export type {
+  DeliveryAttempt,
+  DeliveryRecord,
+  DeliveryStatus,
+  WebhookEndpoint,
+  WebhookEndpointInput,
+} from "./wire/webhook-endpoints.js";
+export type { WebhookEventData, WebhookEventType, WebhookPayload } from "./wire/webhook-events.js";
+export { isWebhookEventType, WEBHOOK_EVENT_TYPES } from "./wire/webhook-events.js";

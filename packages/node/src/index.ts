@@ -24,7 +24,6 @@ export { CollectorError } from "./client/http.js";
 export type { LoopQuery, LoopsApi, Move } from "./client/loops-api.js";
 export type { Collector, CollectorOptions, ListeningCollector } from "./collector/collector.js";
 export { createCollector } from "./collector/collector.js";
-export { respondentToken } from "./collector/keys.js";
 export type { Provisioned } from "./collector/provision.js";
 export { provision } from "./collector/provision.js";
 export type { RateLimit } from "./collector/rate-limit.js";
@@ -40,6 +39,7 @@ export { QueueLockedError } from "./outbox/errors.js";
 export type { FileQueueStore } from "./outbox/file-store.js";
 export { fileQueueStore } from "./outbox/file-store.js";
 export type { FileQueueStoreOptions, FsyncPolicy } from "./outbox/options.js";
+export { respondentToken } from "./respondent-token.js";
 export * from "./webhooks/index.js";
 
 /** The version of this package. */

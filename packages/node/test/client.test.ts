@@ -6,7 +6,7 @@ import { uuidv7, ValidationError } from "@closeloop/core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type Client, createClient } from "../src/client/client.js";
 import { CollectorError } from "../src/client/http.js";
-import { respondentToken } from "../src/collector/keys.js";
+import { respondentToken } from "../src/respondent-token.js";
 import { feedbackPolicy, type Running, startCollector, survey } from "./collector-harness.js";
 
 let c: Running;

@@ -5,8 +5,8 @@ import type { Survey } from "@closeloop/core";
 import * as fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { QUOTE_MAX, quote, responseQuote } from "../src/collector/ingest/quote.js";
-import { respondentToken } from "../src/collector/keys.js";
 import type { CollectorStore } from "../src/collector/store/types.js";
+import { respondentToken } from "../src/respondent-token.js";
 import {
   batch,
   feedbackPolicy,

@@ -2,8 +2,8 @@
 // answered and every item counted. Reads that an ingest transaction needs (surveys, the feedback
 // policy, secret keys) must not wait for a pooled connection while the transaction holds one.
 import { afterAll, describe, expect, it } from "vitest";
-import { respondentToken } from "../src/collector/keys.js";
 import type { CollectorStore } from "../src/collector/store/types.js";
+import { respondentToken } from "../src/respondent-token.js";
 import { batch, feedbackPolicy, response, startCollector, survey } from "./collector-harness.js";
 import { dropSchemas, PG_URL, pgRequired, pgStores, probePostgres } from "./pg-helper.js";
 

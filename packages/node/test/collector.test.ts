@@ -3,7 +3,7 @@
 import { type BatchResult, uuidv7 } from "@closeloop/core";
 import * as fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { respondentToken } from "../src/collector/keys.js";
+import { respondentToken } from "../src/respondent-token.js";
 import {
   batch,
   type Fixture,

@@ -1,6 +1,8 @@
 // A fast-check property: `store.metrics` over random loops agrees with core's metric functions
 // (nps, csat, ces, loopHealth, valueAtRisk, riskSignals, customerAssetGrowth) applied to the same
 // loops in memory, grouped with core's loopDimension.
+
+import type { GroupMetrics, MetricsReport } from "@closeloop/core";
 import {
   type CustomerEvent,
   canTransition,
@@ -26,7 +28,6 @@ import {
 } from "@closeloop/core";
 import fc from "fast-check";
 import { expect } from "vitest";
-import type { GroupMetrics, MetricsReport } from "../src/collector/store/metrics-types.js";
 import type { CollectorStore, LoopScore } from "../src/collector/store/types.js";
 import { at, environment } from "./store-fixtures.js";
 

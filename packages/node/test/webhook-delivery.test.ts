@@ -2,10 +2,10 @@
 // `verifyWebhook` and with `standardwebhooks`. The worker's clock is injected, so retries are
 // stepped through without sleeping.
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { respondentToken } from "../src/collector/keys.js";
 import { sqliteStore } from "../src/collector/store/index.js";
 import type { CollectorStore } from "../src/collector/store/types.js";
 import { startWebhookWorker, type WebhookWorker } from "../src/collector/webhooks/worker.js";
+import { respondentToken } from "../src/respondent-token.js";
 import { generateWebhookSecret } from "../src/webhooks/secret.js";
 import { batch, type Running, response, startCollector, survey } from "./collector-harness.js";
 import { dropSchemas, PG_URL, pgRequired, pgStores, probePostgres } from "./pg-helper.js";

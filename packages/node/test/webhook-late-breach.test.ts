@@ -2,10 +2,10 @@
 // API, or an ack-seen / closure-seen item) fires `loop.breached` in its own transaction, and the
 // sweeper and the transition never both fire one deadline. Real loopback HTTP, both stores.
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { respondentToken } from "../src/collector/keys.js";
 import type { CollectorStore } from "../src/collector/store/types.js";
 import { sweepBreaches } from "../src/collector/sweeper.js";
 import { startWebhookWorker } from "../src/collector/webhooks/worker.js";
+import { respondentToken } from "../src/respondent-token.js";
 import { batch, type Running, response, startCollector, survey } from "./collector-harness.js";
 import { dropSchemas, PG_URL, pgRequired, pgStores, probePostgres } from "./pg-helper.js";
 import { HOUR } from "./store-fixtures.js";

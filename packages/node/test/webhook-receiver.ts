@@ -3,8 +3,8 @@
 // reply; a verification failure of either fails the test through `failures`.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { WebhookPayload } from "@closeloop/core";
 import { Webhook } from "standardwebhooks";
-import type { WebhookPayload } from "../src/webhooks/events.js";
 import { verifyWebhook } from "../src/webhooks/verify.js";
 
 export interface Received {

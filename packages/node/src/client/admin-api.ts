@@ -1,6 +1,5 @@
+import type { DeliveryRecord, WebhookEndpoint, WebhookEventType } from "@closeloop/core";
 import { type FeedbackPolicy, type Survey, ValidationError } from "@closeloop/core";
-import type { DeliveryRecord, WebhookEndpoint } from "../collector/store/webhook-types.js";
-import type { WebhookEventType } from "../webhooks/events.js";
 import { type CollectorCall, queryString } from "./http.js";
 
 /** Publishing surveys: the collector refuses a partial loop with 422 and every issue. */

@@ -1,3 +1,4 @@
+import type { MetricsReport } from "@closeloop/core";
 import {
   type BatchItem,
   type CloseloopEvents,
@@ -15,10 +16,9 @@ import {
   uuidv7,
   ValidationError,
 } from "@closeloop/core";
-import { respondentToken } from "../collector/keys.js";
-import type { MetricsReport } from "../collector/store/metrics-types.js";
 import { fileQueueStore } from "../outbox/file-store.js";
 import type { FsyncPolicy } from "../outbox/options.js";
+import { respondentToken } from "../respondent-token.js";
 import {
   type AllowedOriginsApi,
   adminApi,

@@ -1,4 +1,5 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { respondentToken } from "../respondent-token.js";
 import type { KeyKind } from "./store/types.js";
 
 const PREFIX: Record<KeyKind, string> = { public: "pk_", secret: "sk_" };
@@ -18,19 +19,6 @@ export function kindOf(key: string): KeyKind | undefined {
   if (key.startsWith("pk_")) return "public";
   if (key.startsWith("sk_")) return "secret";
   return undefined;
-}
-
-/**
- * The respondent token your backend gives the browser for a signed-in user:
- * `HMAC-SHA256(secretKey, respondentId)` in base64url. The collector checks it in constant
- * time; without it, a browser's responses are attributed to an anonymous id only.
- *
- * @example
- * // server side, when rendering the page for user 42:
- * const token = respondentToken(process.env.CLOSELOOP_SECRET_KEY!, "user-42");
- */
-export function respondentToken(secretKey: string, respondentId: string): string {
-  return createHmac("sha256", secretKey).update(respondentId, "utf8").digest("base64url");
 }
 
 /** Whether `token` is the respondent token of `respondentId` under any of `secretKeys`, in constant time. */

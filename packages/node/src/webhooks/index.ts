@@ -6,8 +6,9 @@
  * @module
  */
 
-export type { WebhookEventData, WebhookEventType, WebhookPayload } from "./events.js";
-export { isWebhookEventType, WEBHOOK_EVENT_TYPES } from "./events.js";
+// The event types and payloads are the HTTP contract, defined once in core.
+export type { WebhookEventData, WebhookEventType, WebhookPayload } from "@closeloop/core";
+export { isWebhookEventType, WEBHOOK_EVENT_TYPES } from "@closeloop/core";
 export {
   generateWebhookSecret,
   parseWebhookSecret,

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
+import type { WebhookPayload } from "@closeloop/core";
 import { CloseloopError, type Issue, ValidationError } from "@closeloop/core";
-import type { WebhookPayload } from "./events.js";
 import { parseWebhookSecret, WebhookSecretError } from "./secret.js";
 import { computeSignature } from "./sign.js";
 

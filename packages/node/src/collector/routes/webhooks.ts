@@ -1,11 +1,11 @@
+import type { WebhookEndpoint } from "@closeloop/core";
+import { WEBHOOK_EVENT_TYPES } from "@closeloop/core";
 import * as z from "zod/mini";
-import { WEBHOOK_EVENT_TYPES } from "../../webhooks/events.js";
 import { generateWebhookSecret } from "../../webhooks/secret.js";
 import { authenticate } from "../auth.js";
 import { readJson } from "../http/body.js";
 import { HttpError, json } from "../http/errors.js";
 import { parseRequest } from "../http/parse-request.js";
-import type { WebhookEndpoint } from "../store/webhook-types.js";
 import type { RouteDeps } from "./deps.js";
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

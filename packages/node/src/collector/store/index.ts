@@ -12,7 +12,7 @@
  * @packageDocumentation
  */
 
-export type { GroupMetrics, MetricsQuery, MetricsReport } from "./metrics-types.js";
+export type { GroupMetrics, MetricsQuery, MetricsReport } from "@closeloop/core";
 export type { PostgresStoreOptions } from "./postgres/store.js";
 export { postgresStore } from "./postgres/store.js";
 export type { SqliteStoreOptions } from "./sqlite/store.js";
@@ -25,7 +25,6 @@ export type {
   KeyRecord,
   LoopFilter,
   LoopMeta,
-  LoopPage,
   LoopScore,
   RespondentRef,
   StoredFeedback,

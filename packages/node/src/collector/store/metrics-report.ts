@@ -1,5 +1,7 @@
 // Rows of the metrics SQL → the report, through core's metric functions, so a figure from the
 // collector is the figure `nps`, `csat`, `ces` and `loopHealth` give on the same answers.
+
+import type { GroupMetrics, MetricsQuery, MetricsReport } from "@closeloop/core";
 import {
   cesFromCounts,
   csatFromCounts,
@@ -10,7 +12,6 @@ import {
 } from "@closeloop/core";
 import { ms } from "./columns.js";
 import { customerGrowthSql, type MetricsDialect, metricsSql } from "./metrics-query.js";
-import type { GroupMetrics, MetricsQuery, MetricsReport } from "./metrics-types.js";
 
 type Cell = string | number | null;
 /** A result row; PostgreSQL answers bigint and numeric as strings, so every number is coerced. */

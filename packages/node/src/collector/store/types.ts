@@ -4,11 +4,13 @@ import type {
   Feedback,
   FeedbackPolicy,
   Loop,
+  LoopPage,
   LoopState,
+  MetricsQuery,
+  MetricsReport,
   Response,
   Survey,
 } from "@closeloop/core";
-import type { MetricsQuery, MetricsReport } from "./metrics-types.js";
 import type { WebhookStore, WebhookTx } from "./webhook-types.js";
 
 // The collector's storage port. `sqliteStore(path)` and `postgresStore(url)` implement it and
@@ -103,12 +105,6 @@ export interface LoopFilter {
   owner?: string;
   surveyId?: string;
   journey?: string;
-}
-
-/** A page of loops in id order (ids are UUIDv7, so oldest first); `next` is the cursor for the next page. */
-export interface LoopPage {
-  loops: Loop[];
-  next?: string;
 }
 
 /** A response's idempotency record: the first id a key produced. */

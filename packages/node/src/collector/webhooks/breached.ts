@@ -2,8 +2,9 @@
 // or a write that moves the loop on after the deadline passed. The write must not leave it to
 // the sweeper: once the deadline is met (or a reopening replaces it) the sweeper never sees it.
 // The `loop_breaches` row (`markBreach`, keyed by the deadline and its due instant) decides who.
+
+import type { WebhookPayload } from "@closeloop/core";
 import { type Breach, breaches, type Loop } from "@closeloop/core";
-import type { WebhookPayload } from "../../webhooks/events.js";
 import type { WebhookTx } from "../store/webhook-types.js";
 
 /** The event of a missed deadline: the loop as it stood missed, and the deadline. */

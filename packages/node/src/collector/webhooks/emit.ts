@@ -2,8 +2,12 @@
 // every loop transition it writes and every response or feedback item that opens a loop queues
 // its event in the same transaction: the event is delivered if and only if the change commits. A transition made
 // after a deadline passed unannounced also fires that `loop.breached` (see breached.ts).
-import type { Response as CloseloopResponse, Loop } from "@closeloop/core";
-import type { WebhookEventType, WebhookPayload } from "../../webhooks/events.js";
+import type {
+  Response as CloseloopResponse,
+  Loop,
+  WebhookEventType,
+  WebhookPayload,
+} from "@closeloop/core";
 import type { StoredFeedback, StoredResponse, StoreTx } from "../store/types.js";
 import { fireMissedDeadlines } from "./breached.js";
 

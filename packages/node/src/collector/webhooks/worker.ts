@@ -1,7 +1,8 @@
+import type { DeliveryAttempt } from "@closeloop/core";
 import { parseRetryAfter } from "@closeloop/core";
 import { signWebhook } from "../../webhooks/sign.js";
 import type { CollectorStore } from "../store/types.js";
-import type { AttemptOutcome, ClaimedDelivery, DeliveryAttempt } from "../store/webhook-types.js";
+import type { AttemptOutcome, ClaimedDelivery } from "../store/webhook-types.js";
 
 /**
  * The default retry schedule, in ms after each failed attempt: 5 s, 5 min, 30 min, 2 h, 5 h,

@@ -1,10 +1,11 @@
 // Webhook endpoints on PostgreSQL: registration, secret rotation and deletion. A deletion takes
 // the endpoint's row lock first, so a concurrent enqueue (which reads the endpoint) either queued
 // before it, and its rows go too, or finds no endpoint.
+
+import type { WebhookEndpoint, WebhookEventType } from "@closeloop/core";
 import type { Pool } from "pg";
-import type { WebhookEventType } from "../../../webhooks/events.js";
 import { ms } from "../columns.js";
-import type { WebhookEndpoint, WebhookStore } from "../webhook-types.js";
+import type { WebhookStore } from "../webhook-types.js";
 import { run, time } from "./queries.js";
 
 const COLUMNS =

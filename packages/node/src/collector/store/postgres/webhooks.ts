@@ -3,12 +3,11 @@
 // and leases them by moving `next_at` past the lease, and an attempt is recorded only by the
 // lease holder.
 import { randomUUID } from "node:crypto";
-import type { Loop } from "@closeloop/core";
+import type { DeliveryRecord, Loop, WebhookEventType } from "@closeloop/core";
 import { uuidv7 } from "@closeloop/core";
 import type { Pool, PoolClient } from "pg";
-import type { WebhookEventType } from "../../../webhooks/events.js";
 import { ms } from "../columns.js";
-import type { ClaimedDelivery, DeliveryRecord, WebhookStore, WebhookTx } from "../webhook-types.js";
+import type { ClaimedDelivery, WebhookStore, WebhookTx } from "../webhook-types.js";
 import { run, time } from "./queries.js";
 import { postgresWebhookEndpoints } from "./webhook-endpoints.js";
 

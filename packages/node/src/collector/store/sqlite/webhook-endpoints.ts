@@ -1,8 +1,8 @@
 // Webhook endpoints on SQLite: registration, secret rotation and deletion. Each write runs under
 // the file's write lock, so a rotation or a deletion never interleaves with a worker's claim.
-import type { WebhookEventType } from "../../../webhooks/events.js";
+import type { WebhookEndpoint, WebhookEventType } from "@closeloop/core";
 import { ms } from "../columns.js";
-import type { WebhookEndpoint, WebhookStore } from "../webhook-types.js";
+import type { WebhookStore } from "../webhook-types.js";
 import type { Prepared } from "./statements.js";
 
 const E = {

@@ -3,17 +3,10 @@
 // which is the only claim a single-writer store needs: two workers on one file cannot take one
 // delivery twice.
 import { randomUUID } from "node:crypto";
-import type { Loop } from "@closeloop/core";
+import type { DeliveryRecord, Loop, WebhookEventType } from "@closeloop/core";
 import { uuidv7 } from "@closeloop/core";
-import type { WebhookEventType } from "../../../webhooks/events.js";
 import { ms } from "../columns.js";
-import type {
-  ClaimedDelivery,
-  DeliveryRecord,
-  DueLoop,
-  WebhookStore,
-  WebhookTx,
-} from "../webhook-types.js";
+import type { ClaimedDelivery, DueLoop, WebhookStore, WebhookTx } from "../webhook-types.js";
 import type { Migration } from "./migrations.js";
 import type { Prepared } from "./statements.js";
 import { sqliteWebhookEndpoints } from "./webhook-endpoints.js";

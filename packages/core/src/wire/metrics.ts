@@ -1,11 +1,12 @@
-import type {
-  AssetGrowth,
-  CesResult,
-  CsatResult,
-  Dimension,
-  LoopHealth,
-  NpsResult,
-} from "@closeloop/core";
+import type { CesResult } from "../metrics/ces.js";
+import type { CsatResult } from "../metrics/csat.js";
+import type { AssetGrowth } from "../metrics/customers.js";
+import type { Dimension } from "../metrics/group.js";
+import type { LoopHealth } from "../metrics/loop-health.js";
+import type { NpsResult } from "../metrics/nps.js";
+
+// The HTTP contract of `GET /v1/metrics`, shared by the collector and the node client
+// (docs/collector.md).
 
 /** What `GET /v1/metrics` asks for: a period, and optionally a dimension to group by. */
 export interface MetricsQuery {

@@ -1,10 +1,8 @@
-import type {
-  Breach,
-  Response as CloseloopResponse,
-  Feedback,
-  Loop,
-  RiskSignal,
-} from "@closeloop/core";
+import type { Breach } from "../loop/deadlines.js";
+import type { RiskSignal } from "../metrics/risk.js";
+import type { Feedback } from "../schemas/feedback.js";
+import type { Loop } from "../schemas/loop.js";
+import type { Response as CloseloopResponse } from "../schemas/response.js";
 
 /**
  * Every webhook event type the collector sends, in a stable order.
