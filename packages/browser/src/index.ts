@@ -48,7 +48,6 @@ export type {
   StoreFallback,
 } from "./outbox/browser-store.js";
 export { browserQueueStore } from "./outbox/browser-store.js";
-export type { FlushLockOptions } from "./outbox/flush-lock.js";
 export { flushLock } from "./outbox/flush-lock.js";
 export { onPageHide } from "./outbox/page-hide.js";
 export type { Theme, ThemeMode } from "./widget/types.js";

@@ -86,8 +86,8 @@ const api = {
     for (let i = 0; i < n; i++) localStorage.removeItem(`junk-${i}`);
   },
   /** Takes the lock and holds it until `release`; true when it ran, false when it was busy. */
-  async hold(name: string, leaseMs?: number): Promise<boolean> {
-    const lock = lockFor(name, leaseMs);
+  async hold(name: string): Promise<boolean> {
+    const lock = lockFor(name);
     let started!: () => void;
     const running = new Promise<boolean>((resolve) => {
       started = () => resolve(true);
@@ -109,24 +109,18 @@ const api = {
     return holds.get(name);
   },
   /** Tries the lock once; `ran` says whether fn ran. */
-  async tryLock(name: string, leaseMs?: number): Promise<{ ran: boolean; result: unknown }> {
+  async tryLock(name: string): Promise<{ ran: boolean; result: unknown }> {
     let ran = false;
-    const result = await lockFor(
-      name,
-      leaseMs,
-    )(async () => {
+    const result = await lockFor(name)(async () => {
       ran = true;
       return "ran";
     });
     return { ran, result: result ?? null };
   },
   /** Runs a lock whose fn throws; resolves with how the lock call settled. */
-  failLock(name: string, leaseMs?: number) {
+  failLock(name: string) {
     return settle(
-      lockFor(
-        name,
-        leaseMs,
-      )(async () => {
+      lockFor(name)(async () => {
         throw new Error("flush failed");
       }),
     );
@@ -149,10 +143,10 @@ const api = {
   },
 };
 
-function lockFor(name: string, leaseMs?: number) {
+function lockFor(name: string) {
   let lock = locks.get(name);
   if (!lock) {
-    lock = flushLock(name, leaseMs === undefined ? {} : { leaseMs });
+    lock = flushLock(name);
     locks.set(name, lock);
   }
   return lock;
