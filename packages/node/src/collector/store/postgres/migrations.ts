@@ -6,6 +6,7 @@ import type { Pool } from "pg";
 import { pg } from "../native.js";
 import { ALLOWED_ORIGINS_MIGRATION } from "./allowed-origins-migration.js";
 import { METRICS_MIGRATION } from "./metrics-migration.js";
+import { inTransaction } from "./transaction.js";
 import { WEBHOOK_ROTATION_MIGRATION } from "./webhook-rotation-migration.js";
 import { WEBHOOK_MIGRATION } from "./webhooks.js";
 
@@ -176,9 +177,7 @@ CREATE INDEX closure_notices_anonymous ON closure_notices (env_id, anonymous_id,
  * transactional in PostgreSQL, so a failed step leaves no half-made table behind.
  */
 export async function applyMigrations(pool: Pool, schema: string): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+  await inTransaction(pool, async (client) => {
     await client.query(
       "SELECT pg_advisory_xact_lock(hashtext('closeloop.migrate'), hashtext($1))",
       [schema],
@@ -201,12 +200,5 @@ export async function applyMigrations(pool: Pool, schema: string): Promise<void>
         m.name,
       ]);
     }
-    await client.query("COMMIT");
-    client.release();
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    // A client whose transaction state is unknown is not given back to the pool.
-    client.release(true);
-    throw error;
-  }
+  });
 }

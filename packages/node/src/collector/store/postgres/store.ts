@@ -1,5 +1,4 @@
 import type { ClosureNotice, FeedbackPolicy, Loop, Survey } from "@closeloop/core";
-import type { Pool, PoolClient } from "pg";
 import { canonicalJson, ms } from "../columns.js";
 import { listLoopsSql } from "../loop-query.js";
 import type { MetricsDialect } from "../metrics-query.js";
@@ -10,6 +9,7 @@ import { reentryGuard } from "../reentry.js";
 import type { CollectorStore, Environment, KeyRecord, StoredResponse } from "../types.js";
 import { applyMigrations } from "./migrations.js";
 import { all, one, Q, run, SQL, time } from "./queries.js";
+import { inTransaction } from "./transaction.js";
 import { postgresTx } from "./tx.js";
 import { postgresWebhooks } from "./webhooks.js";
 
@@ -25,27 +25,6 @@ export interface PostgresStoreOptions {
 }
 
 const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
-
-/** Runs `body` in BEGIN … COMMIT on one pooled client; any rejection rolls back. */
-async function inTransaction<T>(pool: Pool, body: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let result: T;
-  try {
-    await client.query("BEGIN");
-    result = await body(client);
-    await client.query("COMMIT");
-  } catch (error) {
-    // If even ROLLBACK fails the connection is in an unknown state: destroy it, don't pool it.
-    const broken = await client.query("ROLLBACK").then(
-      () => false,
-      () => true,
-    );
-    client.release(broken);
-    throw error;
-  }
-  client.release();
-  return result;
-}
 
 /**
  * The collector's store on PostgreSQL through a `pg` pool: for more than one collector. Any number
@@ -193,31 +172,24 @@ export function postgresStore(url: string, options: PostgresStoreOptions = {}): 
     // One connection, one snapshot: the statements agree with each other under concurrent
     // ingest, and a dashboard's poll takes one pooled connection, not seven.
     async metrics(envId, query) {
-      const client = await pool.connect();
-      try {
-        await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-        const report = await metricsReport(envId, query, async (build) => {
-          const values: (string | number)[] = [];
-          const param = (v: string | number) => `$${values.push(v)}`;
-          const d: MetricsDialect = {
-            param,
-            time: (t) => time(param(t)),
-            durationMs: (later, earlier) =>
-              `(extract(epoch from (${later} - ${earlier})) * 1000)::float8`,
-            floor: (expr) => `floor(${expr})`,
-            double: (x) => `${x}::float8`,
-          };
-          return (await client.query<MetricsRow>(build(d), values)).rows;
-        });
-        await client.query("COMMIT");
-        client.release();
-        return report;
-      } catch (error) {
-        await client.query("ROLLBACK").catch(() => undefined);
-        // A client whose transaction state is unknown is not given back to the pool.
-        client.release(true);
-        throw error;
-      }
+      return inTransaction(
+        pool,
+        (client) =>
+          metricsReport(envId, query, async (build) => {
+            const values: (string | number)[] = [];
+            const param = (v: string | number) => `$${values.push(v)}`;
+            const d: MetricsDialect = {
+              param,
+              time: (t) => time(param(t)),
+              durationMs: (later, earlier) =>
+                `(extract(epoch from (${later} - ${earlier})) * 1000)::float8`,
+              floor: (expr) => `floor(${expr})`,
+              double: (x) => `${x}::float8`,
+            };
+            return (await client.query<MetricsRow>(build(d), values)).rows;
+          }),
+        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+      );
     },
   };
 }

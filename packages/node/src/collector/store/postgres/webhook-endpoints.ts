@@ -7,6 +7,7 @@ import type { Pool } from "pg";
 import { ms } from "../columns.js";
 import type { WebhookStore } from "../webhook-types.js";
 import { run, time } from "./queries.js";
+import { inTransaction } from "./transaction.js";
 
 const COLUMNS =
   "env_id, name, url, events, created_at, updated_at, disabled_at, previous_secret_until";
@@ -95,22 +96,14 @@ export function postgresWebhookEndpoints(
     },
     async deleteEndpoint(envId, name) {
       refuse("deleteEndpoint");
-      const client = await pool.connect();
-      try {
-        await client.query("BEGIN");
+      return inTransaction(pool, async (client) => {
         const found = (await run(client, E.lock, [envId, name])).rowCount === 1;
         if (found) {
           await run(client, E.deleteDeliveries, [envId, name]);
           await run(client, E.delete, [envId, name]);
         }
-        await client.query("COMMIT");
-        client.release();
         return found;
-      } catch (error) {
-        await client.query("ROLLBACK").catch(() => undefined);
-        client.release(true);
-        throw error;
-      }
+      });
     },
   };
 }

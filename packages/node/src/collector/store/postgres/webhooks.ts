@@ -9,6 +9,7 @@ import type { Pool, PoolClient } from "pg";
 import { ms } from "../columns.js";
 import type { ClaimedDelivery, WebhookStore, WebhookTx } from "../webhook-types.js";
 import { run, time } from "./queries.js";
+import { inTransaction } from "./transaction.js";
 import { postgresWebhookEndpoints } from "./webhook-endpoints.js";
 
 /** Schema step 2: endpoints, deliveries and fired breaches. */
@@ -199,9 +200,7 @@ export function postgresWebhooks(pool: Pool, refuse: (what: string) => void): We
     async recordAttempt(delivery, attempt, outcome) {
       refuse("recordAttempt");
       const nextAt = outcome.status === "pending" ? ms(outcome.nextAttemptAt) : null;
-      const client = await pool.connect();
-      try {
-        await client.query("BEGIN");
+      return inTransaction(pool, async (client) => {
         const res = await run(client, W.record, [
           delivery.id,
           delivery.lease,
@@ -214,14 +213,8 @@ export function postgresWebhooks(pool: Pool, refuse: (what: string) => void): We
           await run(client, W.disableEndpoint, [ms(attempt.at), delivery.envId, delivery.endpoint]);
           await run(client, W.disablePending, [delivery.envId, delivery.endpoint]);
         }
-        await client.query("COMMIT");
-        client.release();
         return recorded;
-      } catch (error) {
-        await client.query("ROLLBACK").catch(() => undefined);
-        client.release(true);
-        throw error;
-      }
+      });
     },
   };
 }
