@@ -31,8 +31,8 @@ export * from "./collector/store/index.js";
 export type * from "./collector/store/webhook-types.js";
 export type { Sweeper, SweeperOptions } from "./collector/sweeper.js";
 export { startSweeper, sweepBreaches } from "./collector/sweeper.js";
-export type { WebhookWorker, WebhookWorkerOptions } from "./collector/webhooks/worker.js";
-export { DEFAULT_RETRY_SCHEDULE_MS, startWebhookWorker } from "./collector/webhooks/worker.js";
+export type { WebhookWorker, WebhookWorkerOptions } from "./collector/webhook-delivery/worker.js";
+export { DEFAULT_RETRY_SCHEDULE_MS, startWebhookWorker } from "./collector/webhook-delivery/worker.js";
 export type { DrainOnSignalOptions } from "./outbox/drain-on-signal.js";
 export { drainOnSignal } from "./outbox/drain-on-signal.js";
 export { QueueLockedError } from "./outbox/errors.js";
@@ -40,7 +40,7 @@ export type { FileQueueStore } from "./outbox/file-store.js";
 export { fileQueueStore } from "./outbox/file-store.js";
 export type { FileQueueStoreOptions, FsyncPolicy } from "./outbox/options.js";
 export { respondentToken } from "./respondent-token.js";
-export * from "./webhooks/index.js";
+export * from "./webhook-signing/index.js";
 
 /** The version of this package. */
 export const VERSION = "0.1.0";

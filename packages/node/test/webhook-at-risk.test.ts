@@ -2,7 +2,7 @@
 // raises one of core's risk signals, delivered signed like every other event, on both stores.
 import { afterAll, describe, expect, it } from "vitest";
 import type { CollectorStore } from "../src/collector/store/types.js";
-import { startWebhookWorker } from "../src/collector/webhooks/worker.js";
+import { startWebhookWorker } from "../src/collector/webhook-delivery/worker.js";
 import { batch, response, startCollector, survey } from "./collector-harness.js";
 import { dropSchemas, PG_URL, pgRequired, pgStores, probePostgres } from "./pg-helper.js";
 import { startReceiver } from "./webhook-receiver.js";

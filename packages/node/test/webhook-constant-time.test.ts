@@ -7,7 +7,7 @@ import {
   signWebhook,
   verifyWebhook,
   WebhookVerificationError,
-} from "../src/webhooks/index.js";
+} from "../src/webhook-signing/index.js";
 
 vi.mock("node:crypto", async (importOriginal) => {
   const actual = await importOriginal<typeof import("node:crypto")>();

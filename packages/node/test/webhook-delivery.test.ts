@@ -4,9 +4,9 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { sqliteStore } from "../src/collector/store/index.js";
 import type { CollectorStore } from "../src/collector/store/types.js";
-import { startWebhookWorker, type WebhookWorker } from "../src/collector/webhooks/worker.js";
+import { startWebhookWorker, type WebhookWorker } from "../src/collector/webhook-delivery/worker.js";
 import { respondentToken } from "../src/respondent-token.js";
-import { generateWebhookSecret } from "../src/webhooks/secret.js";
+import { generateWebhookSecret } from "../src/webhook-signing/secret.js";
 import { batch, type Running, response, startCollector, survey } from "./collector-harness.js";
 import { dropSchemas, PG_URL, pgRequired, pgStores, probePostgres } from "./pg-helper.js";
 import { at, environment } from "./store-fixtures.js";

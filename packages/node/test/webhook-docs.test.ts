@@ -15,7 +15,7 @@ import {
   signWebhook,
   verifyWebhook,
   WEBHOOK_EVENT_TYPES,
-} from "../src/webhooks/index.js";
+} from "../src/webhook-signing/index.js";
 import { freePort, kill } from "./sink.js";
 
 const DOC = readFileSync(join(import.meta.dirname, "../../../docs/webhooks.md"), "utf8");
@@ -55,7 +55,7 @@ describe("docs/webhooks.md: the receiver example", () => {
       format: "esm",
       target: "node20",
       alias: {
-        "@closeloop/node": join(import.meta.dirname, "../src/webhooks/index.ts"),
+        "@closeloop/node": join(import.meta.dirname, "../src/webhook-signing/index.ts"),
         "@closeloop/core": join(import.meta.dirname, "../../core/src/index.ts"),
       },
       logLevel: "silent",

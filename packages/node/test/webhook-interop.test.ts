@@ -9,7 +9,7 @@ import {
   verifyWebhook,
   WEBHOOK_EVENT_TYPES,
   WebhookVerificationError,
-} from "../src/webhooks/index.js";
+} from "../src/webhook-signing/index.js";
 
 afterEach(() => {
   vi.useRealTimers();

@@ -4,7 +4,7 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { CollectorStore } from "../src/collector/store/types.js";
 import { sweepBreaches } from "../src/collector/sweeper.js";
-import { startWebhookWorker } from "../src/collector/webhooks/worker.js";
+import { startWebhookWorker } from "../src/collector/webhook-delivery/worker.js";
 import { respondentToken } from "../src/respondent-token.js";
 import { batch, type Running, response, startCollector, survey } from "./collector-harness.js";
 import { dropSchemas, PG_URL, pgRequired, pgStores, probePostgres } from "./pg-helper.js";

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { WebhookPayload } from "@closeloop/core";
 import { Webhook } from "standardwebhooks";
-import { verifyWebhook } from "../src/webhooks/verify.js";
+import { verifyWebhook } from "../src/webhook-signing/verify.js";
 
 export interface Received {
   path: string;

@@ -10,7 +10,7 @@ import {
   WebhookSecretError,
   WebhookVerificationError,
   type WebhookVerificationErrorCode,
-} from "../src/webhooks/index.js";
+} from "../src/webhook-signing/index.js";
 
 const SECRET = generateWebhookSecret();
 const ID = "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W";

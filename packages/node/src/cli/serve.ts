@@ -2,7 +2,7 @@ import { parseAllowedOrigins } from "../collector/allowed-origins.js";
 import { createCollector } from "../collector/collector.js";
 import { provision } from "../collector/provision.js";
 import { startSweeper } from "../collector/sweeper.js";
-import { startWebhookWorker } from "../collector/webhooks/worker.js";
+import { startWebhookWorker } from "../collector/webhook-delivery/worker.js";
 import { openStore } from "./open-store.js";
 
 /**

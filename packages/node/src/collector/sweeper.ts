@@ -1,5 +1,5 @@
 import type { CollectorStore } from "./store/types.js";
-import { fireMissedDeadlines } from "./webhooks/breached.js";
+import { fireMissedDeadlines } from "./webhook-delivery/breached.js";
 
 /** Options of {@link startSweeper}. */
 export interface SweeperOptions {

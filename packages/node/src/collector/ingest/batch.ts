@@ -7,7 +7,7 @@ import {
 } from "@closeloop/core";
 import { HttpError } from "../http/errors.js";
 import type { CollectorStore, KeyKind } from "../store/types.js";
-import { withWebhookEvents } from "../webhooks/emit.js";
+import { withWebhookEvents } from "../webhook-delivery/emit.js";
 import {
   type CollectorEvent,
   type IngestContext,

@@ -14,7 +14,7 @@ import { HttpError, json } from "../http/errors.js";
 import { parseRequest } from "../http/parse-request.js";
 import { saveLoop } from "../ingest/loops.js";
 import type { LoopFilter } from "../store/types.js";
-import { withWebhookEvents } from "../webhooks/emit.js";
+import { withWebhookEvents } from "../webhook-delivery/emit.js";
 import type { RouteDeps } from "./deps.js";
 
 const TransitionBodySchema = z.strictObject({

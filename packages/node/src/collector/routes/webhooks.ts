@@ -1,7 +1,7 @@
 import type { WebhookEndpoint } from "@closeloop/core";
 import { WEBHOOK_EVENT_TYPES } from "@closeloop/core";
 import * as z from "zod/mini";
-import { generateWebhookSecret } from "../../webhooks/secret.js";
+import { generateWebhookSecret } from "../../webhook-signing/secret.js";
 import { authenticate } from "../auth.js";
 import { readJson } from "../http/body.js";
 import { HttpError, json } from "../http/errors.js";

@@ -1,6 +1,6 @@
 import type { DeliveryAttempt } from "@closeloop/core";
 import { parseRetryAfter } from "@closeloop/core";
-import { signWebhook } from "../../webhooks/sign.js";
+import { signWebhook } from "../../webhook-signing/sign.js";
 import type { CollectorStore } from "../store/types.js";
 import type { AttemptOutcome, ClaimedDelivery } from "../store/webhook-types.js";
 
