@@ -32,7 +32,10 @@ export type * from "./collector/store/webhook-types.js";
 export type { Sweeper, SweeperOptions } from "./collector/sweeper.js";
 export { startSweeper, sweepBreaches } from "./collector/sweeper.js";
 export type { WebhookWorker, WebhookWorkerOptions } from "./collector/webhook-delivery/worker.js";
-export { DEFAULT_RETRY_SCHEDULE_MS, startWebhookWorker } from "./collector/webhook-delivery/worker.js";
+export {
+  DEFAULT_RETRY_SCHEDULE_MS,
+  startWebhookWorker,
+} from "./collector/webhook-delivery/worker.js";
 export type { DrainOnSignalOptions } from "./outbox/drain-on-signal.js";
 export { drainOnSignal } from "./outbox/drain-on-signal.js";
 export { QueueLockedError } from "./outbox/errors.js";

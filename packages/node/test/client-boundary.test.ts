@@ -6,7 +6,7 @@ import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const src = join(import.meta.dirname, "../src");
-const clientSide = ["client", "outbox", "webhooks", "respondent-token.ts"];
+const clientSide = ["client", "outbox", "webhook-signing", "respondent-token.ts"];
 
 function files(path: string): string[] {
   if (path.endsWith(".ts")) return [path];

@@ -4,7 +4,10 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { sqliteStore } from "../src/collector/store/index.js";
 import type { CollectorStore } from "../src/collector/store/types.js";
-import { startWebhookWorker, type WebhookWorker } from "../src/collector/webhook-delivery/worker.js";
+import {
+  startWebhookWorker,
+  type WebhookWorker,
+} from "../src/collector/webhook-delivery/worker.js";
 import { respondentToken } from "../src/respondent-token.js";
 import { generateWebhookSecret } from "../src/webhook-signing/secret.js";
 import { batch, type Running, response, startCollector, survey } from "./collector-harness.js";
