@@ -8,17 +8,12 @@ function fail(q: Question, reason: string, message: string): never {
 }
 
 function checkScore(q: Question, value: unknown, min: number, max: number): number {
-  if (typeof value !== "number" || !Number.isInteger(value)) {
-    fail(
-      q,
-      "wrong_type",
-      `expected an integer from ${min} to ${max}, got ${JSON.stringify(value)}`,
-    );
-  }
-  if (value < min || value > max) {
-    fail(q, "out_of_range", `expected an integer from ${min} to ${max}, got ${value}`);
-  }
-  return value;
+  // One message for both problems: an integer prints the same through JSON.stringify.
+  const message = `expected an integer from ${min} to ${max}, got ${JSON.stringify(value)}`;
+  if (!Number.isInteger(value)) fail(q, "wrong_type", message);
+  const score = value as number;
+  if (score < min || score > max) fail(q, "out_of_range", message);
+  return score;
 }
 
 function checkChoice(
