@@ -4,7 +4,7 @@ import type { Answers, Question } from "../schemas/question.js";
 import type { SessionState } from "../schemas/session-state.js";
 import type { Survey } from "../schemas/survey.js";
 import { validateAnswer } from "./answer.js";
-import { evaluateCondition } from "./condition.js";
+import { evaluateCondition, ownEntry } from "./condition.js";
 import { localize, resolveLocale } from "./locale.js";
 import { segmentOf } from "./segment.js";
 
@@ -73,11 +73,6 @@ function shuffled(ids: string[], random: () => number): string[] {
   return out;
 }
 
-/** `record[key]` when `key` is the record's own property: a question id such as `constructor` must not read `Object.prototype`. */
-function ownEntry<T>(record: Record<string, T>, key: string): T | undefined {
-  return Object.hasOwn(record, key) ? record[key] : undefined;
-}
-
 /**
  * Checks saved state against the survey by hand (no zod, to keep the browser path small): the
  * same survey and version, known questions, valid answers, option orders that are permutations.
@@ -100,7 +95,7 @@ function restoredState(survey: Survey, input: unknown): SessionState {
   const path = Array.isArray(raw.path) ? raw.path : [];
   if (path.length === 0)
     issues.push({ path: "path", code: "invalid_type", message: "must list the questions visited" });
-  path.forEach((id, i) => {
+  for (const [i, id] of path.entries()) {
     if (!questionOf(id)) {
       issues.push({
         path: `path.${i}`,
@@ -108,7 +103,7 @@ function restoredState(survey: Survey, input: unknown): SessionState {
         message: `no question ${JSON.stringify(id)}`,
       });
     }
-  });
+  }
   if (typeof raw.finished !== "boolean") {
     issues.push({ path: "finished", code: "invalid_type", message: "must be true or false" });
   }
@@ -236,7 +231,7 @@ export function createSurveySession(survey: Survey, options: SessionOptions = {}
       v.maxLength = q.maxLength;
       if (q.minLength !== undefined) v.minLength = q.minLength;
     }
-    if (q.type === "single_choice" || q.type === "multi_choice") {
+    if ("options" in q) {
       let order = ownEntry(state.order, q.id);
       if (!order) {
         const ids = q.options.map((o) => o.id);
