@@ -196,8 +196,7 @@ export function createSurveySession(survey: Survey, options: SessionOptions = {}
   const defaultLocale = survey.locales[0];
   const first = (survey.questions[0] as Question).id;
 
-  const currentId = (): string | undefined =>
-    state.finished ? undefined : state.path[state.path.length - 1];
+  const currentId = (): string | undefined => (state.finished ? undefined : state.path.at(-1));
 
   const pathAnswers = (): Answers => {
     const out: Answers = {};
@@ -262,10 +261,10 @@ export function createSurveySession(survey: Survey, options: SessionOptions = {}
     if (state.path[0] !== first) {
       return { path: "path.0", code: "invalid_path", message: `must start at "${first}"` };
     }
-    for (let i = 0; i < state.path.length; i++) {
-      const id = state.path[i] as string;
-      const last = i === state.path.length - 1;
-      if (last && !state.finished) return undefined;
+    for (const [i, id] of state.path.entries()) {
+      // The next step, `undefined` after the last one.
+      const expected = state.path[i + 1];
+      if (expected === undefined && !state.finished) return undefined;
       const q = questionOf(id);
       if (q.required && ownEntry(state.answers, id) === undefined) {
         return {
@@ -274,7 +273,6 @@ export function createSurveySession(survey: Survey, options: SessionOptions = {}
           message: "is required but has no answer",
         };
       }
-      const expected = last ? undefined : state.path[i + 1];
       const to = nextOf(id);
       if (to !== expected) {
         return {
