@@ -1,7 +1,11 @@
 import { InvalidAnswerError } from "../errors.js";
 import type { AnswerValue, Question } from "../schemas/question.js";
 
-const RANGES = { nps: [0, 10], csat: [1, 5], ces: [1, 7] } as const;
+const RANGES: Record<"nps" | "csat" | "ces", [min: number, max: number]> = {
+  nps: [0, 10],
+  csat: [1, 5],
+  ces: [1, 7],
+};
 
 function fail(q: Question, reason: string, message: string): never {
   throw new InvalidAnswerError(q.id, reason, message);
@@ -21,7 +25,7 @@ function checkChoice(
   value: unknown,
 ): string | { other: string } {
   if (typeof value === "string") {
-    if (!q.options.some((o) => o.id === value)) {
+    if (!q.options.find((o) => o.id === value)) {
       fail(q, "unknown_option", `"${value}" is not one of its options`);
     }
     return value;
@@ -46,7 +50,7 @@ export function validateAnswer(q: Question, value: unknown): AnswerValue {
     case "nps":
     case "csat":
     case "ces":
-      return checkScore(q, value, RANGES[q.type][0], RANGES[q.type][1]);
+      return checkScore(q, value, ...RANGES[q.type]);
     case "rating":
       return checkScore(q, value, 1, q.scale);
     case "single_choice":
