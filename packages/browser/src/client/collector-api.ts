@@ -49,8 +49,8 @@ export async function fetchSurveys(parts: BaseParts): Promise<Survey[]> {
   try {
     const res = await get(parts, "/v1/surveys", cached ? { "if-none-match": cached.etag } : {});
     if (res.status === 304 && cached) return cached.surveys;
-    const body = (await res.json()) as { surveys?: unknown[] };
-    const surveys = (body.surveys ?? []).filter((s) => looksLikeSurvey(s as Survey)) as Survey[];
+    const body = (await res.json()) as { surveys?: Partial<Survey>[] };
+    const surveys = (body.surveys ?? []).filter(looksLikeSurvey);
     const etag = res.headers.get("etag");
     if (etag) parts.kv.set("surveys", { etag, surveys });
     return surveys;

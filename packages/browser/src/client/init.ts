@@ -39,11 +39,8 @@ export function init(options: InitOptions): Client {
   let open: ViewHandle | undefined;
   let stopped = false;
   const pending: ClosureNotice[] = [];
-  let seenIds: Set<string> | undefined;
-  const seen = () => {
-    seenIds ??= new Set(kv.get<string[]>("seen-closures"));
-    return seenIds;
-  };
+  // Ids of the notices shown here, newest last; read when needed, not while init runs.
+  const seen = () => kv.get<string[]>("seen-closures") ?? [];
   const env = () => ({
     container: o.container ?? document.body,
     theme: o.theme,
@@ -88,7 +85,7 @@ export function init(options: InitOptions): Client {
       ...env(),
       notice,
       onSeen() {
-        kv.set("seen-closures", [...seen().add(notice.id)].slice(-200));
+        kv.set("seen-closures", [...seen(), notice.id].slice(-200));
         parts.bus.emit("closure:shown", { noticeId: notice.id, loopId: notice.loopId });
         parts.send("closure-seen", `closure-seen:${notice.id}`, { noticeId: notice.id }, true);
       },
@@ -97,7 +94,8 @@ export function init(options: InitOptions): Client {
   }
   const loadClosures = async () => {
     for (const n of await fetchClosures(parts)) {
-      if (!n.seenAt && !seen().has(n.id) && !pending.some((p) => p.id === n.id)) pending.push(n);
+      if (!n.seenAt && !seen().includes(n.id) && !pending.some((p) => p.id === n.id))
+        pending.push(n);
     }
     showNextClosure();
   };

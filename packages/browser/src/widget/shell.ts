@@ -22,7 +22,7 @@ let sheet: CSSStyleSheet | undefined;
  * host, the stylesheet adopted (or a `<style nonce>` where constructable stylesheets are missing).
  * Not yet in the page: the caller appends it.
  */
-export function styledHost(env: ViewEnv): [HTMLElement, ShadowRoot] {
+function styledHost(env: ViewEnv): [HTMLElement, ShadowRoot] {
   const host = env.container.ownerDocument.createElement("closeloop-widget");
   // Set through the CSSOM, which a CSP allows. Anything but a custom property has no effect:
   // the host's `all: initial !important` wins over it, so a theme cannot move or hide the host.
@@ -42,6 +42,20 @@ export function styledHost(env: ViewEnv): [HTMLElement, ShadowRoot] {
 }
 
 /**
+ * Puts `content` (in the view's language, direction and colour mode) in a styled host and
+ * appends that to `env.container`; returns the host.
+ */
+export function mountHost(env: ViewEnv, content: HTMLElement): HTMLElement {
+  const [host, root] = styledHost(env);
+  content.lang = env.locale;
+  content.dir = isRtl(env.locale) ? "rtl" : "ltr";
+  content.classList.add(env.theme.mode);
+  root.append(content);
+  env.container.append(host);
+  return host;
+}
+
+/**
  * Opens a `<dialog>` in a Shadow DOM host appended to `env.container`. The host is
  * `position: fixed` with `all: initial`, so it shifts nothing on the page and the page's CSS
  * does not reach in; styles come from a constructable stylesheet, or a `<style nonce>` where
@@ -54,7 +68,6 @@ export function openShell(env: ViewEnv, modal: boolean, dismiss: () => void): Sh
   let before = doc.activeElement as HTMLElement | null;
   while (before?.shadowRoot?.activeElement) before = before.shadowRoot.activeElement as HTMLElement;
   const s = stringsFor(env.locale);
-  const [host, root] = styledHost(env);
   let open = true;
   const close = () => {
     if (!open) return;
@@ -75,23 +88,12 @@ export function openShell(env: ViewEnv, modal: boolean, dismiss: () => void): Sh
     return b;
   };
   const body = h("div");
-  const dialog = h(
-    "dialog",
-    {
-      class: env.theme.mode,
-      lang: env.locale,
-      dir: isRtl(env.locale) ? "rtl" : "ltr",
-      "aria-labelledby": "t",
-    },
-    body,
-    button(),
-  );
+  const dialog = h("dialog", { "aria-labelledby": "t" }, body, button());
   // Escape while an input method composes text cancels the composition, not the dialog.
   dialog.addEventListener("keydown", (e) => e.key === "Escape" && !e.isComposing && done(e));
   // A modal dialog's own Escape handling would close it behind the view's back.
   dialog.addEventListener("cancel", done);
-  root.append(dialog);
-  env.container.append(host);
+  const host = mountHost(env, dialog);
   if (modal) dialog.showModal();
   else dialog.show();
   return {

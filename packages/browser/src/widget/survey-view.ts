@@ -38,11 +38,8 @@ export function mountSurvey(o: SurveyViewOptions): ViewHandle {
     if (!v) return thanks();
     const [controls, read] = questionControls(v, s);
     const error = h("p", { id: "e", class: "err", role: "alert" });
-    const back = h(
-      "button",
-      { type: "button", hidden: session.toJSON().path.length < 2 },
-      s[S.back],
-    );
+    // Every path starts at the first question and never returns to it: nothing before it.
+    const back = h("button", { type: "button", hidden: v.index === 0 }, s[S.back]);
     const form = h(
       "form",
       { novalidate: true },

@@ -1,6 +1,6 @@
 import { h } from "./h.js";
-import { styledHost } from "./shell.js";
-import { isRtl, S, stringsFor } from "./strings.js";
+import { mountHost } from "./shell.js";
+import { S, stringsFor } from "./strings.js";
 import type { ViewEnv, ViewHandle } from "./types.js";
 
 /**
@@ -12,19 +12,12 @@ export function mountTrigger(
   label: string | undefined,
   onClick: () => void,
 ): ViewHandle {
-  const [host, root] = styledHost(env);
   const button = h(
     "button",
-    {
-      type: "button",
-      class: `p t ${env.theme.mode}`,
-      lang: env.locale,
-      dir: isRtl(env.locale) ? "rtl" : "ltr",
-    },
+    { type: "button", class: "p t" },
     label ?? stringsFor(env.locale)[S.feedback],
   );
   button.addEventListener("click", onClick);
-  root.append(button);
-  env.container.append(host);
+  const host = mountHost(env, button);
   return { close: () => host.remove() };
 }

@@ -1,24 +1,23 @@
 import { InvalidAnswerError } from "../errors.js";
 import type { AnswerValue, Question } from "../schemas/question.js";
 
-const RANGES = { nps: [0, 10], csat: [1, 5], ces: [1, 7] } as const;
+const RANGES: Record<"nps" | "csat" | "ces", [min: number, max: number]> = {
+  nps: [0, 10],
+  csat: [1, 5],
+  ces: [1, 7],
+};
 
 function fail(q: Question, reason: string, message: string): never {
   throw new InvalidAnswerError(q.id, reason, message);
 }
 
 function checkScore(q: Question, value: unknown, min: number, max: number): number {
-  if (typeof value !== "number" || !Number.isInteger(value)) {
-    fail(
-      q,
-      "wrong_type",
-      `expected an integer from ${min} to ${max}, got ${JSON.stringify(value)}`,
-    );
-  }
-  if (value < min || value > max) {
-    fail(q, "out_of_range", `expected an integer from ${min} to ${max}, got ${value}`);
-  }
-  return value;
+  // One message for both problems: an integer prints the same through JSON.stringify.
+  const message = `expected an integer from ${min} to ${max}, got ${JSON.stringify(value)}`;
+  if (!Number.isInteger(value)) fail(q, "wrong_type", message);
+  const score = value as number;
+  if (score < min || score > max) fail(q, "out_of_range", message);
+  return score;
 }
 
 function checkChoice(
@@ -26,7 +25,7 @@ function checkChoice(
   value: unknown,
 ): string | { other: string } {
   if (typeof value === "string") {
-    if (!q.options.some((o) => o.id === value)) {
+    if (!q.options.find((o) => o.id === value)) {
       fail(q, "unknown_option", `"${value}" is not one of its options`);
     }
     return value;
@@ -51,7 +50,7 @@ export function validateAnswer(q: Question, value: unknown): AnswerValue {
     case "nps":
     case "csat":
     case "ces":
-      return checkScore(q, value, RANGES[q.type][0], RANGES[q.type][1]);
+      return checkScore(q, value, ...RANGES[q.type]);
     case "rating":
       return checkScore(q, value, 1, q.scale);
     case "single_choice":

@@ -3,6 +3,11 @@ import type { Answers, AnswerValue } from "../schemas/question.js";
 
 type Scalar = string | number | boolean;
 
+/** `record[key]` when `key` is the record's own property: a question id such as `constructor` must not read `Object.prototype`. */
+export function ownEntry<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 /** An "other" answer compares as the option id `other`. */
 function scalarsOf(answer: AnswerValue): Scalar[] {
   if (Array.isArray(answer)) return answer.map((a) => (typeof a === "object" ? "other" : a));
@@ -50,10 +55,7 @@ function compare(c: Comparison, answer: AnswerValue | undefined): boolean {
 export function evaluateCondition(condition: Condition, answers: Answers): boolean {
   if ("all" in condition) return condition.all.every((c) => evaluateCondition(c, answers));
   if ("any" in condition) return condition.any.some((c) => evaluateCondition(c, answers));
-  const answer = Object.hasOwn(answers, condition.question)
-    ? answers[condition.question]
-    : undefined;
-  return compare(condition, answer);
+  return compare(condition, ownEntry(answers, condition.question));
 }
 
 /** Problems with an operator's value, or `undefined` when it fits (used by the definition checks). */

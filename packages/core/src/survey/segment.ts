@@ -15,10 +15,12 @@ export const SEGMENTS = {
 export const SEGMENT_ALL = "all";
 /** The segment of a finished response whose scoring question was left unanswered. */
 export const SEGMENT_UNSCORED = "unscored";
-/** Segments that call for recovery: the least satisfied segment of each scoring type. */
-export const NEGATIVE_SEGMENTS: ReadonlySet<string> = new Set(
-  Object.values(SEGMENTS).map((s) => s[0]),
-);
+/**
+ * Segments that call for recovery: the least satisfied segment of each scoring type. Built in a
+ * pure call: a module-level `new Set` is kept by bundlers even where it is unused (browser SDK).
+ */
+export const NEGATIVE_SEGMENTS: ReadonlySet<string> = /* @__PURE__ */ (() =>
+  new Set(Object.values(SEGMENTS).map((s) => s[0])))();
 
 /** The survey's scoring question: its first nps, csat, ces or rating question. */
 export function scoringQuestionOf(questions: readonly Question[]): ScoringQuestion | undefined {

@@ -4,7 +4,7 @@ import type { Answers, Question } from "../schemas/question.js";
 import type { SessionState } from "../schemas/session-state.js";
 import type { Survey } from "../schemas/survey.js";
 import { validateAnswer } from "./answer.js";
-import { evaluateCondition } from "./condition.js";
+import { evaluateCondition, ownEntry } from "./condition.js";
 import { localize, resolveLocale } from "./locale.js";
 import { segmentOf } from "./segment.js";
 
@@ -73,11 +73,6 @@ function shuffled(ids: string[], random: () => number): string[] {
   return out;
 }
 
-/** `record[key]` when `key` is the record's own property: a question id such as `constructor` must not read `Object.prototype`. */
-function ownEntry<T>(record: Record<string, T>, key: string): T | undefined {
-  return Object.hasOwn(record, key) ? record[key] : undefined;
-}
-
 /**
  * Checks saved state against the survey by hand (no zod, to keep the browser path small): the
  * same survey and version, known questions, valid answers, option orders that are permutations.
@@ -95,20 +90,20 @@ function restoredState(survey: Survey, input: unknown): SessionState {
       `state is for ${String(raw.surveyId)}@${String(raw.surveyVersion)}, not ${survey.id}@${survey.version}`,
     );
   }
-  const byId = new Map(survey.questions.map((q) => [q.id, q]));
+  const questionOf = (id: unknown) => survey.questions.find((q) => q.id === id);
   const issues: Issue[] = [];
   const path = Array.isArray(raw.path) ? raw.path : [];
   if (path.length === 0)
     issues.push({ path: "path", code: "invalid_type", message: "must list the questions visited" });
-  path.forEach((id, i) => {
-    if (typeof id !== "string" || !byId.has(id)) {
+  for (const [i, id] of path.entries()) {
+    if (!questionOf(id)) {
       issues.push({
         path: `path.${i}`,
         code: "unknown_question",
         message: `no question ${JSON.stringify(id)}`,
       });
     }
-  });
+  }
   if (typeof raw.finished !== "boolean") {
     issues.push({ path: "finished", code: "invalid_type", message: "must be true or false" });
   }
@@ -126,7 +121,7 @@ function restoredState(survey: Survey, input: unknown): SessionState {
   };
   const answers = record("answers") as Answers;
   for (const [id, value] of Object.entries(answers)) {
-    const q = byId.get(id);
+    const q = questionOf(id);
     if (!q) {
       issues.push({
         path: `answers.${id}`,
@@ -144,7 +139,7 @@ function restoredState(survey: Survey, input: unknown): SessionState {
   }
   const order = record("order") as Record<string, string[]>;
   for (const [id, ids] of Object.entries(order)) {
-    const q = byId.get(id);
+    const q = questionOf(id);
     const own =
       q && "options" in q
         ? q.options
@@ -183,7 +178,9 @@ function restoredState(survey: Survey, input: unknown): SessionState {
  * s.outcome()?.acknowledgement             // the detractor message, in French
  */
 export function createSurveySession(survey: Survey, options: SessionOptions = {}): SurveySession {
-  const byId = new Map(survey.questions.map((q, i) => [q.id, { q, i }]));
+  // Ids are unique in a defined survey, and a session's ids are known ones (restored paths are checked).
+  const indexOf = (id: string | undefined) => survey.questions.findIndex((q) => q.id === id);
+  const questionOf = (id: string) => survey.questions[indexOf(id)] as Question;
   const random = options.random ?? Math.random;
   const state: SessionState = options.restore
     ? restoredState(survey, options.restore)
@@ -197,11 +194,9 @@ export function createSurveySession(survey: Survey, options: SessionOptions = {}
         order: {},
       };
   const defaultLocale = survey.locales[0];
-  const rules = new Map(survey.logic.map((l) => [l.question, l.rules]));
   const first = (survey.questions[0] as Question).id;
 
-  const currentId = (): string | undefined =>
-    state.finished ? undefined : state.path[state.path.length - 1];
+  const currentId = (): string | undefined => (state.finished ? undefined : state.path.at(-1));
 
   const pathAnswers = (): Answers => {
     const out: Answers = {};
@@ -213,9 +208,9 @@ export function createSurveySession(survey: Survey, options: SessionOptions = {}
   };
 
   const view = (id: string | undefined): QuestionView | undefined => {
-    const entry = id === undefined ? undefined : byId.get(id);
-    if (!entry) return undefined;
-    const { q, i } = entry;
+    const i = indexOf(id);
+    const q = survey.questions[i];
+    if (!q) return undefined;
     const text = (t: Record<string, string>) => localize(t, state.locale, defaultLocale);
     const v: QuestionView = {
       id: q.id,
@@ -235,17 +230,16 @@ export function createSurveySession(survey: Survey, options: SessionOptions = {}
       v.maxLength = q.maxLength;
       if (q.minLength !== undefined) v.minLength = q.minLength;
     }
-    if (q.type === "single_choice" || q.type === "multi_choice") {
+    if ("options" in q) {
       let order = ownEntry(state.order, q.id);
       if (!order) {
         const ids = q.options.map((o) => o.id);
         order = q.shuffle ? shuffled(ids, random) : ids;
         if (q.shuffle) state.order[q.id] = order;
       }
-      const optionText = new Map(q.options.map((o) => [o.id, text(o.text)]));
-      v.options = order.flatMap((o) => {
-        const t = optionText.get(o);
-        return t === undefined ? [] : [{ id: o, text: t }];
+      v.options = order.flatMap((id) => {
+        const o = q.options.find((option) => option.id === id);
+        return o ? [{ id, text: text(o.text) }] : [];
       });
       if (q.other) v.other = text(q.other.text);
     }
@@ -254,13 +248,12 @@ export function createSurveySession(survey: Survey, options: SessionOptions = {}
 
   const nextOf = (id: string): string | undefined => {
     const answers = pathAnswers();
-    for (const rule of rules.get(id) ?? []) {
+    for (const rule of survey.logic.find((l) => l.question === id)?.rules ?? []) {
       if (!rule.if || evaluateCondition(rule.if, answers)) {
         return rule.then === "end" ? undefined : rule.then.jump;
       }
     }
-    const i = byId.get(id)?.i ?? survey.questions.length;
-    return survey.questions[i + 1]?.id;
+    return survey.questions[indexOf(id) + 1]?.id;
   };
 
   /** A restored path must be one the logic could have taken, with every required answer given. */
@@ -268,11 +261,11 @@ export function createSurveySession(survey: Survey, options: SessionOptions = {}
     if (state.path[0] !== first) {
       return { path: "path.0", code: "invalid_path", message: `must start at "${first}"` };
     }
-    for (let i = 0; i < state.path.length; i++) {
-      const id = state.path[i] as string;
-      const last = i === state.path.length - 1;
-      if (last && !state.finished) return undefined;
-      const q = (byId.get(id) as { q: Question }).q;
+    for (const [i, id] of state.path.entries()) {
+      // The next step, `undefined` after the last one.
+      const expected = state.path[i + 1];
+      if (expected === undefined && !state.finished) return undefined;
+      const q = questionOf(id);
       if (q.required && ownEntry(state.answers, id) === undefined) {
         return {
           path: `answers.${id}`,
@@ -280,7 +273,6 @@ export function createSurveySession(survey: Survey, options: SessionOptions = {}
           message: "is required but has no answer",
         };
       }
-      const expected = last ? undefined : state.path[i + 1];
       const to = nextOf(id);
       if (to !== expected) {
         return {
@@ -318,7 +310,7 @@ export function createSurveySession(survey: Survey, options: SessionOptions = {}
           id === undefined ? "the session is finished" : `the current question is "${id}"`,
         );
       }
-      const q = (byId.get(id) as { q: Question }).q;
+      const q = questionOf(id);
       // Blank text on an optional question is no answer (a required one is refused below).
       const blank = q.type === "open_text" && typeof value === "string" && value.trim() === "";
       if (value === undefined || (blank && !q.required)) delete state.answers[id];
@@ -327,7 +319,7 @@ export function createSurveySession(survey: Survey, options: SessionOptions = {}
     next() {
       const id = currentId();
       if (id === undefined) return undefined;
-      const q = (byId.get(id) as { q: Question }).q;
+      const q = questionOf(id);
       if (q.required && ownEntry(state.answers, id) === undefined) {
         throw new InvalidAnswerError(id, "required", "needs an answer before moving on");
       }
