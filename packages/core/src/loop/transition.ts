@@ -7,7 +7,7 @@ import type { Loop, LoopEvent, LoopSchema, LoopState } from "../schemas/loop.js"
 import type { Route } from "../schemas/loop-policy.js";
 
 /**
- * The moves the loop state machine allows (SPEC §3). `acknowledged → closed` is only for routes
+ * The moves the loop state machine allows (docs/concepts.md, "The loop"). `acknowledged → closed` is only for routes
  * with `action: "none"`, where no human step is owed; `assigned → assigned` reassigns.
  */
 export const TRANSITIONS: Readonly<Record<LoopState, readonly LoopState[]>> = {

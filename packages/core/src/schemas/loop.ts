@@ -4,7 +4,7 @@ import { IdSchema, TimestampSchema } from "./common.js";
 import { CustomerSchema } from "./feedback.js";
 import { RouteSchema } from "./loop-policy.js";
 
-/** Every state a loop can be in (SPEC §3). `captured` exists only on the client. */
+/** Every state a loop can be in (docs/concepts.md, "The loop"). `captured` exists only on the client. */
 export const LOOP_STATES = [
   "captured",
   "received",

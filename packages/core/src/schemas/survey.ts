@@ -6,7 +6,7 @@ import { QuestionSchema } from "./question.js";
 import { DisplaySchema, TargetingSchema } from "./targeting.js";
 
 /**
- * The shape of a survey (SPEC §3). Parsing with this schema checks structure only; use
+ * The shape of a survey (docs/concepts.md). Parsing with this schema checks structure only; use
  * `defineSurvey` or `checkSurvey` for the full no-partial-loop gate.
  */
 export const SurveySchema = z.strictObject({

@@ -29,7 +29,7 @@ const COLUMN: Record<Dimension, string> = {
 const list = (values: Iterable<string>) => [...values].map((v) => `'${v}'`).join(", ");
 const OPEN = list(OPEN_STATES);
 const NEGATIVE = list(NEGATIVE_SEGMENTS);
-/** The scoring types the metrics report (ratings have no SPEC metric: their scales differ). */
+/** The scoring types the metrics report (ratings have no standard metric: their scales differ). */
 const SCORED = list(["nps", "csat", "ces"]);
 const NINETY_DAYS_MS = 90 * 86_400_000;
 
