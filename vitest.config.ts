@@ -5,8 +5,11 @@ import { defineConfig } from "vitest/config";
 const resolve = {
   alias: {
     "@closeloop/core": fileURLToPath(new URL("packages/core/src/index.ts", import.meta.url)),
-    // The browser's Chromium tests run a real collector from the node package's sources.
     "@closeloop/node": fileURLToPath(new URL("packages/node/src/index.ts", import.meta.url)),
+    // The browser's Chromium tests and the client's integration tests run a real collector.
+    "@closeloop/collector": fileURLToPath(
+      new URL("packages/collector/src/index.ts", import.meta.url),
+    ),
   },
 };
 
@@ -20,6 +23,10 @@ export default defineConfig({
         test: { name: "browser", root: "packages/browser", include: ["test/**/*.test.ts"] },
       },
       { resolve, test: { name: "node", root: "packages/node", include: ["test/**/*.test.ts"] } },
+      {
+        resolve,
+        test: { name: "collector", root: "packages/collector", include: ["test/**/*.test.ts"] },
+      },
     ],
   },
 });

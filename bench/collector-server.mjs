@@ -8,7 +8,7 @@ import {
   postgresStore,
   provision,
   sqliteStore,
-} from "../packages/node/dist/index.js";
+} from "../packages/collector/dist/index.js";
 
 const [mode, where] = process.argv.slice(2);
 const PK = "pk_bench_0123456789abcdefghij";
@@ -16,7 +16,7 @@ const SK = "sk_bench_0123456789abcdefghij";
 
 if (mode === "bare") {
   // The ceiling: parse the batch and insert each item's JSON in one transaction.
-  const Database = createRequire(new URL("../packages/node/package.json", import.meta.url))(
+  const Database = createRequire(new URL("../packages/collector/package.json", import.meta.url))(
     "better-sqlite3",
   );
   const db = new Database(where);
@@ -73,7 +73,9 @@ if (mode === "bare") {
     await listening.close();
     await store.close();
     if (mode === "postgres") {
-      const pg = createRequire(new URL("../packages/node/package.json", import.meta.url))("pg");
+      const pg = createRequire(new URL("../packages/collector/package.json", import.meta.url))(
+        "pg",
+      );
       const client = new pg.Client(where);
       await client.connect();
       await client.query(`DROP SCHEMA IF EXISTS bench_${process.pid} CASCADE`);

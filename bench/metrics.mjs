@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { postgresStore, sqliteStore } from "../packages/collector/dist/index.js";
 import {
   ces,
   createLoop,
@@ -15,12 +16,10 @@ import {
   loopHealth,
   metricBy,
   nps,
-  postgresStore,
   segmentForScore,
-  sqliteStore,
   transition,
   valueAtRisk,
-} from "../packages/node/dist/index.js";
+} from "../packages/core/dist/index.js";
 
 const N = Number(process.env.BENCH_LOOPS ?? 200_000);
 const PG = process.env.BENCH_POSTGRES ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -168,7 +167,9 @@ for (const [name, open] of cases) {
   } finally {
     await store.close();
     if (name === "postgresStore") {
-      const pg = createRequire(new URL("../packages/node/package.json", import.meta.url))("pg");
+      const pg = createRequire(new URL("../packages/collector/package.json", import.meta.url))(
+        "pg",
+      );
       const c = new pg.Client(PG);
       await c.connect();
       await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);

@@ -7,7 +7,7 @@ import ts from "typescript";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const check = process.argv.includes("--check");
-const packages = ["core", "browser", "node"];
+const packages = ["core", "browser", "node", "collector"];
 
 function kindOf(decl) {
   if (ts.isFunctionDeclaration(decl)) return "function";
@@ -29,7 +29,10 @@ function render(pkg) {
     skipLibCheck: true,
     // The other packages document core's exports by name only, from core's sources.
     baseUrl: root,
-    paths: { "@closeloop/core": ["packages/core/src/index.ts"] },
+    paths: {
+      "@closeloop/core": ["packages/core/src/index.ts"],
+      "@closeloop/node": ["packages/node/src/index.ts"],
+    },
   });
   const checker = program.getTypeChecker();
   const moduleSymbol = checker.getSymbolAtLocation(program.getSourceFile(entry));

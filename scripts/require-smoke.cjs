@@ -9,4 +9,7 @@ const browser = require("../packages/browser");
 assert.strictEqual(typeof browser.createSurveySession, "function", "@closeloop/browser");
 const node = require("../packages/node");
 assert.strictEqual(typeof node.checkSurvey, "function", "@closeloop/node");
-console.log("CommonJS require of @closeloop/core, browser and node: ok");
+assert.strictEqual(typeof node.createClient, "function", "@closeloop/node: createClient");
+const collector = require("../packages/collector");
+assert.strictEqual(typeof collector.createCollector, "function", "@closeloop/collector");
+console.log("CommonJS require of @closeloop/core, browser, node and collector: ok");

@@ -1,19 +1,13 @@
-// The whole closed loop as a backend engineer runs it with @closeloop/node, over real HTTP on
-// loopback: a collector on a fresh SQLite file, the node client with its file outbox, a webhook
+// The whole closed loop as a backend engineer runs it, over real HTTP on loopback: a collector
+// (@closeloop/collector) on a fresh SQLite file, the node client with its file outbox, a webhook
 // receiver that verifies every signature, loops acted on over the API, and the metrics at the
 // end. Everything lives in a temp dir and is shut down before exit; any failure exits 1.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  createClient,
-  createCollector,
-  provision,
-  sqliteStore,
-  startWebhookWorker,
-  verifyWebhook,
-} from "@closeloop/node";
+import { createCollector, provision, sqliteStore, startWebhookWorker } from "@closeloop/collector";
+import { createClient, verifyWebhook } from "@closeloop/node";
 
 // CI runs this: a stuck socket must fail the run, not hang it.
 setTimeout(() => fail(new Error("timed out after 15 s")), 15_000).unref();

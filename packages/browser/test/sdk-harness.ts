@@ -1,7 +1,7 @@
 // The full browser SDK against a real collector: a collector on a fresh SQLite file on one
 // loopback port, the shop page (packages/browser/test/pages/sdk.page.ts) on another.
 import type { Page } from "playwright-core";
-import { type Running, startCollector, survey } from "../../node/test/collector-harness.js";
+import { type Running, startCollector, survey } from "../../collector/test/collector-harness.js";
 
 export type { Running };
 export const SDK_PAGE = new URL("./pages/sdk.page.ts", import.meta.url);

@@ -1,11 +1,11 @@
 /**
- * `@closeloop/node` — Closeloop on Node.js.
+ * `@closeloop/node` — the Closeloop client for Node.js backends.
  *
  * It re-exports the core domain (survey definitions and the no-partial-loop gate, feedback
  * policies, the loop state machine, metrics, the outbox) for backends, and adds the node client
- * (`createClient`) with its durable file outbox (`fileQueueStore`), the collector
- * (`createCollector`) with its SQLite and PostgreSQL stores, Standard Webhooks signing and
- * verification, and the `closeloop` CLI.
+ * (`createClient`) with its durable file outbox (`fileQueueStore`), Standard Webhooks signing
+ * and verification, and respondent tokens. Nothing server-side and no native addon: the
+ * collector is `@closeloop/collector`.
  *
  * @packageDocumentation
  */
@@ -22,20 +22,6 @@ export type { Client, ClientEvents, ClientOptions, MetricsRequest } from "./clie
 export { createClient } from "./client/client.js";
 export { CollectorError } from "./client/http.js";
 export type { LoopQuery, LoopsApi, Move } from "./client/loops-api.js";
-export type { Collector, CollectorOptions, ListeningCollector } from "./collector/collector.js";
-export { createCollector } from "./collector/collector.js";
-export type { Provisioned } from "./collector/provision.js";
-export { provision } from "./collector/provision.js";
-export type { RateLimit } from "./collector/rate-limit.js";
-export * from "./collector/store/index.js";
-export type * from "./collector/store/webhook-types.js";
-export type { Sweeper, SweeperOptions } from "./collector/sweeper.js";
-export { startSweeper, sweepBreaches } from "./collector/sweeper.js";
-export type { WebhookWorker, WebhookWorkerOptions } from "./collector/webhook-delivery/worker.js";
-export {
-  DEFAULT_RETRY_SCHEDULE_MS,
-  startWebhookWorker,
-} from "./collector/webhook-delivery/worker.js";
 export type { DrainOnSignalOptions } from "./outbox/drain-on-signal.js";
 export { drainOnSignal } from "./outbox/drain-on-signal.js";
 export { QueueLockedError } from "./outbox/errors.js";

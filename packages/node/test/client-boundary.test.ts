@@ -1,24 +1,30 @@
-// The client half of @closeloop/node (createClient, its file outbox, webhook signing and
-// verification, respondent tokens) imports nothing from the collector: the HTTP contract's types
-// come from @closeloop/core, so the collector can become its own package without the client.
+// @closeloop/node is the client: it carries nothing of the collector (which is
+// @closeloop/collector) and no native addon, so a partner installs it without compiling anything.
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const src = join(import.meta.dirname, "../src");
-const clientSide = ["client", "outbox", "webhook-signing", "respondent-token.ts"];
 
 function files(path: string): string[] {
   if (path.endsWith(".ts")) return [path];
   return readdirSync(path, { withFileTypes: true }).flatMap((e) => files(join(path, e.name)));
 }
 
-describe("the client side of @closeloop/node", () => {
-  it("imports nothing from the collector", () => {
-    const offenders = clientSide
-      .flatMap((p) => files(join(src, p)))
-      .filter((f) => /from "[^"]*collector\//.test(readFileSync(f, "utf8")))
-      .map((f) => relative(src, f));
-    expect(offenders).toEqual([]);
+describe("@closeloop/node, the client", () => {
+  it("imports only its own files, @closeloop/core and Node's built-ins", () => {
+    const foreign = files(src).flatMap((f) =>
+      [...readFileSync(f, "utf8").matchAll(/^(?:import|export|\}).* from "([^"]+)"/gm)]
+        .map((m) => m[1] as string)
+        .filter((s) => !s.startsWith(".") && !s.startsWith("node:") && s !== "@closeloop/core")
+        .map((s) => `${relative(src, f)}: ${s}`),
+    );
+    expect(foreign).toEqual([]);
+  });
+
+  it("depends on @closeloop/core alone: no database driver, no native addon", () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, "../package.json"), "utf8"));
+    expect(Object.keys(pkg.dependencies)).toEqual(["@closeloop/core"]);
+    expect(pkg.bin).toBeUndefined();
   });
 });

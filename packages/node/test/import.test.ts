@@ -20,23 +20,3 @@ describe("@closeloop/node", () => {
     expect(node.VERSION).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
-
-describe("@closeloop/node import cost", () => {
-  it("does not load the database drivers until a store is opened", async () => {
-    const { execFileSync } = await import("node:child_process");
-    const { join } = await import("node:path");
-    const { bundleForNode } = await import("./bundle.js");
-    // A fresh process importing the package as a backend would, drivers left external.
-    const script = await bundleForNode(
-      join(import.meta.dirname, "fixtures/import-drivers.ts"),
-      join(import.meta.dirname, "../node_modules/.cache/closeloop-import-test/import-drivers.mjs"),
-      ["better-sqlite3", "pg"],
-    );
-    const [atImport, afterOpen] = execFileSync(process.execPath, [script])
-      .toString()
-      .trim()
-      .split(" ");
-    expect(atImport).toBe("0");
-    expect(Number(afterOpen)).toBeGreaterThan(0); // the check can see a driver load
-  });
-});

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 
 const root = join(import.meta.dirname, "../../..");
 
-describe.each(["core", "browser", "node"])("the @closeloop/%s tarball", (name) => {
+describe.each(["core", "browser", "node", "collector"])("the @closeloop/%s tarball", (name) => {
   it("carries README.md, LICENSE and package.json beside dist/, and no sources or tests", () => {
     const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
       cwd: join(root, "packages", name),
@@ -20,7 +20,7 @@ describe.each(["core", "browser", "node"])("the @closeloop/%s tarball", (name) =
     expect(files.filter((f) => !f.startsWith("dist/")).sort()).toEqual([
       "LICENSE",
       "README.md",
-      ...(name === "node" ? ["bin/closeloop.mjs"] : []),
+      ...(name === "collector" ? ["bin/closeloop.mjs"] : []),
       "package.json",
     ]);
   });

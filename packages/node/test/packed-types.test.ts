@@ -1,8 +1,8 @@
 // The packed tarballs as a user installs them: `pnpm pack` core and browser, `npm install` them
 // into a scratch project, and compile an import of every entry under node16, nodenext and
 // bundler resolution with `skipLibCheck: false` and no @types/node — so the published `.d.ts`
-// need nothing the user did not ask for. (@closeloop/node joins once it carries no native
-// dependency: its install compiles better-sqlite3 today.)
+// need nothing the user did not ask for. (@closeloop/node's install is tested from its tarball in
+// packages/collector/test/partner-install.test.ts.)
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,0 +1,176 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { envCache } from "./env-cache.js";
+import { preflight, withCors } from "./http/cors.js";
+import { errorResponse, HttpError, json } from "./http/errors.js";
+import { nodeListener } from "./http/node-adapter.js";
+import { createRouter } from "./http/router.js";
+import { createRateLimiter, type RateLimit } from "./rate-limit.js";
+import { getAllowedOrigins, putAllowedOrigins } from "./routes/allowed-origins.js";
+import { postBatch } from "./routes/batch.js";
+import { getClosures } from "./routes/closures.js";
+import type { RouteDeps } from "./routes/deps.js";
+import { getLoop, listLoops, postTransition } from "./routes/loops.js";
+import { getMetrics } from "./routes/metrics.js";
+import { getSurveys, putFeedbackPolicy, putSurvey } from "./routes/surveys.js";
+import { deleteWebhook, getDeliveries, putWebhook, rotateWebhook } from "./routes/webhooks.js";
+import type { CollectorStore } from "./store/types.js";
+
+/** Options of {@link createCollector}. Every limit has a default. */
+export interface CollectorOptions {
+  store: CollectorStore;
+  limits?: {
+    /** Largest request body. Default 1 MiB (413 past it). */
+    maxBodyBytes?: number;
+    /** Most items in one batch. Default 1,000 (413 past it, so clients split the batch). */
+    maxBatchItems?: number;
+    /** Requests per key. Default 500/s with bursts of 1,000 (429 with `Retry-After`). */
+    rate?: RateLimit;
+  };
+  /** The time source, for tests. Default `Date.now`. */
+  now?: () => number;
+  /** Where unexpected errors are reported. Default `console.error`. */
+  onError?: (error: unknown) => void;
+}
+
+/** A running collector on node:http. */
+export interface ListeningCollector {
+  server: Server;
+  /** `http://host:port` it listens on. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The collector: a web-standard handler, and `listen` to serve it on node:http. */
+export interface Collector {
+  fetch(request: Request): Promise<Response>;
+  listen(options?: { port?: number; host?: string }): Promise<ListeningCollector>;
+}
+
+/**
+ * Creates the collector over a store: every route of the HTTP API as one web-standard
+ * `fetch(request) → Response` handler, which never throws (errors are typed JSON answers).
+ *
+ * @example
+ * const collector = createCollector({ store: sqliteStore("closeloop.db") });
+ * const { url } = await collector.listen({ port: 7345 });
+ */
+export function createCollector(options: CollectorOptions): Collector {
+  const store = options.store;
+  const nowMs = options.now ?? Date.now;
+  const maxBodyBytes = options.limits?.maxBodyBytes ?? 1024 * 1024;
+  const limit = createRateLimiter(options.limits?.rate ?? { perSecond: 500, burst: 1_000 }, nowMs);
+  const onError = options.onError ?? ((e) => console.error("closeloop collector:", e));
+  // Cached for 5 s: a rotated secret key stops validating tokens, and a changed allow-list takes
+  // effect in every collector sharing the store, within that time.
+  const secrets = envCache(
+    (envId) =>
+      store
+        .listKeys(envId)
+        .then((ks) =>
+          ks
+            .filter((k) => k.kind === "secret" && !k.revokedAt && k.secret)
+            .map((k) => k.secret as string),
+        ),
+    5_000,
+    nowMs,
+  );
+  const origins = envCache((envId) => store.getAllowedOrigins(envId), 5_000, nowMs);
+  const deps: RouteDeps = {
+    store,
+    now: () => new Date(nowMs()).toISOString(),
+    limits: { maxBodyBytes, maxBatchItems: options.limits?.maxBatchItems ?? 1_000 },
+    secretKeys: secrets.get,
+    allowedOrigins: origins.get,
+    forgetAllowedOrigins: origins.forget,
+  };
+
+  const router = createRouter();
+  router.add("GET", "/healthz", async () => {
+    try {
+      await store.ping();
+      return json({ ok: true, store: store.kind });
+    } catch (e) {
+      return json({ ok: false, store: store.kind, error: String((e as Error)?.message ?? e) }, 503);
+    }
+  });
+  router.add("POST", "/v1/batch", (r) => postBatch(r, deps));
+  router.add("GET", "/v1/surveys", (r) => getSurveys(r, deps));
+  router.add("PUT", "/v1/surveys/:id", (r, p) => putSurvey(r, deps, p.id as string));
+  router.add("PUT", "/v1/feedback-policy", (r) => putFeedbackPolicy(r, deps));
+  router.add("GET", "/v1/loops", (r) => listLoops(r, deps));
+  router.add("GET", "/v1/loops/:id", (r, p) => getLoop(r, deps, p.id as string));
+  router.add("POST", "/v1/loops/:id/transitions", (r, p) =>
+    postTransition(r, deps, p.id as string),
+  );
+  router.add("GET", "/v1/closures", (r) => getClosures(r, deps));
+  router.add("GET", "/v1/metrics", (r) => getMetrics(r, deps));
+  router.add("GET", "/v1/allowed-origins", (r) => getAllowedOrigins(r, deps));
+  router.add("PUT", "/v1/allowed-origins", (r) => putAllowedOrigins(r, deps));
+  router.add("PUT", "/v1/webhooks/:name", (r, p) => putWebhook(r, deps, p.name as string));
+  router.add("DELETE", "/v1/webhooks/:name", (r, p) => deleteWebhook(r, deps, p.name as string));
+  router.add("POST", "/v1/webhooks/:name/rotate", (r, p) =>
+    rotateWebhook(r, deps, p.name as string),
+  );
+  router.add("GET", "/v1/webhooks/:name/deliveries", (r, p) =>
+    getDeliveries(r, deps, p.name as string),
+  );
+
+  /** Every answer, with CORS headers on the public-key routes' (`http/cors.ts`). */
+  async function handle(request: Request): Promise<Response> {
+    const { pathname } = new URL(request.url);
+    return withCors(await answer(request, pathname), pathname, request.headers.get("origin"));
+  }
+
+  async function answer(request: Request, pathname: string): Promise<Response> {
+    try {
+      const found = router.match(request.method, pathname);
+      if (request.method === "OPTIONS") {
+        const answered = preflight(pathname, "allowed" in found && found.allowed.length > 0);
+        if (answered) return answered;
+      }
+      if (!("handler" in found)) {
+        if (found.allowed.length > 0) {
+          throw new HttpError(405, "method_not_allowed", `Use ${found.allowed.join(" or ")}`, {
+            headers: { allow: found.allowed.join(", ") },
+          });
+        }
+        throw new HttpError(404, "not_found", `No route ${request.method} ${pathname}`);
+      }
+      const auth = /^Bearer\s+(\S+)$/i.exec(request.headers.get("authorization") ?? "")?.[1];
+      if (auth) limit(auth);
+      return await found.handler(request, found.params ?? {});
+    } catch (e) {
+      if (e instanceof HttpError) return errorResponse(e);
+      // The store failed (or a bug): the request may be retried; the collector stays up.
+      onError(e);
+      return errorResponse(
+        new HttpError(503, "unavailable", "The collector could not complete the request; retry", {
+          headers: { "retry-after": "1" },
+        }),
+      );
+    }
+  }
+
+  return {
+    fetch: handle,
+    async listen({ port = 7345, host = "127.0.0.1" } = {}) {
+      const server = createServer(nodeListener(handle, maxBodyBytes));
+      server.keepAliveTimeout = 65_000;
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => resolve());
+      });
+      const { port: bound } = server.address() as AddressInfo;
+      return {
+        server,
+        url: `http://${host.includes(":") ? `[${host}]` : host}:${bound}`,
+        close: () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeIdleConnections();
+          }),
+      };
+    },
+  };
+}

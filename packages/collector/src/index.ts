@@ -1,0 +1,47 @@
+/**
+ * `@closeloop/collector` — the Closeloop collector: the HTTP API (`createCollector`, a
+ * web-standard `Request → Response` handler with a Node listener), its SQLite and PostgreSQL
+ * stores, the signed-webhook delivery worker, the SLA sweeper and the `closeloop` CLI
+ * (`closeloop serve`, `closeloop keys`). Clients send to it with `@closeloop/browser` or
+ * `@closeloop/node`; see docs/collector.md.
+ *
+ * @packageDocumentation
+ */
+
+export type { GroupMetrics, MetricsQuery, MetricsReport } from "@closeloop/core";
+export type { Collector, CollectorOptions, ListeningCollector } from "./collector.js";
+export { createCollector } from "./collector.js";
+export type { Provisioned } from "./provision.js";
+export { provision } from "./provision.js";
+export type { RateLimit } from "./rate-limit.js";
+export type {
+  CollectorStore,
+  Environment,
+  IdempotencyRecord,
+  KeyKind,
+  KeyRecord,
+  LoopFilter,
+  LoopMeta,
+  LoopScore,
+  PostgresStoreOptions,
+  RespondentRef,
+  SqliteStoreOptions,
+  StoredFeedback,
+  StoredResponse,
+  StoreTx,
+} from "./store/index.js";
+export { postgresStore, sqliteStore } from "./store/index.js";
+export type {
+  AttemptOutcome,
+  ClaimedDelivery,
+  DueLoop,
+  WebhookStore,
+  WebhookTx,
+} from "./store/webhook-types.js";
+export type { Sweeper, SweeperOptions } from "./sweeper.js";
+export { startSweeper, sweepBreaches } from "./sweeper.js";
+export type { WebhookWorker, WebhookWorkerOptions } from "./webhook-delivery/worker.js";
+export { DEFAULT_RETRY_SCHEDULE_MS, startWebhookWorker } from "./webhook-delivery/worker.js";
+
+/** The version of this package. */
+export const VERSION = "0.1.0";

@@ -1,0 +1,137 @@
+import { join } from "node:path";
+import type { CustomerEvent } from "@closeloop/core";
+import Database from "better-sqlite3";
+import { describe, expect, it } from "vitest";
+import { tempDir } from "../../node/test/helpers.js";
+import { sqliteStore } from "../src/store/index.js";
+import { MIGRATIONS } from "../src/store/sqlite/migrations.js";
+import type { CollectorStore, StoredFeedback } from "../src/store/types.js";
+import { type StoreInspector, storeConformance } from "./store-conformance.js";
+import { at, environment, keyRecord, loop, notice, survey } from "./store-fixtures.js";
+
+const paths = new WeakMap<CollectorStore, string>();
+const newPath = () => join(tempDir(), "closeloop.db");
+
+async function openAt(path: string): Promise<CollectorStore> {
+  const store = sqliteStore(path);
+  await store.migrate();
+  paths.set(store, path);
+  return store;
+}
+
+/** Reads the file through a connection of its own: what a restart would find committed. */
+function rows<T>(store: CollectorStore, sql: string, ...args: unknown[]): T[] {
+  const db = new Database(paths.get(store) as string, { readonly: true });
+  try {
+    return (db.prepare(sql).all(...args) as { data: string }[]).map((r) => JSON.parse(r.data) as T);
+  } finally {
+    db.close();
+  }
+}
+
+const inspect: StoreInspector = {
+  feedback: async (store, envId) =>
+    rows<StoredFeedback>(store, "SELECT data FROM feedback WHERE env_id = ? ORDER BY id", envId),
+  customerEvents: async (store, envId) =>
+    rows<CustomerEvent>(
+      store,
+      "SELECT data FROM customer_events WHERE env_id = ? ORDER BY id",
+      envId,
+    ),
+};
+
+storeConformance("sqlite file", () => openAt(newPath()), { inspect });
+storeConformance("sqlite :memory:", async () => {
+  const store = sqliteStore(":memory:");
+  await store.migrate();
+  return store;
+});
+
+describe("sqliteStore", () => {
+  it("keeps everything when the same file is reopened", async () => {
+    const path = newPath();
+    const l = loop({ id: "L1", steps: [["acknowledged", 5]] });
+    const first = await openAt(path);
+    await first.createEnvironment(environment("a"));
+    await first.addKey(keyRecord("a", "secret", 1));
+    await first.publishSurvey("a", survey(2), at(0));
+    await first.transaction(async (tx) => {
+      await tx.claimIdempotency("a", "k1", { type: "response", id: "r1" }, at(0));
+      await tx.putLoop("a", l, { respondent: { id: "user-1" } });
+      await tx.putClosureNotice("a", notice("N1", l.id, 9), { id: "user-1" });
+    });
+    await first.close();
+
+    const again = await openAt(path);
+    expect(await again.listEnvironments()).toStrictEqual([environment("a")]);
+    expect(await again.findKey(keyRecord("a", "secret", 1).hash)).toStrictEqual(
+      keyRecord("a", "secret", 1),
+    );
+    expect(await again.activeSurveys("a")).toStrictEqual([survey(2)]);
+    expect(await again.getLoop("a", "L1")).toStrictEqual(l);
+    expect(await again.closures("a", { id: "user-1" })).toStrictEqual([notice("N1", l.id, 9)]);
+    const claim = await again.transaction((tx) =>
+      tx.claimIdempotency("a", "k1", { type: "response", id: "r2" }, at(1)),
+    );
+    expect(claim).toStrictEqual({ type: "response", id: "r1" });
+    await again.close();
+  });
+
+  it("migrates once: a second migrate() and a second store on the file apply nothing", async () => {
+    const path = newPath();
+    const a = await openAt(path);
+    await a.migrate();
+    const b = await openAt(path);
+    const db = new Database(path, { readonly: true });
+    const versions = db.prepare("SELECT version FROM schema_migrations ORDER BY version").all();
+    expect(versions).toStrictEqual(MIGRATIONS.map((m) => ({ version: m.version })));
+    expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+    db.close();
+    await a.close();
+    await b.close();
+  });
+
+  it("upgrades a file written before step 5 (allowed origins), keeping its data", async () => {
+    const path = newPath();
+    const old = await openAt(path);
+    await old.createEnvironment(environment("a"));
+    await old.close();
+    // The file as a collector before step 5 left it.
+    const db = new Database(path);
+    db.exec("DROP TABLE allowed_origins; DELETE FROM schema_migrations WHERE version = 5");
+    db.close();
+    const upgraded = await openAt(path);
+    expect(await upgraded.listEnvironments()).toStrictEqual([environment("a")]);
+    expect(await upgraded.getAllowedOrigins("a")).toBeUndefined();
+    await upgraded.setAllowedOrigins("a", ["https://shop.example"], at(0));
+    expect(await upgraded.getAllowedOrigins("a")).toStrictEqual(["https://shop.example"]);
+    await upgraded.close();
+  });
+
+  it("answers reads while a transaction is open, from committed data", async () => {
+    const store = await openAt(newPath());
+    await store.createEnvironment(environment("a"));
+    let release = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const open = store.transaction(async (tx) => {
+      await tx.putLoop("a", loop({ id: "L1" }), {});
+      await gate;
+    });
+    // If reads queued behind the transaction this would never resolve: the gate opens after.
+    expect(await store.getLoop("a", "L1")).toBeUndefined();
+    expect(await store.listEnvironments()).toStrictEqual([environment("a")]);
+    release();
+    await open;
+    expect(await store.getLoop("a", "L1")).toStrictEqual(loop({ id: "L1" }));
+    await store.close();
+  });
+
+  it("rejects operations after close", async () => {
+    const store = await openAt(newPath());
+    await store.close();
+    await expect(store.ping()).rejects.toThrow();
+    await expect(store.listEnvironments()).rejects.toThrow();
+  });
+});
