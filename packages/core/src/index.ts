@@ -77,6 +77,8 @@ export type { RiskSignal, ScoredAnswer } from "./metrics/risk.js";
 export { riskSignals } from "./metrics/risk.js";
 export type { ScoreCounts } from "./metrics/scores.js";
 export { parse } from "./parse.js";
+// The schemas' patterns, for code that checks the same fields without zod (the collector's fast path).
+export { ID_PATTERN, LOCALE_PATTERN, TIMESTAMP_PATTERN } from "./patterns.js";
 export type { BatchItem, BatchResult } from "./schemas/batch.js";
 export {
   BatchItemSchema,

@@ -7,6 +7,9 @@
  */
 export const ID_PATTERN = /^(?!__proto__$)[A-Za-z0-9_.:-]{1,128}$/;
 
+/** A BCP 47 language tag such as `en`, `fr` or `pt-BR`. */
+export const LOCALE_PATTERN = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
+
 /** How the customer was told: `in-app`, `email`, `call`, `sms`, `chat`, `meeting` or `webhook:<name>`. */
 export const INFORMED_VIA_PATTERN =
   /^(in-app|email|call|sms|chat|meeting|webhook:[A-Za-z0-9_.-]{1,64})$/;

@@ -2,18 +2,14 @@ import {
   BatchRequestSchema,
   type BatchResult,
   CloseloopError,
+  type Issue,
   parse,
   ValidationError,
 } from "@closeloop/core";
 import { HttpError } from "../http/errors.js";
 import type { CollectorStore, KeyKind } from "../store/types.js";
 import { withWebhookEvents } from "../webhook-delivery/emit.js";
-import {
-  type CollectorEvent,
-  type IngestContext,
-  type ItemOutcome,
-  ItemRejection,
-} from "./context.js";
+import type { IngestContext, ItemOutcome } from "./context.js";
 import { ingestCustomer } from "./customer.js";
 import { ingestFeedback } from "./feedback.js";
 import { ingestResponse } from "./response.js";
@@ -55,7 +51,7 @@ export async function ingestBatch(
   body: unknown,
   secretKeys: () => Promise<string[]>,
   plainText = false,
-): Promise<{ result: BatchResult; events: CollectorEvent[] }> {
+): Promise<BatchResult> {
   const count = Array.isArray((body as { items?: unknown })?.items)
     ? (body as { items: unknown[] }).items.length
     : 0;
@@ -76,7 +72,6 @@ export async function ingestBatch(
   }
   const lookups = await prefetch(store, origin, items, secretKeys);
   return store.transaction(async (tx) => {
-    const events: CollectorEvent[] = [];
     const ctx: IngestContext = {
       tx: withWebhookEvents(tx, origin.envId),
       envId: origin.envId,
@@ -92,7 +87,6 @@ export async function ingestBatch(
       },
       feedbackPolicy: () => (lookups.policy ??= store.getFeedbackPolicy(origin.envId)),
       secretKeys: () => (lookups.secretKeys ??= secretKeys()),
-      emit: (e) => events.push(e),
     };
     const result: BatchResult = { accepted: [], rejected: [] };
     for (const [index, item] of items.entries()) {
@@ -114,15 +108,9 @@ export async function ingestBatch(
         else result.accepted.push({ index, id: outcome.id, duplicate: outcome.duplicate === true });
       } catch (e) {
         // Domain refusals reject the one item; anything else (the store) fails the batch.
-        if (e instanceof ItemRejection) {
-          result.rejected.push({
-            index,
-            code: e.code,
-            message: e.message,
-            ...(e.issues ? { issues: e.issues } : {}),
-          });
-        } else if (e instanceof CloseloopError) {
-          const issues = (e as { issues?: ItemRejection["issues"] }).issues;
+        // (ItemRejection, ValidationError and the loop rules' errors are all CloseloopErrors.)
+        if (e instanceof CloseloopError) {
+          const issues = (e as { issues?: readonly Issue[] }).issues;
           result.rejected.push({
             index,
             code: e.code,
@@ -134,7 +122,7 @@ export async function ingestBatch(
         }
       }
     }
-    return { result, events };
+    return result;
   });
 }
 

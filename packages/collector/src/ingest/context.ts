@@ -1,4 +1,4 @@
-import type { FeedbackPolicy, Issue, Survey } from "@closeloop/core";
+import { CloseloopError, type FeedbackPolicy, type Issue, type Survey } from "@closeloop/core";
 import type { KeyKind, StoreTx } from "../store/types.js";
 
 /** What every item handler gets: the transaction, who sent the batch, and cached lookups. */
@@ -13,28 +13,22 @@ export interface IngestContext {
   feedbackPolicy(): Promise<FeedbackPolicy | undefined>;
   /** The environment's live secret keys, to check respondent tokens. */
   secretKeys(): Promise<string[]>;
-  /** Whether the environment has a webhook endpoint for an event; handlers emit through `emit`. */
-  emit(event: CollectorEvent): void;
 }
-
-/** Something that happened while ingesting, announced after the transaction committed. */
-export type CollectorEvent =
-  | { type: "response.received"; responseId: string }
-  | { type: "loop.transition"; loopId: string; to: string };
 
 /** An item's fate: accepted with the id it produced, or rejected for good with why. */
 export type ItemOutcome =
   | { id: string; duplicate?: boolean }
   | { reject: { code: string; message: string; issues?: Issue[] } };
 
-/** Rejects an item: the collector will never take it as sent. */
-export class ItemRejection extends Error {
-  readonly code: string;
-  readonly issues: Issue[] | undefined;
+/**
+ * Rejects an item: the collector will never take it as sent. A `CloseloopError`, like every
+ * domain refusal, so the batch answers them all the same way (`rejected[]` with code, message
+ * and issues).
+ */
+export class ItemRejection extends CloseloopError {
+  declare readonly issues: Issue[] | undefined;
   constructor(code: string, message: string, issues?: Issue[]) {
-    super(message);
-    this.name = "ItemRejection";
-    this.code = code;
+    super(code, message);
     this.issues = issues;
   }
 }

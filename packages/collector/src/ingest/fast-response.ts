@@ -4,14 +4,17 @@
 // field and in the same key order (test/fast-response.test.ts holds it to that). Anything else —
 // every invalid input and the rarer valid shapes ({ other } answers, lists) — returns undefined,
 // and the caller parses with zod, which also words the issues.
-import { type Response, ResponseSchema } from "@closeloop/core";
+import {
+  ID_PATTERN as ID,
+  LOCALE_PATTERN as LOCALE,
+  type Response,
+  ResponseSchema,
+  TIMESTAMP_PATTERN as TIMESTAMP,
+} from "@closeloop/core";
+import { regexes } from "zod";
 
-// The patterns of core's schemas (common.ts, patterns.ts) and zod's uuid.
-const ID = /^(?!__proto__$)[A-Za-z0-9_.:-]{1,128}$/;
-const UUID =
-  /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$/;
-const LOCALE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+// The very patterns the schemas check with: core's, and zod's for `z.uuid()`.
+const UUID = regexes.uuid();
 
 const KEYS = [
   "id",

@@ -58,6 +58,5 @@ export async function ingestFeedback(
     ...(respondent ? { respondent } : {}),
     ...(youSaid ? { youSaid } : {}),
   });
-  ctx.emit({ type: "loop.transition", loopId: loop.id, to: "received" });
   return { id };
 }

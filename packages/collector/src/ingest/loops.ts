@@ -54,7 +54,6 @@ export async function acknowledgeSeen(
     });
   }
   await saveLoop(ctx.tx, ctx.envId, next, meta);
-  ctx.emit({ type: "loop.transition", loopId: next.id, to: next.state });
   return next;
 }
 

@@ -113,7 +113,6 @@ export async function ingestResponse(
         segment: merged.segment,
       });
       await saveLoop(ctx.tx, ctx.envId, loop, facts);
-      ctx.emit({ type: "response.received", responseId: merged.id });
     }
   }
   return { id: merged.id };

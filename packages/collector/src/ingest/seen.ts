@@ -85,7 +85,6 @@ export async function ingestClosureSeen(
     });
     const meta = await ctx.tx.getLoopMeta(ctx.envId, loop.id);
     await saveLoop(ctx.tx, ctx.envId, next, meta);
-    ctx.emit({ type: "loop.transition", loopId: next.id, to: "closed" });
   }
   return { id: notice.loopId };
 }

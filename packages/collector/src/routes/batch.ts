@@ -8,7 +8,7 @@ import type { RouteDeps } from "./deps.js";
 export async function postBatch(request: Request, deps: RouteDeps): Promise<Response> {
   const caller = await authenticatePublicRoute(request, deps.store, deps.allowedOrigins);
   const { value: body, escapes } = await readJsonBody(request, deps.limits.maxBodyBytes);
-  const { result } = await ingestBatch(
+  const result = await ingestBatch(
     deps.store,
     {
       envId: caller.envId,

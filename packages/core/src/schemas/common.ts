@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
 import { DURATION_PATTERN } from "../duration.js";
-import { ID_PATTERN, isTimestamp } from "../patterns.js";
+import { ID_PATTERN, isTimestamp, LOCALE_PATTERN } from "../patterns.js";
 
 /** An identifier chosen by a person: letters, digits, `_`, `-`, `.` and `:`, 1–128 characters. */
 export const IdSchema = z
@@ -10,7 +10,7 @@ export const IdSchema = z
 /** A BCP 47 language tag such as `en`, `fr` or `pt-BR`. */
 export const LocaleSchema = z
   .string()
-  .check(z.regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "must be a language tag like en or pt-BR"));
+  .check(z.regex(LOCALE_PATTERN, "must be a language tag like en or pt-BR"));
 /** @see LocaleSchema */
 export type Locale = z.infer<typeof LocaleSchema>;
 
