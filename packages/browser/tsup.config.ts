@@ -11,10 +11,10 @@ export default defineConfig([
     platform: "browser",
   },
   {
-    // Script-tag users get everything bundled under the global `Closeloop`.
-    entry: { index: "src/index.ts", lite: "src/lite.ts" },
+    // Script-tag users get everything bundled under the global `Closeloop`, which these
+    // entries assign themselves (see src/global/index.ts for why not `globalName`).
+    entry: { index: "src/global/index.ts", lite: "src/global/lite.ts" },
     format: ["iife"],
-    globalName: "Closeloop",
     minify: true,
     noExternal: [/.*/],
     target: "es2020",

@@ -70,7 +70,7 @@ export function resolveOptions<More extends object = object>(
     issues,
     "endpoint",
     isText(x.endpoint, 2_000) && /^https?:\/\/[^/]/.test(x.endpoint),
-    "must be an http(s) URL such as https://feedback.example.com",
+    "must be an http(s) URL",
   );
   // A secret key in a page is leaked to every visitor: say so rather than "invalid".
   need(
@@ -78,8 +78,8 @@ export function resolveOptions<More extends object = object>(
     "publicKey",
     isText(key, 200) && key.startsWith("pk_"),
     key?.startsWith("sk_")
-      ? "is a secret key: never put it in a page; use the public key (pk_...)"
-      : "must be the environment's public key (pk_...)",
+      ? "is a secret key: never put it in a page; use pk_..."
+      : "must be the public key (pk_...)",
   );
   if (x.respondent !== undefined) identityIssues(x.respondent, "respondent.", issues);
   need(
@@ -109,7 +109,7 @@ export function identityIssues(who: unknown, prefix: string, issues: Issue[]): I
     issues,
     `${prefix}token`,
     isText(w.token, 256),
-    "must be the respondent token your backend computed with respondentToken(id)",
+    "must be respondentToken(id) from your backend",
   );
   return issues;
 }

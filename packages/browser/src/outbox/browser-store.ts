@@ -1,6 +1,7 @@
-import { memoryQueueStore, type QueueStore } from "@closeloop/core";
+import type { QueueStore } from "@closeloop/core";
 import { idbQueueStore } from "./idb-store.js";
 import { localStorageQueueStore } from "./local-storage-store.js";
+import { memoryStorage } from "./memory-storage.js";
 
 /** What backs a browser queue, from the most to the least durable. */
 export type BrowserStoreKind = "indexeddb" | "localstorage" | "memory";
@@ -69,5 +70,5 @@ export async function openBrowserStore(
   } catch (e) {
     report("localstorage", "memory", e);
   }
-  return memoryQueueStore() as BrowserQueueStore;
+  return localStorageQueueStore(db, memoryStorage(), "memory") as BrowserQueueStore;
 }

@@ -1,6 +1,7 @@
 import type { BatchItem, PeekLimit, QueueStore, StoredItem } from "@closeloop/core";
 import { batch } from "./batch.js";
 import { type Entry, entry } from "./entry.js";
+import type { StorageLike } from "./memory-storage.js";
 import { isQuotaError, queueFull } from "./queue-full-error.js";
 
 // Tabs do not share localStorage atomically: two can read the same counter at once. Each store
@@ -11,18 +12,23 @@ const TABS = 2 ** 21;
  * A `QueueStore` in localStorage: one key per item (`<name>:<seq>`) and a persisted counter
  * (`<name>:n`). Every read lists the keys again, so items appended by other tabs are seen.
  * Throws when localStorage is missing or refuses writes (storage disabled, quota of zero).
+ *
+ * `storage` and `kind` are for the memory fallback, which is this store over `memoryStorage()`.
  */
-export function localStorageQueueStore(name: string): QueueStore {
+export function localStorageQueueStore(
+  name: string,
   // Reading the property itself throws where storage is forbidden (e.g. cookies blocked).
-  const ls = globalThis.localStorage;
-  if (!ls) throw new Error("localStorage is not available");
+  storage: StorageLike | undefined = globalThis.localStorage,
+  kind: "localstorage" | "memory" = "localstorage",
+): QueueStore {
+  if (!storage) throw new Error("localStorage is not available");
   const prefix = `${name}:`;
   const counter = `${prefix}n`;
   const tab = Math.floor(Math.random() * TABS);
   const seqs = (): number[] => {
     const out: number[] = [];
-    for (let i = 0; i < ls.length; i++) {
-      const key = ls.key(i);
+    for (let i = 0; i < storage.length; i++) {
+      const key = storage.key(i);
       const rest = key?.startsWith(prefix) ? key.slice(prefix.length) : "";
       const seq = Number(rest);
       // Exactly our keys: not the counter, not "<name>: 5" nor "<name>:1e3".
@@ -31,31 +37,33 @@ export function localStorageQueueStore(name: string): QueueStore {
     return out.sort((a, b) => a - b);
   };
   const read = (seq: number): StoredItem | undefined => {
-    const raw = ls.getItem(prefix + seq);
+    const raw = storage.getItem(prefix + seq);
     try {
       return raw === null ? undefined : { ...(JSON.parse(raw) as Entry), seq };
     } catch {
       // Not written by us: left in place it would stop the queue forever.
-      ls.removeItem(prefix + seq);
+      storage.removeItem(prefix + seq);
     }
   };
   // Resume after the last item even if the counter was lost; this write also probes the storage.
-  ls.setItem(
+  storage.setItem(
     counter,
-    String(Math.max(Number(ls.getItem(counter)) || 0, Math.floor((seqs().at(-1) ?? 0) / TABS))),
+    String(
+      Math.max(Number(storage.getItem(counter)) || 0, Math.floor((seqs().at(-1) ?? 0) / TABS)),
+    ),
   );
 
   return {
-    kind: "localstorage",
+    kind,
     async append(item: BatchItem, enqueuedAt: number) {
       const value = JSON.stringify(entry(item, enqueuedAt));
       try {
         // The counter first: if the item then fails to fit, the seq is skipped, never reused.
-        const n = (Number(ls.getItem(counter)) || 0) + 1;
-        ls.setItem(counter, String(n));
-        ls.setItem(prefix + (n * TABS + tab), value);
+        const n = (Number(storage.getItem(counter)) || 0) + 1;
+        storage.setItem(counter, String(n));
+        storage.setItem(prefix + (n * TABS + tab), value);
       } catch (e) {
-        throw isQuotaError(e) ? queueFull("localstorage", e) : e;
+        throw isQuotaError(e) ? queueFull(kind, e) : e;
       }
     },
     async peek(limit: PeekLimit) {
@@ -67,7 +75,7 @@ export function localStorageQueueStore(name: string): QueueStore {
       return b.items;
     },
     async remove(seqs: readonly number[]) {
-      for (const seq of seqs) ls.removeItem(prefix + seq);
+      for (const seq of seqs) storage.removeItem(prefix + seq);
     },
     async count() {
       return seqs().length;
