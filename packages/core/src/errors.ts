@@ -10,7 +10,9 @@ export interface Issue {
 
 /**
  * Base class of every error Closeloop throws. `name` is the class name and `code` is stable
- * across releases, so callers can branch on it without parsing messages.
+ * across releases, so callers can branch on it without parsing messages. Each subclass sets its
+ * `name` as a string: minifiers rename classes, and a page's bundle must still say
+ * `ValidationError`, not `M`.
  */
 export class CloseloopError extends Error {
   // `declare`: the constructors assign every field, and a declared-only field would otherwise
@@ -19,7 +21,7 @@ export class CloseloopError extends Error {
   constructor(code: string, message: string) {
     super(message);
     this.code = code;
-    this.name = new.target.name;
+    this.name = "CloseloopError";
   }
 }
 
@@ -40,6 +42,7 @@ export class ValidationError extends CloseloopError {
   declare readonly issues: readonly Issue[];
   constructor(what: string, issues: readonly Issue[]) {
     super("validation_failed", summarize(`Invalid ${what}`, issues));
+    this.name = "ValidationError";
     this.issues = issues;
   }
 }
@@ -52,6 +55,7 @@ export class SurveyDefinitionError extends CloseloopError {
   declare readonly issues: readonly Issue[];
   constructor(what: string, issues: readonly Issue[]) {
     super("survey_definition_invalid", summarize(`${what} is not publishable`, issues));
+    this.name = "SurveyDefinitionError";
     this.issues = issues;
   }
 }
@@ -64,6 +68,7 @@ export class InvalidAnswerError extends CloseloopError {
   declare readonly reason: string;
   constructor(questionId: string, reason: string, message: string) {
     super("invalid_answer", `Question "${questionId}": ${message}`);
+    this.name = "InvalidAnswerError";
     this.questionId = questionId;
     this.reason = reason;
   }
@@ -77,6 +82,7 @@ export class LoopTransitionError extends CloseloopError {
   declare readonly reason: string;
   constructor(from: string, to: string, reason: string, message: string) {
     super("loop_transition_invalid", `Loop cannot go ${from} → ${to}: ${message}`);
+    this.name = "LoopTransitionError";
     this.from = from;
     this.to = to;
     this.reason = reason;

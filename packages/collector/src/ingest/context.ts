@@ -29,6 +29,7 @@ export class ItemRejection extends CloseloopError {
   declare readonly issues: Issue[] | undefined;
   constructor(code: string, message: string, issues?: Issue[]) {
     super(code, message);
+    this.name = "ItemRejection";
     this.issues = issues;
   }
 }

@@ -13,6 +13,7 @@ export class QueueFullError extends CloseloopError {
   declare readonly store: string;
   constructor(store: string, message: string, cause?: unknown) {
     super("queue_full", message);
+    this.name = "QueueFullError";
     this.store = store;
     if (cause !== undefined) this.cause = cause;
   }
@@ -24,6 +25,7 @@ export class QueueClosedError extends CloseloopError {
   declare readonly store: string;
   constructor(store: string, message: string) {
     super("queue_closed", message);
+    this.name = "QueueClosedError";
     this.store = store;
   }
 }

@@ -11,6 +11,7 @@ export class QueueLockedError extends CloseloopError {
   readonly pid: number | undefined;
   constructor(dir: string, pid: number | undefined, detail: string) {
     super("queue_locked", `Queue directory "${dir}" is locked ${detail}`);
+    this.name = "QueueLockedError";
     this.dir = dir;
     this.pid = pid;
   }

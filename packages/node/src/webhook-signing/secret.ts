@@ -43,6 +43,7 @@ export class WebhookSecretError extends CloseloopError {
   declare readonly code: "invalid_secret";
   constructor(message: string) {
     super("invalid_secret", message);
+    this.name = "WebhookSecretError";
   }
 }
 

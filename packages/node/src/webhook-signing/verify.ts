@@ -41,6 +41,7 @@ export class WebhookVerificationError extends CloseloopError {
   declare readonly code: WebhookVerificationErrorCode;
   constructor(code: WebhookVerificationErrorCode, message: string, cause?: unknown) {
     super(code, message);
+    this.name = "WebhookVerificationError";
     if (cause !== undefined) this.cause = cause;
   }
 }
