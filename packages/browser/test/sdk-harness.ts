@@ -6,7 +6,7 @@ import { type Running, startCollector, survey } from "../../collector/test/colle
 export type { Running };
 export const SDK_PAGE = new URL("./pages/sdk.page.ts", import.meta.url);
 
-/** The SPEC's NPS survey, shown on every page of the shop at once (no delay). */
+/** The example onboarding NPS survey (core's test fixture), shown on every page of the shop at once (no delay). */
 export const shopSurvey = (display: Record<string, unknown> = { mode: "once" }) => ({
   ...survey(),
   targeting: { url: [{ match: "prefix", value: "/" }], events: [], delayMs: 0, sampleRate: 1 },

@@ -73,10 +73,10 @@ export async function startCollector(
   };
 }
 
-/** The SPEC's survey. */
+/** The example onboarding NPS survey (core's test fixture). */
 export const survey = () => onboardingNps();
 
-/** A finished (or partial) response to the SPEC's survey from an anonymous respondent. */
+/** A finished (or partial) response to the example survey from an anonymous respondent. */
 export function response(
   answers: Record<string, unknown>,
   options: { id?: string; finished?: boolean; anonymousId?: string } = {},

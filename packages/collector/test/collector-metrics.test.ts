@@ -51,7 +51,7 @@ const ANSWERS: [string | undefined, number][] = [
 ];
 const SCORES = ANSWERS.map(([, s]) => s);
 
-/** The SPEC survey published and every answer of ANSWERS ingested with the secret key. */
+/** The example survey published and every answer of ANSWERS ingested with the secret key. */
 async function seed(c: Running): Promise<void> {
   expect((await c.call("PUT", "/v1/surveys/onboarding-nps", c.sk, survey())).status).toBe(201);
   for (const [who, score] of ANSWERS) {

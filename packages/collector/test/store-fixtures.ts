@@ -48,7 +48,7 @@ export function keyRecord(envId: string, kind: KeyKind, n: number): KeyRecord {
   return key;
 }
 
-/** The SPEC §3 survey, checked, under another id or version if asked. */
+/** The example onboarding NPS survey, checked, under another id or version if asked. */
 export function survey(version = 1, id = "onboarding-nps", name = "Onboarding NPS"): Survey {
   return SurveySchema.parse({ ...onboardingNps(), id, version, name });
 }

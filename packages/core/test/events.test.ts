@@ -66,7 +66,7 @@ const samples: { [K in CloseloopEventName]: Parameters<CloseloopEvents[K]>[0] } 
 const NAMES = Object.keys(samples) as CloseloopEventName[];
 
 describe("createEventBus", () => {
-  it("knows exactly the seven events of SPEC §3, and store:fallback (SPEC §4)", () => {
+  it("knows exactly the events of docs/concepts.md: the seven loop and delivery events, and store:fallback", () => {
     expect([...NAMES].sort()).toEqual(
       [
         "loop:transition",

@@ -1,6 +1,6 @@
 import type { SurveyInput } from "../src/index.js";
 
-/** The complete survey from SPEC §3, verbatim. */
+/** The complete example survey: an onboarding NPS with a route for every segment. */
 export function onboardingNps(): SurveyInput {
   return {
     id: "onboarding-nps",

@@ -17,7 +17,7 @@ const T0_MS = Date.parse("2026-11-23T10:00:00.000Z");
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
-/** The edges of the SPEC §3 diagram, written out independently of TRANSITIONS. */
+/** The edges of the loop diagram in docs/concepts.md, written out independently of TRANSITIONS. */
 const EDGES = new Set([
   "captured>received",
   "received>acknowledged",

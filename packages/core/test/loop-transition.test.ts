@@ -212,7 +212,7 @@ describe("createLoop", () => {
 describe("transition: legal edges", () => {
   const edges = LOOP_STATES.flatMap((from) => TRANSITIONS[from].map((to) => ({ from, to })));
 
-  it("TRANSITIONS lists exactly the edges of the SPEC diagram", () => {
+  it("TRANSITIONS lists exactly the edges of the loop diagram (docs/concepts.md)", () => {
     expect(edges.map((e) => `${e.from}>${e.to}`).sort()).toEqual(
       [
         "captured>received",

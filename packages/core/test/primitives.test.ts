@@ -6,7 +6,7 @@ import { parseDuration, utf8Length, uuidv7, ValidationError } from "../src/index
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
 describe("parseDuration", () => {
-  it("converts the SPEC's examples", () => {
+  it("converts the documented examples", () => {
     expect(parseDuration("30m")).toBe(1_800_000);
     expect(parseDuration("48h")).toBe(172_800_000);
     expect(parseDuration("7d")).toBe(604_800_000);

@@ -47,7 +47,7 @@ const response = {
 };
 
 describe("ResponseSchema", () => {
-  it("accepts the SPEC's response and defaults the context", () => {
+  it("accepts the documented response and defaults the context", () => {
     const r = parse(ResponseSchema, response, "response");
     expect(r.context).toEqual({});
     expect(r.answers).toEqual(response.answers);
@@ -164,7 +164,7 @@ describe("batch wire contract", () => {
     ]);
   });
 
-  it("reads the SPEC's answer shape", () => {
+  it("reads the documented answer shape", () => {
     const body = {
       accepted: [{ index: 0, id: "r-1", duplicate: false }],
       rejected: [{ index: 1, code: "invalid", message: "bad", issues: [] }],

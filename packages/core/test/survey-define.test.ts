@@ -19,7 +19,7 @@ function clone<T>(value: T): T {
 }
 type RouteInput = NonNullable<SurveyInput["loop"]["routes"]>[string];
 
-/** The SPEC example as a mutable plain object, to break one thing at a time. */
+/** The example survey as a mutable plain object, to break one thing at a time. */
 function example(): SurveyInput {
   return clone(onboardingNps());
 }
@@ -81,7 +81,7 @@ function expectThrows(fn: () => unknown): SurveyDefinitionError {
   throw new Error("expected a SurveyDefinitionError");
 }
 
-describe("the SPEC example", () => {
+describe("the example survey", () => {
   it("passes checkSurvey with no issues and no warnings", () => {
     const result = checkSurvey(onboardingNps());
     expect(result.ok).toBe(true);

@@ -106,7 +106,7 @@ const choice = (id: string, type: "single_choice" | "multi_choice", more: Raw = 
   ...more,
 });
 
-describe("a linear flow (the SPEC example)", () => {
+describe("a linear flow (the example survey)", () => {
   const survey = defineSurvey(onboardingNps());
 
   it("starts at the first question, localized, with its position", () => {

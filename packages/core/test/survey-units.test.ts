@@ -147,7 +147,7 @@ describe("segments, segmentsOf and segmentOf", () => {
     expect(SEGMENT_UNSCORED).toBe("unscored");
   });
 
-  it("segments the SPEC example by its scoring question", () => {
+  it("segments the example survey by its scoring question", () => {
     expect(scoringQuestionOf(survey.questions)?.id).toBe("score");
     expect(segmentsOf(survey)).toEqual(["detractor", "passive", "promoter"]);
     expect(segmentOf(survey, { score: 0 })).toBe("detractor");
