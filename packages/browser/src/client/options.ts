@@ -4,7 +4,7 @@ import type { Theme, ThemeMode } from "../widget/types.js";
 /** Who is answering, when your app knows: their id and the token your backend signed for it. */
 export interface Identity {
   id: string;
-  /** `respondentToken(id)` from `@closeloop/node`, computed by your backend. */
+  /** `respondentToken(secretKey, id)` from `@closeloop/node`, computed by your backend. */
   token: string;
   /** Facts about the respondent; `region` is sent as the response's region. */
   traits?: Record<string, unknown>;
