@@ -1,20 +1,11 @@
-import {
-  type ClosureNotice,
-  LOOP_STATES,
-  type Loop,
-  type LoopState,
-  LoopTransitionError,
-  transition,
-  uuidv7,
-} from "@closeloop/core";
+import { LOOP_STATES, type LoopState } from "@closeloop/core";
 import * as z from "zod/mini";
 import { authenticate } from "../auth.js";
 import { readJson } from "../http/body.js";
 import { HttpError, json } from "../http/errors.js";
 import { parseRequest } from "../http/parse-request.js";
-import { saveLoop } from "../ingest/loops.js";
+import { moveLoop } from "../loops/move.js";
 import type { LoopFilter } from "../store/types.js";
-import { withWebhookEvents } from "../webhook-delivery/emit.js";
 import type { RouteDeps } from "./deps.js";
 
 const TransitionBodySchema = z.strictObject({
@@ -98,69 +89,5 @@ export async function postTransition(
   const caller = await authenticate(request, deps.store, "secret");
   const raw = await readJson(request, deps.limits.maxBodyBytes);
   const body = parseRequest(TransitionBodySchema, raw, "transition", "invalid_transition");
-  const now = deps.now();
-  return deps.store.transaction(async (rawTx) => {
-    const tx = withWebhookEvents(rawTx, caller.envId);
-    const loop = await tx.getLoop(caller.envId, id);
-    if (!loop) throw new HttpError(404, "not_found", `No loop ${id}`);
-    const meta = await tx.getLoopMeta(caller.envId, id);
-    const { to, ...options } = body;
-    // Closing by other means (email, call) tells the customer what resolving said: unless the
-    // caller words it anew, that message is the proof of what they were told.
-    if (to === "closed" && options.message === undefined) {
-      const said = resolvedMessage(loop);
-      if (said !== undefined) options.message = said;
-    }
-    let next: typeof loop;
-    try {
-      next = transition(loop, to, { ...strip(options), at: now });
-    } catch (e) {
-      if (e instanceof LoopTransitionError) {
-        // Bad input is the caller's to fix (400, naming the field); a move the loop's state
-        // does not allow is a conflict (409).
-        if (e.reason === "invalid_options") {
-          const [, path = "", problem = e.message] = /: (\w+): (.*)$/.exec(e.message) ?? [];
-          throw new HttpError(400, "invalid_transition", e.message, {
-            issues: [{ path, code: "invalid", message: problem }],
-          });
-        }
-        throw new HttpError(
-          409,
-          e.reason === "illegal" ? "illegal_transition" : e.reason,
-          e.message,
-        );
-      }
-      throw e;
-    }
-    await saveLoop(tx, caller.envId, next, meta);
-    if (to === "resolved" && body.message && meta?.respondent) {
-      const notice: ClosureNotice = {
-        id: uuidv7(Date.parse(now)),
-        loopId: id,
-        message: body.message,
-        createdAt: now,
-      };
-      if (loop.context.surveyId) notice.surveyId = loop.context.surveyId;
-      if (meta.youSaid) notice.youSaid = meta.youSaid;
-      await tx.putClosureNotice(caller.envId, notice, meta.respondent);
-    }
-    return json(next);
-  });
-}
-
-/** The message of the loop's latest move to `resolved` in its current cycle, if it had one. */
-function resolvedMessage(loop: Loop): string | undefined {
-  for (let i = loop.events.length - 1; i >= 0; i--) {
-    const e = loop.events[i];
-    if (e?.to === "reopened") return undefined;
-    if (e?.to === "resolved") return e.message;
-  }
-  return undefined;
-}
-
-/** Drops absent optional fields (exactOptionalPropertyTypes). */
-function strip<T extends Record<string, unknown>>(
-  o: T,
-): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as never;
+  return json(await moveLoop(deps.store, caller.envId, id, body, deps.now()));
 }
