@@ -153,6 +153,15 @@ describe("the node client's API calls", () => {
     expect(seen2).toHaveLength(1);
   });
 
+  it("does not retry a webhook registration: its secret is answered once", async () => {
+    const { endpoint, seen } = await fake(unavailable("0"), json(200, { name: "crm" }));
+    const e = await rejection(
+      client(endpoint).webhooks.register("crm", { url: "https://crm.example/hooks" }),
+    );
+    expect(e).toMatchObject({ status: 503, code: "unavailable" });
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual(["PUT /v1/webhooks/crm"]);
+  });
+
   it("turns an error answer into a CollectorError with its status, code, message and issues", async () => {
     const issues = [
       { path: "questions.0.followUp", code: "partial_loop", message: "has no owner" },

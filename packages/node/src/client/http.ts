@@ -13,8 +13,16 @@ export class CollectorError extends CloseloopError {
   }
 }
 
-/** One authenticated JSON request to the collector's API. */
-export type CollectorCall = <T>(method: string, path: string, body?: unknown) => Promise<T>;
+/**
+ * One authenticated JSON request to the collector's API; `once` turns the retries off for a
+ * request whose answer cannot be had twice.
+ */
+export type CollectorCall = <T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  options?: { once?: boolean },
+) => Promise<T>;
 
 /** How long one attempt of an API call may take by default. */
 export const DEFAULT_API_TIMEOUT_MS = 10_000;
@@ -62,11 +70,20 @@ export function collectorCall(
     },
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
-  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+  return async <T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    { once = false }: { once?: boolean } = {},
+  ): Promise<T> => {
     let text: string;
     try {
       // ky joins prefixUrl and the path itself and refuses a leading slash.
-      const res = await api(path.replace(/^\/+/, ""), { method, json: body });
+      const res = await api(path.replace(/^\/+/, ""), {
+        method,
+        json: body,
+        ...(once ? { retry: 0 } : {}),
+      });
       text = await res.text();
     } catch (e) {
       throw await toCollectorError(e, method, path, timeoutMs);
