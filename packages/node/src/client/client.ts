@@ -45,9 +45,9 @@ export interface ClientOptions {
    * The API calls (`loops`, `metrics`, `surveys`, `feedbackPolicy`, `allowedOrigins`,
    * `webhooks`): `timeoutMs` per attempt (default 10 s; past it, a `CollectorError` with status
    * 0 and code `timeout`), and `retries` of a GET, PUT or DELETE that met a network error, 408,
-   * 429, 500, 502, 503 or 504 (default 2; after `Retry-After` when the collector sends one). A POST is never
-   * retried, nor is `webhooks.register` (its secret is answered once). The outbox's deliveries
-   * have their own retries.
+   * 429, 500, 502, 503 or 504 (default 2; after `Retry-After` when the collector sends one). A
+   * POST is never retried, nor is `webhooks.register` (its secret is answered once). The
+   * outbox's deliveries have their own retries.
    */
   api?: { timeoutMs?: number; retries?: number };
 }
