@@ -24,9 +24,12 @@ function walk(dir: string, prefix = ""): string[] {
   });
 }
 
-// One item sent through the installed package; prints the delivered item's collector id.
+// One item sent through the installed package, and one API call (ky, which the CommonJS build
+// carries itself); prints the delivered item's collector id.
 const script = (load: string) => `${load}
 const client = createClient({ endpoint: process.env.ENDPOINT, secretKey: process.env.SECRET_KEY });
+const origins = await client.allowedOrigins.get();
+if (!Array.isArray(origins)) throw new Error("allowedOrigins.get: " + JSON.stringify(origins));
 client.on("response:delivered", ({ id }) => console.log(id));
 await client.captureFeedback({ channel: "support", text: process.env.TEXT });
 if (!(await client.flush())) throw new Error("not delivered");
@@ -72,7 +75,7 @@ describe.skipIf(!built)("installing @closeloop/node from its tarball", () => {
   });
 
   it.each(["send.mjs", "send.cjs"])(
-    "delivers feedback to a collector from %s",
+    "calls the API and delivers feedback to a collector from %s",
     async (file) => {
       const text = `partner install via ${file}`;
       // Not execFileSync: the collector runs in this process and must keep answering.

@@ -99,7 +99,9 @@ export function adminApi(call: CollectorCall): {
         (await call<{ origins: string[] }>("PUT", "/v1/allowed-origins", { origins })).origins,
     },
     webhooks: {
-      register: (name, endpoint) => call("PUT", path(name), endpoint),
+      // Not retried: the secret is answered only when the endpoint is created, so a retry after
+      // a lost answer would succeed without it.
+      register: (name, endpoint) => call("PUT", path(name), endpoint, { once: true }),
       rotate: (name, options = {}) => call("POST", `${path(name)}/rotate`, options),
       remove: async (name) => {
         await call("DELETE", path(name));

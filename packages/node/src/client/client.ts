@@ -41,6 +41,15 @@ export interface ClientOptions {
    * (`fsync`: `batch` by default); without, memory — items are lost if the process dies.
    */
   outbox?: { dir: string; fsync?: FsyncPolicy; maxBytes?: number };
+  /**
+   * The API calls (`loops`, `metrics`, `surveys`, `feedbackPolicy`, `allowedOrigins`,
+   * `webhooks`): `timeoutMs` per attempt (default 10 s; past it, a `CollectorError` with status
+   * 0 and code `timeout`), and `retries` of a GET, PUT or DELETE that met a network error, 408,
+   * 429, 500, 502, 503 or 504 (default 2; after `Retry-After` when the collector sends one). A
+   * POST is never retried, nor is `webhooks.register` (its secret is answered once). The
+   * outbox's deliveries have their own retries.
+   */
+  api?: { timeoutMs?: number; retries?: number };
 }
 
 /** What `client.metrics` asks for; every field optional. */
@@ -124,10 +133,28 @@ export function createClient(options: ClientOptions): Client {
   if (options?.outbox && typeof options.outbox.dir !== "string") {
     issues.push({ path: "outbox.dir", code: "required", message: "must be a directory path" });
   }
+  const api = options?.api ?? {};
+  if (
+    api.timeoutMs !== undefined &&
+    !(Number.isFinite(api.timeoutMs) && api.timeoutMs > 0 && api.timeoutMs <= 2_147_483_647)
+  ) {
+    issues.push({
+      path: "api.timeoutMs",
+      code: "out_of_range",
+      message: "must be a number of milliseconds above 0",
+    });
+  }
+  if (api.retries !== undefined && !(Number.isInteger(api.retries) && api.retries >= 0)) {
+    issues.push({
+      path: "api.retries",
+      code: "out_of_range",
+      message: "must be a whole number, 0 or more",
+    });
+  }
   if (issues.length > 0) throw new ValidationError("client options", issues);
   const endpoint = options.endpoint.replace(/\/+$/, "");
   // One authenticated caller for every API method (loops, metrics, setup).
-  const call = collectorCall(endpoint, options.secretKey);
+  const call = collectorCall(endpoint, options.secretKey, api);
   const transport = createHttpTransport({ endpoint, key: options.secretKey });
   const store = options.outbox
     ? lazyStore(

@@ -1,8 +1,9 @@
-import { CloseloopError, type Issue } from "@closeloop/core";
+import { CloseloopError, type Issue, parseRetryAfter } from "@closeloop/core";
+import ky, { HTTPError, TimeoutError } from "ky";
 
 /** The collector answered a request with an error. */
 export class CollectorError extends CloseloopError {
-  /** HTTP status (0 when the collector could not be reached). */
+  /** HTTP status (0 when the collector could not be reached or did not answer in time). */
   readonly status: number;
   readonly issues: readonly Issue[];
   constructor(status: number, code: string, message: string, issues: readonly Issue[] = []) {
@@ -12,52 +13,125 @@ export class CollectorError extends CloseloopError {
   }
 }
 
-/** One authenticated JSON request to the collector's API. */
-export type CollectorCall = <T>(method: string, path: string, body?: unknown) => Promise<T>;
+/**
+ * One authenticated JSON request to the collector's API; `once` turns the retries off for a
+ * request whose answer cannot be had twice.
+ */
+export type CollectorCall = <T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  options?: { once?: boolean },
+) => Promise<T>;
+
+/** How long one attempt of an API call may take by default. */
+export const DEFAULT_API_TIMEOUT_MS = 10_000;
+
+/** Options of {@link collectorCall}. */
+export interface CollectorCallOptions {
+  /** Per attempt, in ms; default {@link DEFAULT_API_TIMEOUT_MS}. */
+  timeoutMs?: number;
+  /** Retries of an idempotent request (GET, PUT, DELETE); default 2. */
+  retries?: number;
+  /** For tests: the fetch to use. */
+  fetch?: typeof fetch;
+}
 
 /**
- * Requests with the secret key; every refusal becomes a `CollectorError` carrying the server's
- * code and issues, and an unreachable collector one with status 0.
+ * Requests with the secret key through one ky instance. GET, PUT and DELETE are retried (a few
+ * times, after `Retry-After` when the collector sends one); a POST never is, since a loop move
+ * or a secret rotation must not happen twice. Every refusal becomes a `CollectorError` carrying
+ * the server's code and issues; an unreachable collector, or one that does not answer in time,
+ * one with status 0.
  */
 export function collectorCall(
   endpoint: string,
   secretKey: string,
-  fetchFn: typeof fetch = fetch,
+  options: CollectorCallOptions = {},
 ): CollectorCall {
-  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    let res: Response;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_API_TIMEOUT_MS;
+  const api = ky.create({
+    prefixUrl: endpoint,
+    headers: { authorization: `Bearer ${secretKey}` },
+    timeout: timeoutMs,
+    retry: {
+      limit: options.retries ?? 2,
+      methods: ["get", "put", "delete"],
+      // Not 413: a body too large stays too large.
+      statusCodes: [408, 429, 500, 502, 503, 504],
+      afterStatusCodes: [429, 503],
+      // A wait longer than an attempt may take is not worth it: the caller gets the refusal now
+      // rather than a retry sooner than the collector asked for (ky would shorten the wait).
+      shouldRetry: ({ error }) =>
+        error instanceof HTTPError &&
+        (parseRetryAfter(error.response.headers.get("retry-after"), Date.now()) ?? 0) > timeoutMs
+          ? false
+          : undefined,
+    },
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  return async <T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    { once = false }: { once?: boolean } = {},
+  ): Promise<T> => {
+    let text: string;
     try {
-      res = await fetchFn(endpoint + path, {
+      // ky joins prefixUrl and the path itself and refuses a leading slash.
+      const res = await api(path.replace(/^\/+/, ""), {
         method,
-        headers: { authorization: `Bearer ${secretKey}`, "content-type": "application/json" },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        json: body,
+        ...(once ? { retry: 0 } : {}),
       });
+      text = await res.text();
     } catch (e) {
-      throw new CollectorError(
-        0,
-        "network",
-        `Could not reach the collector: ${(e as Error).message}`,
-      );
+      throw await toCollectorError(e, method, path, timeoutMs);
     }
-    const text = await res.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    if (!res.ok) {
-      const e = (parsed as { error?: { code?: string; message?: string; issues?: Issue[] } })
-        ?.error;
-      throw new CollectorError(
-        res.status,
-        e?.code ?? `http_${res.status}`,
-        e?.message ?? `HTTP ${res.status}`,
-        e?.issues ?? [],
-      );
-    }
-    return parsed as T;
+    return parseJson(text) as T;
   };
+}
+
+/** The one place where what ky throws becomes a `CollectorError`, as the API documents it. */
+async function toCollectorError(
+  e: unknown,
+  method: string,
+  path: string,
+  timeoutMs: number,
+): Promise<CollectorError> {
+  if (e instanceof HTTPError) {
+    const status = e.response.status;
+    let text = "";
+    try {
+      text = await e.response.text();
+    } catch {}
+    const error = (
+      parseJson(text) as { error?: { code?: string; message?: string; issues?: Issue[] } }
+    )?.error;
+    return new CollectorError(
+      status,
+      error?.code ?? `http_${status}`,
+      error?.message ?? `HTTP ${status}`,
+      error?.issues ?? [],
+    );
+  }
+  if (e instanceof TimeoutError) {
+    return new CollectorError(
+      0,
+      "timeout",
+      `The collector did not answer ${method} ${path} within ${timeoutMs} ms`,
+    );
+  }
+  return new CollectorError(0, "network", `Could not reach the collector: ${(e as Error).message}`);
+}
+
+/** The body's JSON; `undefined` when it is empty or not JSON (a proxy's HTML error page). */
+function parseJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `?k=v&…` of the defined fields of `query`, or `""` when there are none. */
