@@ -8,6 +8,7 @@ export class CollectorError extends CloseloopError {
   readonly issues: readonly Issue[];
   constructor(status: number, code: string, message: string, issues: readonly Issue[] = []) {
     super(code, message);
+    this.name = "CollectorError";
     this.status = status;
     this.issues = issues;
   }
