@@ -6,25 +6,26 @@ import type { WebhookEndpoint, WebhookEventType } from "@closeloop/core";
 import type { Pool } from "pg";
 import { ms } from "../columns.js";
 import type { WebhookStore } from "../webhook-types.js";
-import { run, time } from "./queries.js";
+import { toTimestamp } from "./dialect.js";
+import { run } from "./queries.js";
 import { inTransaction } from "./transaction.js";
 
 const COLUMNS =
   "env_id, name, url, events, created_at, updated_at, disabled_at, previous_secret_until";
 
-const E = {
+const endpointSql = {
   get: `SELECT ${COLUMNS} FROM webhook_endpoints WHERE env_id = $1 AND name = $2`,
   // xmax = 0 only for a row this statement inserted.
   put: `INSERT INTO webhook_endpoints (env_id, name, url, events, secret, created_at,
-      updated_at) VALUES ($1, $2, $3, $4::jsonb, $5, ${time("$6")}, ${time("$6")})
+      updated_at) VALUES ($1, $2, $3, $4::jsonb, $5, ${toTimestamp("$6")}, ${toTimestamp("$6")})
     ON CONFLICT (env_id, name) DO UPDATE SET url = EXCLUDED.url, events = EXCLUDED.events,
       updated_at = EXCLUDED.updated_at, disabled_at = NULL
     RETURNING ${COLUMNS}, (xmax = 0) AS created`,
   // The replaced secret moves aside (a NULL deadline drops it); an older one is forgotten.
   rotate: `UPDATE webhook_endpoints SET
       previous_secret = CASE WHEN $4::float8 IS NULL THEN NULL ELSE secret END,
-      previous_secret_until = CASE WHEN $4::float8 IS NULL THEN NULL ELSE ${time("$4")} END,
-      secret = $3, updated_at = ${time("$5")}
+      previous_secret_until = CASE WHEN $4::float8 IS NULL THEN NULL ELSE ${toTimestamp("$4")} END,
+      secret = $3, updated_at = ${toTimestamp("$5")}
     WHERE env_id = $1 AND name = $2 RETURNING ${COLUMNS}`,
   lock: "SELECT 1 FROM webhook_endpoints WHERE env_id = $1 AND name = $2 FOR UPDATE",
   // The log goes with the endpoint: it is reachable only through the endpoint's name.
@@ -73,7 +74,7 @@ export function postgresWebhookEndpoints(
     async putEndpoint(envId, name, input, secret, at) {
       refuse("putEndpoint");
       const events = input.events === undefined ? null : JSON.stringify(input.events);
-      const { rows } = await run<EndpointRow & { created: boolean }>(pool, E.put, [
+      const { rows } = await run<EndpointRow & { created: boolean }>(pool, endpointSql.put, [
         envId,
         name,
         input.url,
@@ -85,22 +86,28 @@ export function postgresWebhookEndpoints(
       return { endpoint: endpointOf(row), created: row.created };
     },
     async getEndpoint(envId, name) {
-      const { rows } = await run<EndpointRow>(pool, E.get, [envId, name]);
+      const { rows } = await run<EndpointRow>(pool, endpointSql.get, [envId, name]);
       return rows[0] && endpointOf(rows[0]);
     },
     async rotateSecret(envId, name, secret, previousUntil, at) {
       refuse("rotateSecret");
       const until = previousUntil === undefined ? null : ms(previousUntil);
-      const { rows } = await run<EndpointRow>(pool, E.rotate, [envId, name, secret, until, ms(at)]);
+      const { rows } = await run<EndpointRow>(pool, endpointSql.rotate, [
+        envId,
+        name,
+        secret,
+        until,
+        ms(at),
+      ]);
       return rows[0] && endpointOf(rows[0]);
     },
     async deleteEndpoint(envId, name) {
       refuse("deleteEndpoint");
       return inTransaction(pool, async (client) => {
-        const found = (await run(client, E.lock, [envId, name])).rowCount === 1;
+        const found = (await run(client, endpointSql.lock, [envId, name])).rowCount === 1;
         if (found) {
-          await run(client, E.deleteDeliveries, [envId, name]);
-          await run(client, E.delete, [envId, name]);
+          await run(client, endpointSql.deleteDeliveries, [envId, name]);
+          await run(client, endpointSql.delete, [envId, name]);
         }
         return found;
       });

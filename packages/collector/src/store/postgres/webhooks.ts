@@ -8,7 +8,8 @@ import { uuidv7 } from "@closeloop/core";
 import type { Pool, PoolClient } from "pg";
 import { ms } from "../columns.js";
 import type { ClaimedDelivery, WebhookStore, WebhookTx } from "../webhook-types.js";
-import { run, time } from "./queries.js";
+import { toTimestamp } from "./dialect.js";
+import { run } from "./queries.js";
 import { inTransaction } from "./transaction.js";
 import { postgresWebhookEndpoints } from "./webhook-endpoints.js";
 
@@ -57,45 +58,45 @@ CREATE TABLE loop_breaches (
 `,
 };
 
-const W = {
+const webhookSql = {
   // A rotated-out secret is a credential: once its grace has passed it is erased, not kept.
   forgetExpiredSecrets: `UPDATE webhook_endpoints SET previous_secret = NULL,
-    previous_secret_until = NULL WHERE previous_secret_until <= ${time("$1")}`,
+    previous_secret_until = NULL WHERE previous_secret_until <= ${toTimestamp("$1")}`,
   // KEY SHARE: an endpoint being deleted is waited for, then skipped, so no delivery is queued
   // to an endpoint that is gone (which its foreign key would refuse).
   subscribed: `SELECT name FROM webhook_endpoints WHERE env_id = $1 AND disabled_at IS NULL
     AND (events IS NULL OR events ? $2) ORDER BY name FOR KEY SHARE`,
   insertDelivery: `INSERT INTO webhook_deliveries (id, env_id, endpoint, type, body, status,
-      next_at, created_at) VALUES ($1, $2, $3, $4, $5, 'pending', ${time("$6")}, ${time("$6")})`,
+      next_at, created_at) VALUES ($1, $2, $3, $4, $5, 'pending', ${toTimestamp("$6")}, ${toTimestamp("$6")})`,
   // Locks the loops it answers and skips loops another sweeper has locked.
   dueBreaches: `SELECT env_id, data FROM loops l WHERE
-      (acknowledge_by < ${time("$1")} AND acknowledged_at IS NULL AND NOT EXISTS (SELECT 1 FROM
+      (acknowledge_by < ${toTimestamp("$1")} AND acknowledged_at IS NULL AND NOT EXISTS (SELECT 1 FROM
         loop_breaches b WHERE b.env_id = l.env_id AND b.loop_id = l.id
         AND b.deadline = 'acknowledge' AND b.due = l.acknowledge_by))
-    OR (close_by < ${time("$1")} AND closed_at IS NULL AND NOT EXISTS (SELECT 1 FROM
+    OR (close_by < ${toTimestamp("$1")} AND closed_at IS NULL AND NOT EXISTS (SELECT 1 FROM
         loop_breaches b WHERE b.env_id = l.env_id AND b.loop_id = l.id AND b.deadline = 'close'
         AND b.due = l.close_by))
     ORDER BY env_id, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
   markBreach: `INSERT INTO loop_breaches (env_id, loop_id, deadline, due, fired_at)
-    VALUES ($1, $2, $3, ${time("$4")}, ${time("$5")}) ON CONFLICT DO NOTHING`,
+    VALUES ($1, $2, $3, ${toTimestamp("$4")}, ${toTimestamp("$5")}) ON CONFLICT DO NOTHING`,
   deliveries: `SELECT id, endpoint, type, status, created_at, next_at, attempts, body
     FROM webhook_deliveries WHERE env_id = $1 AND endpoint = $2 AND id < $3
     ORDER BY id DESC LIMIT $4`,
   // The replaced secret comes along only while its grace lasts.
-  claim: `UPDATE webhook_deliveries d SET next_at = ${time("$3")}, lease = $4 || d.id
+  claim: `UPDATE webhook_deliveries d SET next_at = ${toTimestamp("$3")}, lease = $4 || d.id
     FROM webhook_endpoints e
     WHERE d.id IN (SELECT q.id FROM webhook_deliveries q
-        WHERE q.status = 'pending' AND q.next_at <= ${time("$1")}
+        WHERE q.status = 'pending' AND q.next_at <= ${toTimestamp("$1")}
         ORDER BY q.next_at, q.id LIMIT $2 FOR UPDATE SKIP LOCKED)
       AND e.env_id = d.env_id AND e.name = d.endpoint AND e.disabled_at IS NULL
     RETURNING d.id, d.env_id, d.endpoint, d.body, d.attempt_count, d.lease, e.url, e.secret,
-      CASE WHEN e.previous_secret_until > ${time("$1")} THEN e.previous_secret END
+      CASE WHEN e.previous_secret_until > ${toTimestamp("$1")} THEN e.previous_secret END
         AS previous_secret`,
   record: `UPDATE webhook_deliveries SET attempts = attempts || jsonb_build_array($3::jsonb),
       attempt_count = attempt_count + 1, status = $4,
-      next_at = CASE WHEN $5::float8 IS NULL THEN NULL ELSE ${time("$5")} END, lease = NULL
+      next_at = CASE WHEN $5::float8 IS NULL THEN NULL ELSE ${toTimestamp("$5")} END, lease = NULL
     WHERE id = $1 AND lease = $2`,
-  disableEndpoint: `UPDATE webhook_endpoints SET disabled_at = ${time("$1")}
+  disableEndpoint: `UPDATE webhook_endpoints SET disabled_at = ${toTimestamp("$1")}
     WHERE env_id = $2 AND name = $3 AND disabled_at IS NULL`,
   disablePending: `UPDATE webhook_deliveries SET status = 'disabled', next_at = NULL, lease = NULL
     WHERE env_id = $1 AND endpoint = $2 AND status = 'pending'`,
@@ -113,26 +114,33 @@ export function postgresWebhookTx(c: () => PoolClient): WebhookTx {
       const k = `${envId}\n${payload.type}`;
       let rows = subscribed.get(k);
       if (rows === undefined) {
-        ({ rows } = await run<{ name: string }>(db, W.subscribed, [envId, payload.type]));
+        ({ rows } = await run<{ name: string }>(db, webhookSql.subscribed, [envId, payload.type]));
         subscribed.set(k, rows);
       }
       const t = ms(at);
       if (rows.length === 0) return 0;
       const body = JSON.stringify(payload);
       for (const { name } of rows) {
-        await run(db, W.insertDelivery, [`msg_${uuidv7(t)}`, envId, name, payload.type, body, t]);
+        await run(db, webhookSql.insertDelivery, [
+          `msg_${uuidv7(t)}`,
+          envId,
+          name,
+          payload.type,
+          body,
+          t,
+        ]);
       }
       return rows.length;
     },
     async dueBreaches(now, limit) {
-      const { rows } = await run<{ env_id: string; data: Loop }>(c(), W.dueBreaches, [
+      const { rows } = await run<{ env_id: string; data: Loop }>(c(), webhookSql.dueBreaches, [
         ms(now),
         limit,
       ]);
       return rows.map((r) => ({ envId: r.env_id, loop: r.data }));
     },
     async markBreach(envId, loopId, deadline, due, at) {
-      const res = await run(c(), W.markBreach, [envId, loopId, deadline, ms(due), ms(at)]);
+      const res = await run(c(), webhookSql.markBreach, [envId, loopId, deadline, ms(due), ms(at)]);
       return res.rowCount === 1;
     },
   };
@@ -152,7 +160,7 @@ export function postgresWebhooks(pool: Pool, refuse: (what: string) => void): We
         next_at: Date | null;
         attempts: DeliveryRecord["attempts"];
         body: string;
-      }>(pool, W.deliveries, [envId, name, page.before ?? "msg_~", page.limit]);
+      }>(pool, webhookSql.deliveries, [envId, name, page.before ?? "msg_~", page.limit]);
       return rows.map((row) => {
         const d: DeliveryRecord = {
           id: row.id,
@@ -170,7 +178,7 @@ export function postgresWebhooks(pool: Pool, refuse: (what: string) => void): We
     async claimDeliveries(now, limit, leaseMs) {
       refuse("claimDeliveries");
       const t = ms(now);
-      await run(pool, W.forgetExpiredSecrets, [t]);
+      await run(pool, webhookSql.forgetExpiredSecrets, [t]);
       const { rows } = await run<{
         id: string;
         env_id: string;
@@ -181,7 +189,7 @@ export function postgresWebhooks(pool: Pool, refuse: (what: string) => void): We
         url: string;
         secret: string;
         previous_secret: string | null;
-      }>(pool, W.claim, [t, limit, t + leaseMs, `${randomUUID()}:`]);
+      }>(pool, webhookSql.claim, [t, limit, t + leaseMs, `${randomUUID()}:`]);
       return rows.map((row): ClaimedDelivery => {
         const claimed: ClaimedDelivery = {
           id: row.id,
@@ -201,7 +209,7 @@ export function postgresWebhooks(pool: Pool, refuse: (what: string) => void): We
       refuse("recordAttempt");
       const nextAt = outcome.status === "pending" ? ms(outcome.nextAttemptAt) : null;
       return inTransaction(pool, async (client) => {
-        const res = await run(client, W.record, [
+        const res = await run(client, webhookSql.record, [
           delivery.id,
           delivery.lease,
           JSON.stringify(attempt),
@@ -210,8 +218,12 @@ export function postgresWebhooks(pool: Pool, refuse: (what: string) => void): We
         ]);
         const recorded = res.rowCount === 1;
         if (recorded && outcome.status === "disabled") {
-          await run(client, W.disableEndpoint, [ms(attempt.at), delivery.envId, delivery.endpoint]);
-          await run(client, W.disablePending, [delivery.envId, delivery.endpoint]);
+          await run(client, webhookSql.disableEndpoint, [
+            ms(attempt.at),
+            delivery.envId,
+            delivery.endpoint,
+          ]);
+          await run(client, webhookSql.disablePending, [delivery.envId, delivery.endpoint]);
         }
         return recorded;
       });

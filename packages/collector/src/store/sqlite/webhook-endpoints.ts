@@ -5,7 +5,7 @@ import { ms } from "../columns.js";
 import type { WebhookStore } from "../webhook-types.js";
 import type { Prepared } from "./statements.js";
 
-const E = {
+const endpointSql = {
   get: `SELECT env_id, name, url, events, created_at, updated_at, disabled_at,
       previous_secret_until FROM webhook_endpoints WHERE env_id = ? AND name = ?`,
   insert: `INSERT INTO webhook_endpoints (env_id, name, url, events, secret, created_at,
@@ -66,27 +66,33 @@ export function sqliteWebhookEndpoints(
     putEndpoint: (envId, name, input, secret, at) =>
       write("putEndpoint", () => {
         const events = input.events === undefined ? null : JSON.stringify(input.events);
-        const existing = w(E.get).get(envId, name) as EndpointRow | undefined;
-        if (existing) w(E.update).run(input.url, events, ms(at), envId, name);
-        else w(E.insert).run(envId, name, input.url, events, secret, ms(at), ms(at));
-        const row = w(E.get).get(envId, name) as EndpointRow;
+        const existing = w(endpointSql.get).get(envId, name) as EndpointRow | undefined;
+        if (existing) w(endpointSql.update).run(input.url, events, ms(at), envId, name);
+        else w(endpointSql.insert).run(envId, name, input.url, events, secret, ms(at), ms(at));
+        const row = w(endpointSql.get).get(envId, name) as EndpointRow;
         return { endpoint: endpointOf(row), created: !existing };
       }),
     async getEndpoint(envId, name) {
-      const row = r(E.get).get(envId, name) as EndpointRow | undefined;
+      const row = r(endpointSql.get).get(envId, name) as EndpointRow | undefined;
       return row && endpointOf(row);
     },
     rotateSecret: (envId, name, secret, previousUntil, at) =>
       write("rotateSecret", () => {
         const until = previousUntil === undefined ? null : ms(previousUntil);
-        const changed = w(E.rotate).run({ envId, name, secret, until, at: ms(at) }).changes;
+        const changed = w(endpointSql.rotate).run({
+          envId,
+          name,
+          secret,
+          until,
+          at: ms(at),
+        }).changes;
         if (changed !== 1) return undefined;
-        return endpointOf(w(E.get).get(envId, name) as EndpointRow);
+        return endpointOf(w(endpointSql.get).get(envId, name) as EndpointRow);
       }),
     deleteEndpoint: (envId, name) =>
       write("deleteEndpoint", () => {
-        w(E.deleteDeliveries).run(envId, name);
-        return w(E.delete).run(envId, name).changes === 1;
+        w(endpointSql.deleteDeliveries).run(envId, name);
+        return w(endpointSql.delete).run(envId, name).changes === 1;
       }),
   };
 }

@@ -56,7 +56,7 @@ CREATE TABLE loop_breaches (
 `,
 };
 
-const W = {
+const webhookSql = {
   subscribed: `SELECT name FROM webhook_endpoints WHERE env_id = ? AND disabled_at IS NULL
     AND (events IS NULL OR EXISTS (SELECT 1 FROM json_each(events) WHERE value = ?))
     ORDER BY name`,
@@ -106,26 +106,28 @@ export function sqliteWebhookTx(use: () => Prepared): WebhookTx {
       const k = `${envId}\n${payload.type}`;
       let names = subscribed.get(k);
       if (names === undefined) {
-        names = s(W.subscribed).all(envId, payload.type) as { name: string }[];
+        names = s(webhookSql.subscribed).all(envId, payload.type) as { name: string }[];
         subscribed.set(k, names);
       }
       const t = ms(at);
       if (names.length === 0) return 0;
       const body = JSON.stringify(payload);
       for (const { name } of names) {
-        s(W.insertDelivery).run(`msg_${uuidv7(t)}`, envId, name, payload.type, body, t, t);
+        s(webhookSql.insertDelivery).run(`msg_${uuidv7(t)}`, envId, name, payload.type, body, t, t);
       }
       return names.length;
     },
     async dueBreaches(now, limit) {
-      const rows = use()(W.dueBreaches).all({ now: ms(now), limit }) as {
+      const rows = use()(webhookSql.dueBreaches).all({ now: ms(now), limit }) as {
         env_id: string;
         data: string;
       }[];
       return rows.map((r): DueLoop => ({ envId: r.env_id, loop: JSON.parse(r.data) as Loop }));
     },
     async markBreach(envId, loopId, deadline, due, at) {
-      return use()(W.markBreach).run(envId, loopId, deadline, ms(due), ms(at)).changes === 1;
+      return (
+        use()(webhookSql.markBreach).run(envId, loopId, deadline, ms(due), ms(at)).changes === 1
+      );
     },
   };
 }
@@ -140,7 +142,12 @@ export function sqliteWebhooks(
     ...sqliteWebhookEndpoints(w, r, write),
     async deliveries(envId, name, page) {
       // Ids are `msg_` + UUIDv7: byte order is creation order, and "~" sorts after all of them.
-      const rows = r(W.deliveries).all(envId, name, page.before ?? "msg_~", page.limit) as {
+      const rows = r(webhookSql.deliveries).all(
+        envId,
+        name,
+        page.before ?? "msg_~",
+        page.limit,
+      ) as {
         id: string;
         endpoint: string;
         type: string;
@@ -167,8 +174,8 @@ export function sqliteWebhooks(
     claimDeliveries: (now, limit, leaseMs) =>
       write("claimDeliveries", () => {
         const t = ms(now);
-        w(W.forgetExpiredSecrets).run(t);
-        const rows = w(W.due).all({ now: t, limit }) as {
+        w(webhookSql.forgetExpiredSecrets).run(t);
+        const rows = w(webhookSql.due).all({ now: t, limit }) as {
           id: string;
           env_id: string;
           endpoint: string;
@@ -180,7 +187,7 @@ export function sqliteWebhooks(
         }[];
         return rows.map((row): ClaimedDelivery => {
           const lease = randomUUID();
-          w(W.lease).run(t + leaseMs, lease, row.id);
+          w(webhookSql.lease).run(t + leaseMs, lease, row.id);
           const claimed: ClaimedDelivery = {
             id: row.id,
             envId: row.env_id,
@@ -198,7 +205,7 @@ export function sqliteWebhooks(
     recordAttempt: (delivery, attempt, outcome) =>
       write("recordAttempt", () => {
         const nextAt = outcome.status === "pending" ? ms(outcome.nextAttemptAt) : null;
-        const changed = w(W.record).run({
+        const changed = w(webhookSql.record).run({
           id: delivery.id,
           lease: delivery.lease,
           attempt: JSON.stringify(attempt),
@@ -207,8 +214,8 @@ export function sqliteWebhooks(
         }).changes;
         if (changed !== 1) return false;
         if (outcome.status === "disabled") {
-          w(W.disableEndpoint).run(ms(attempt.at), delivery.envId, delivery.endpoint);
-          w(W.disablePending).run(delivery.envId, delivery.endpoint);
+          w(webhookSql.disableEndpoint).run(ms(attempt.at), delivery.envId, delivery.endpoint);
+          w(webhookSql.disablePending).run(delivery.envId, delivery.endpoint);
         }
         return true;
       }),
