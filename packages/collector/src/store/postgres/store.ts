@@ -7,7 +7,7 @@ import { environmentRow, keyRow } from "../records.js";
 import { reentryGuard } from "../reentry.js";
 import type { CollectorStore, Environment, KeyRecord, StoredResponse } from "../types.js";
 import { postgresDialect } from "./dialect.js";
-import { applyMigrations } from "./migrations.js";
+import { applyMigrations } from "./migrate.js";
 import { all, one, rowWrites, run, storeSql } from "./queries.js";
 import { inTransaction } from "./transaction.js";
 import { postgresTx } from "./tx.js";

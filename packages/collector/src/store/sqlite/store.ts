@@ -9,7 +9,7 @@ import { reentryGuard } from "../reentry.js";
 import type { CollectorStore, Environment, KeyRecord, StoredResponse } from "../types.js";
 import { sqliteDialect } from "./dialect.js";
 import { groupCommit } from "./group.js";
-import { applyMigrations } from "./migrations.js";
+import { applyMigrations } from "./migrate.js";
 import { createMutex } from "./mutex.js";
 import { all, one } from "./rows.js";
 import { prepared, storeSql } from "./statements.js";

@@ -1,6 +1,6 @@
 // Schema step 5: the origins an environment's public-key routes answer browsers from
 // (`docs/collector.md`, allowed origins). No row: any origin.
-import type { Migration } from "./migrations.js";
+import type { Migration } from "../../migration.js";
 
 export const ALLOWED_ORIGINS_MIGRATION: Migration = {
   version: 5,

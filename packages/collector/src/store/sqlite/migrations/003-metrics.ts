@@ -2,7 +2,7 @@
 // scoring answer and when the loop first reached `acknowledged` and `closed` — with the rows
 // already stored filled in from their documents, so a file written before this step reports
 // the same figures as one written after.
-import type { Migration } from "./migrations.js";
+import type { Migration } from "../../migration.js";
 
 const firstReached = (to: string) => `(SELECT CAST(round(unixepoch(json_extract(e.value, '$.at'),
     'subsec') * 1000) AS INTEGER) FROM json_each(loops.data, '$.events') AS e

@@ -1,7 +1,7 @@
 // Schema step 3: what metrics and risk signals read beside a loop — the opening response's
 // scoring answer and when the loop first reached `acknowledged` and `closed` — with the rows
 // already stored filled in from their documents (same step as the SQLite store's).
-import type { Migration } from "./migrations.js";
+import type { Migration } from "../../migration.js";
 
 const firstReached = (to: string) => `(SELECT (x.e ->> 'at')::timestamptz
   FROM jsonb_array_elements(loops.data -> 'events') WITH ORDINALITY AS x (e, n)
