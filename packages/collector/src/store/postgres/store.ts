@@ -4,7 +4,7 @@ import { listLoopsSql } from "../loop-query.js";
 import { type MetricsRow, metricsReport } from "../metrics-report.js";
 import { pg } from "../native.js";
 import { environmentRow, keyRow } from "../records.js";
-import { reentryGuard } from "../reentry.js";
+import { guardReentry } from "../reentry.js";
 import type { CollectorStore, Environment, KeyRecord, StoredResponse } from "../types.js";
 import { postgresDialect } from "./dialect.js";
 import { applyMigrations } from "./migrate.js";
@@ -60,14 +60,12 @@ export function postgresStore(url: string, options: PostgresStoreOptions = {}): 
   // An idle connection that drops would otherwise be an uncaught 'error'; the next query on the
   // pool opens a new one, or fails and the collector answers 503.
   pool.on("error", () => undefined);
-  const guard = reentryGuard("postgres");
 
-  return {
+  return guardReentry({
     kind: "postgres",
-    webhooks: postgresWebhooks(pool, guard.refuse),
+    webhooks: postgresWebhooks(pool),
 
     async migrate() {
-      guard.refuse("migrate");
       await applyMigrations(pool, schema);
     },
     async ping() {
@@ -76,19 +74,15 @@ export function postgresStore(url: string, options: PostgresStoreOptions = {}): 
     close: () => pool.end(),
 
     async transaction(fn) {
-      guard.refuse("transaction");
       let live = true;
       try {
-        return await inTransaction(pool, (client) =>
-          guard.run(() => fn(postgresTx(client, () => live))),
-        );
+        return await inTransaction(pool, (client) => fn(postgresTx(client, () => live)));
       } finally {
         live = false;
       }
     },
 
     async createEnvironment(env: Environment) {
-      guard.refuse("createEnvironment");
       await run(
         pool,
         rowWrites.insertEnvironment.text,
@@ -97,7 +91,6 @@ export function postgresStore(url: string, options: PostgresStoreOptions = {}): 
     },
     listEnvironments: () => all<Environment>(pool, storeSql.listEnvironments, []),
     async addKey(key: KeyRecord) {
-      guard.refuse("addKey");
       await run(pool, rowWrites.insertKey.text, rowWrites.insertKey.values(keyRow(key)));
     },
     findKey: (hash) => one<KeyRecord>(pool, storeSql.findKey, [hash]),
@@ -106,12 +99,10 @@ export function postgresStore(url: string, options: PostgresStoreOptions = {}): 
         ? all<KeyRecord>(pool, storeSql.listKeys, [])
         : all<KeyRecord>(pool, storeSql.listEnvKeys, [envId]),
     async revokeKey(id, at) {
-      guard.refuse("revokeKey");
       await run(pool, storeSql.revokeKey, [id, ms(at), at]);
     },
 
     async publishSurvey(envId, survey, at) {
-      guard.refuse("publishSurvey");
       return inTransaction(pool, async (client) => {
         await run(client, storeSql.lockSurvey, [envId, survey.id]);
         const existing = await one<Survey>(
@@ -148,12 +139,10 @@ export function postgresStore(url: string, options: PostgresStoreOptions = {}): 
     getSurvey: (envId, id, version) =>
       one<Survey>(pool, storeSql.surveyVersion, [envId, id, version], "definition"),
     async setFeedbackPolicy(envId, policy, at) {
-      guard.refuse("setFeedbackPolicy");
       await run(pool, storeSql.upsertPolicy, [envId, ms(at), JSON.stringify(policy)]);
     },
     getFeedbackPolicy: (envId) => one<FeedbackPolicy>(pool, storeSql.getPolicy, [envId]),
     async setAllowedOrigins(envId, origins, at) {
-      guard.refuse("setAllowedOrigins");
       await run(pool, storeSql.upsertAllowedOrigins, [envId, ms(at), JSON.stringify(origins)]);
     },
     getAllowedOrigins: (envId) => one<string[]>(pool, storeSql.getAllowedOrigins, [envId]),
@@ -188,5 +177,5 @@ export function postgresStore(url: string, options: PostgresStoreOptions = {}): 
         "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
       );
     },
-  };
+  });
 }

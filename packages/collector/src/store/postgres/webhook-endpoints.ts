@@ -66,13 +66,9 @@ type EndpointMethods = Pick<
 >;
 
 /** The endpoint methods of the PostgreSQL webhook store. */
-export function postgresWebhookEndpoints(
-  pool: Pool,
-  refuse: (what: string) => void,
-): EndpointMethods {
+export function postgresWebhookEndpoints(pool: Pool): EndpointMethods {
   return {
     async putEndpoint(envId, name, input, secret, at) {
-      refuse("putEndpoint");
       const events = input.events === undefined ? null : JSON.stringify(input.events);
       const { rows } = await run<EndpointRow & { created: boolean }>(pool, endpointSql.put, [
         envId,
@@ -90,7 +86,6 @@ export function postgresWebhookEndpoints(
       return rows[0] && endpointOf(rows[0]);
     },
     async rotateSecret(envId, name, secret, previousUntil, at) {
-      refuse("rotateSecret");
       const until = previousUntil === undefined ? null : ms(previousUntil);
       const { rows } = await run<EndpointRow>(pool, endpointSql.rotate, [
         envId,
@@ -102,7 +97,6 @@ export function postgresWebhookEndpoints(
       return rows[0] && endpointOf(rows[0]);
     },
     async deleteEndpoint(envId, name) {
-      refuse("deleteEndpoint");
       return inTransaction(pool, async (client) => {
         const found = (await run(client, endpointSql.lock, [envId, name])).rowCount === 1;
         if (found) {

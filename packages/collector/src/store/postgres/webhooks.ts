@@ -102,9 +102,9 @@ export function postgresWebhookTx(c: () => PoolClient): WebhookTx {
 }
 
 /** The webhook queue outside other transactions. */
-export function postgresWebhooks(pool: Pool, refuse: (what: string) => void): WebhookStore {
+export function postgresWebhooks(pool: Pool): WebhookStore {
   return {
-    ...postgresWebhookEndpoints(pool, refuse),
+    ...postgresWebhookEndpoints(pool),
     async deliveries(envId, name, page) {
       const { rows } = await run<{
         id: string;
@@ -131,7 +131,6 @@ export function postgresWebhooks(pool: Pool, refuse: (what: string) => void): We
       });
     },
     async claimDeliveries(now, limit, leaseMs) {
-      refuse("claimDeliveries");
       const t = ms(now);
       await run(pool, webhookSql.forgetExpiredSecrets, [t]);
       const { rows } = await run<{
@@ -161,7 +160,6 @@ export function postgresWebhooks(pool: Pool, refuse: (what: string) => void): We
       });
     },
     async recordAttempt(delivery, attempt, outcome) {
-      refuse("recordAttempt");
       const nextAt = outcome.status === "pending" ? ms(outcome.nextAttemptAt) : null;
       return inTransaction(pool, async (client) => {
         const res = await run(client, webhookSql.record, [

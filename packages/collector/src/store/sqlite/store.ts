@@ -5,7 +5,7 @@ import { listLoopsSql } from "../loop-query.js";
 import { type MetricsRow, metricsReport } from "../metrics-report.js";
 import { betterSqlite3 } from "../native.js";
 import { environmentRow, keyRow } from "../records.js";
-import { reentryGuard } from "../reentry.js";
+import { guardReentry, type StoreMethod } from "../reentry.js";
 import type { CollectorStore, Environment, KeyRecord, StoredResponse } from "../types.js";
 import { sqliteDialect } from "./dialect.js";
 import { groupCommit } from "./group.js";
@@ -42,6 +42,22 @@ function connect(path: string, busyTimeoutMs: number, fileMustExist = false): Da
 
 const isMemory = (path: string) => path === "" || path === ":memory:";
 
+/** The reads, which queue behind the writer when the database is in memory. */
+const READS: readonly StoreMethod[] = [
+  "listEnvironments",
+  "findKey",
+  "listKeys",
+  "activeSurveys",
+  "getSurvey",
+  "getFeedbackPolicy",
+  "getAllowedOrigins",
+  "getLoop",
+  "listLoops",
+  "closures",
+  "getResponse",
+  "metrics",
+];
+
 /**
  * The collector's embedded store: one SQLite file (WAL) through better-sqlite3.
  *
@@ -77,26 +93,17 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
     group.seal();
     return queue(section);
   };
-  const guard = reentryGuard("sqlite");
-  const refuseInside = guard.refuse;
   /** A write: queued behind any open transaction, atomic on its own. */
-  const write = async <T>(what: string, body: () => T): Promise<T> => {
-    refuseInside(what);
-    return exclusive(() => writer.transaction(body).immediate());
-  };
+  const write = async <T>(body: () => T): Promise<T> =>
+    exclusive(() => writer.transaction(body).immediate());
   /** A read of committed data. */
-  const read = async <T>(what: string, body: () => T): Promise<T> => {
-    if (reader) return body();
-    refuseInside(what);
-    return exclusive(body);
-  };
+  const read = async <T>(body: () => T): Promise<T> => (reader ? body() : exclusive(body));
 
-  return {
+  const store: CollectorStore = {
     kind: "sqlite",
     webhooks: sqliteWebhooks(w, r, write),
 
     async migrate() {
-      refuseInside("migrate");
       await exclusive(() => applyMigrations(writer, () => new Date().toISOString()));
     },
     async ping() {
@@ -111,35 +118,33 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
     },
 
     async transaction(fn) {
-      refuseInside("transaction");
-      const result = await group.run((live) => guard.run(() => fn(sqliteTx(w, live))));
+      const result = await group.run((live) => fn(sqliteTx(w, live)));
       return result as Awaited<ReturnType<typeof fn>>;
     },
 
     createEnvironment: (env: Environment) =>
-      write("createEnvironment", () => {
+      write(() => {
         w(storeSql.insertEnvironment).run(environmentRow(env));
       }),
-    listEnvironments: () =>
-      read("listEnvironments", () => all<Environment>(r(storeSql.listEnvironments), [])),
+    listEnvironments: () => read(() => all<Environment>(r(storeSql.listEnvironments), [])),
     addKey: (key: KeyRecord) =>
-      write("addKey", () => {
+      write(() => {
         w(storeSql.insertKey).run(keyRow(key));
       }),
-    findKey: (hash) => read("findKey", () => one<KeyRecord>(r(storeSql.findKey), [hash])),
+    findKey: (hash) => read(() => one<KeyRecord>(r(storeSql.findKey), [hash])),
     listKeys: (envId) =>
-      read("listKeys", () =>
+      read(() =>
         envId === undefined
           ? all<KeyRecord>(r(storeSql.listKeys), [])
           : all<KeyRecord>(r(storeSql.listEnvKeys), [envId]),
       ),
     revokeKey: (id, at) =>
-      write("revokeKey", () => {
+      write(() => {
         w(storeSql.revokeKey).run({ id, at: ms(at), iso: at });
       }),
 
     publishSurvey: (envId, survey, at) =>
-      write("publishSurvey", () => {
+      write(() => {
         const existing = one<Survey>(
           w(storeSql.surveyVersion),
           [envId, survey.id, survey.version],
@@ -166,27 +171,23 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
         return "published" as const;
       }),
     activeSurveys: (envId) =>
-      read("activeSurveys", () => all<Survey>(r(storeSql.activeSurveys), [envId], "definition")),
+      read(() => all<Survey>(r(storeSql.activeSurveys), [envId], "definition")),
     getSurvey: (envId, id, version) =>
-      read("getSurvey", () =>
-        one<Survey>(r(storeSql.surveyVersion), [envId, id, version], "definition"),
-      ),
+      read(() => one<Survey>(r(storeSql.surveyVersion), [envId, id, version], "definition")),
     setFeedbackPolicy: (envId, policy, at) =>
-      write("setFeedbackPolicy", () => {
+      write(() => {
         w(storeSql.upsertPolicy).run(envId, ms(at), JSON.stringify(policy));
       }),
-    getFeedbackPolicy: (envId) =>
-      read("getFeedbackPolicy", () => one<FeedbackPolicy>(r(storeSql.getPolicy), [envId])),
+    getFeedbackPolicy: (envId) => read(() => one<FeedbackPolicy>(r(storeSql.getPolicy), [envId])),
     setAllowedOrigins: (envId, origins, at) =>
-      write("setAllowedOrigins", () => {
+      write(() => {
         w(storeSql.upsertAllowedOrigins).run(envId, ms(at), JSON.stringify(origins));
       }),
-    getAllowedOrigins: (envId) =>
-      read("getAllowedOrigins", () => one<string[]>(r(storeSql.getAllowedOrigins), [envId])),
+    getAllowedOrigins: (envId) => read(() => one<string[]>(r(storeSql.getAllowedOrigins), [envId])),
 
-    getLoop: (envId, id) => read("getLoop", () => one<Loop>(r(storeSql.getLoop), [envId, id])),
+    getLoop: (envId, id) => read(() => one<Loop>(r(storeSql.getLoop), [envId, id])),
     listLoops: (envId, filter, page) =>
-      read("listLoops", () => {
+      read(() => {
         const values: (string | number)[] = [];
         const bind = (v: string | number) => {
           values.push(v);
@@ -199,15 +200,15 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
         return { loops, next: (loops[loops.length - 1] as Loop).id };
       }),
     closures: (envId, respondent) =>
-      read("closures", () =>
+      read(() =>
         "id" in respondent
           ? all<ClosureNotice>(r(storeSql.closuresForRespondent), [envId, respondent.id])
           : all<ClosureNotice>(r(storeSql.closuresForAnonymous), [envId, respondent.anonymousId]),
       ),
     getResponse: (envId, id) =>
-      read("getResponse", () => one<StoredResponse>(r(storeSql.getResponse), [envId, id])),
+      read(() => one<StoredResponse>(r(storeSql.getResponse), [envId, id])),
     metrics: async (envId, query) =>
-      await read("metrics", () =>
+      await read(() =>
         metricsReport(envId, query, async (build) => {
           // Named parameters: a fragment such as the period bounds appears more than once.
           const values: Record<string, string | number> = {};
@@ -221,4 +222,6 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
         }),
       ),
   };
+  // Without a second connection reads queue behind the writer too, so they are refused as well.
+  return guardReentry(store, reader ? [] : READS);
 }

@@ -60,11 +60,11 @@ type EndpointMethods = Pick<
 export function sqliteWebhookEndpoints(
   w: Prepared,
   r: Prepared,
-  write: <T>(what: string, body: () => T) => Promise<T>,
+  write: <T>(body: () => T) => Promise<T>,
 ): EndpointMethods {
   return {
     putEndpoint: (envId, name, input, secret, at) =>
-      write("putEndpoint", () => {
+      write(() => {
         const events = input.events === undefined ? null : JSON.stringify(input.events);
         const existing = w(endpointSql.get).get(envId, name) as EndpointRow | undefined;
         if (existing) w(endpointSql.update).run(input.url, events, ms(at), envId, name);
@@ -77,7 +77,7 @@ export function sqliteWebhookEndpoints(
       return row && endpointOf(row);
     },
     rotateSecret: (envId, name, secret, previousUntil, at) =>
-      write("rotateSecret", () => {
+      write(() => {
         const until = previousUntil === undefined ? null : ms(previousUntil);
         const changed = w(endpointSql.rotate).run({
           envId,
@@ -90,7 +90,7 @@ export function sqliteWebhookEndpoints(
         return endpointOf(w(endpointSql.get).get(envId, name) as EndpointRow);
       }),
     deleteEndpoint: (envId, name) =>
-      write("deleteEndpoint", () => {
+      write(() => {
         w(endpointSql.deleteDeliveries).run(envId, name);
         return w(endpointSql.delete).run(envId, name).changes === 1;
       }),

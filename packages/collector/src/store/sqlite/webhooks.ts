@@ -90,7 +90,7 @@ export function sqliteWebhookTx(use: () => Prepared): WebhookTx {
 export function sqliteWebhooks(
   w: Prepared,
   r: Prepared,
-  write: <T>(what: string, body: () => T) => Promise<T>,
+  write: <T>(body: () => T) => Promise<T>,
 ): WebhookStore {
   return {
     ...sqliteWebhookEndpoints(w, r, write),
@@ -126,7 +126,7 @@ export function sqliteWebhooks(
       });
     },
     claimDeliveries: (now, limit, leaseMs) =>
-      write("claimDeliveries", () => {
+      write(() => {
         const t = ms(now);
         w(webhookSql.forgetExpiredSecrets).run(t);
         const rows = w(webhookSql.due).all({ now: t, limit }) as {
@@ -157,7 +157,7 @@ export function sqliteWebhooks(
         });
       }),
     recordAttempt: (delivery, attempt, outcome) =>
-      write("recordAttempt", () => {
+      write(() => {
         const nextAt = outcome.status === "pending" ? ms(outcome.nextAttemptAt) : null;
         const changed = w(webhookSql.record).run({
           id: delivery.id,
