@@ -2,7 +2,8 @@
 // text as a named statement, so every pooled connection parses and plans it once.
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from "pg";
 import { LOOP_KEYS, RESPONSE_KEYS, type Row, snake, TIME_COLUMNS } from "../records.js";
-import { toTimestamp } from "./dialect.js";
+import { documentOf } from "../row-readers.js";
+import { postgresColumns, toTimestamp } from "./dialect.js";
 
 /** An INSERT of `keys` (row keys, camelCase) with its parameter list, and an ON CONFLICT tail. */
 function insert(table: string, keys: readonly string[], conflict: string) {
@@ -137,8 +138,9 @@ export async function one<T>(
   values: unknown[],
   column = "data",
 ): Promise<T | undefined> {
-  const { rows } = await run<Record<string, T>>(db, text, values);
-  return rows[0]?.[column];
+  const { rows } = await run<Record<string, unknown>>(db, text, values);
+  const row = rows[0];
+  return row === undefined ? undefined : documentOf<T, unknown>(row, column, postgresColumns);
 }
 
 /** The `column` of every row. */
@@ -148,6 +150,6 @@ export async function all<T>(
   values: unknown[],
   column = "data",
 ): Promise<T[]> {
-  const { rows } = await run<Record<string, T>>(db, text, values);
-  return rows.map((r) => r[column] as T);
+  const { rows } = await run<Record<string, unknown>>(db, text, values);
+  return rows.map((row) => documentOf<T, unknown>(row, column, postgresColumns));
 }

@@ -6,6 +6,7 @@ import type { PoolClient } from "pg";
 import { ms } from "../columns.js";
 import { type HistoryRow, scoredLoop } from "../history.js";
 import { closureRow, customerEventRow, feedbackRow, loopRow, responseRow } from "../records.js";
+import { idempotencyRecord } from "../row-readers.js";
 import type { IdempotencyRecord, LoopMeta, StoredResponse, StoreTx } from "../types.js";
 import { one, rowWrites, run, storeSql } from "./queries.js";
 import { postgresWebhookTx } from "./webhooks.js";
@@ -31,8 +32,7 @@ export function postgresTx(client: PoolClient, live: () => boolean): StoreTx {
       ]);
       if (claim.rowCount === 1) return undefined;
       const { rows } = await run<IdempotencyRecord>(db, storeSql.getIdempotency, [envId, key]);
-      const first = rows[0] as IdempotencyRecord;
-      return { type: first.type, id: first.id };
+      return idempotencyRecord(rows[0] as IdempotencyRecord);
     },
     getResponse: async (envId, id) => one<StoredResponse>(c(), storeSql.lockResponse, [envId, id]),
     async putResponse(envId, response) {

@@ -2,11 +2,11 @@
 // the endpoint's row lock first, so a concurrent enqueue (which reads the endpoint) either queued
 // before it, and its rows go too, or finds no endpoint.
 
-import type { WebhookEndpoint, WebhookEventType } from "@closeloop/core";
 import type { Pool } from "pg";
 import { ms } from "../columns.js";
+import { type EndpointRow as StoredEndpointRow, webhookEndpoint } from "../row-readers.js";
 import type { WebhookStore } from "../webhook-types.js";
-import { toTimestamp } from "./dialect.js";
+import { postgresColumns, toTimestamp } from "./dialect.js";
 import { run } from "./queries.js";
 import { inTransaction } from "./transaction.js";
 
@@ -33,32 +33,8 @@ const endpointSql = {
   delete: "DELETE FROM webhook_endpoints WHERE env_id = $1 AND name = $2",
 } as const;
 
-interface EndpointRow {
-  env_id: string;
-  name: string;
-  url: string;
-  events: WebhookEventType[] | null;
-  created_at: Date;
-  updated_at: Date;
-  disabled_at: Date | null;
-  previous_secret_until: Date | null;
-}
-
-function endpointOf(row: EndpointRow): WebhookEndpoint {
-  const e: WebhookEndpoint = {
-    envId: row.env_id,
-    name: row.name,
-    url: row.url,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-  };
-  if (row.events !== null) e.events = row.events;
-  if (row.disabled_at !== null) e.disabledAt = row.disabled_at.toISOString();
-  if (row.previous_secret_until !== null) {
-    e.previousSecretExpiresAt = row.previous_secret_until.toISOString();
-  }
-  return e;
-}
+type EndpointRow = StoredEndpointRow<unknown, Date>;
+const endpointOf = (row: EndpointRow) => webhookEndpoint(row, postgresColumns);
 
 type EndpointMethods = Pick<
   WebhookStore,

@@ -3,12 +3,19 @@
 // and leases them by moving `next_at` past the lease, and an attempt is recorded only by the
 // lease holder.
 import { randomUUID } from "node:crypto";
-import type { DeliveryRecord, Loop, WebhookEventType } from "@closeloop/core";
 import { uuidv7 } from "@closeloop/core";
 import type { Pool, PoolClient } from "pg";
 import { ms } from "../columns.js";
-import type { ClaimedDelivery, WebhookStore, WebhookTx } from "../webhook-types.js";
-import { toTimestamp } from "./dialect.js";
+import {
+  type ClaimRow,
+  claimedDelivery,
+  type DeliveryRow,
+  type DueLoopRow,
+  deliveryRecord,
+  dueLoop,
+} from "../row-readers.js";
+import type { WebhookStore, WebhookTx } from "../webhook-types.js";
+import { postgresColumns, toTimestamp } from "./dialect.js";
 import { run } from "./queries.js";
 import { inTransaction } from "./transaction.js";
 import { postgresWebhookEndpoints } from "./webhook-endpoints.js";
@@ -88,11 +95,11 @@ export function postgresWebhookTx(c: () => PoolClient): WebhookTx {
       return rows.length;
     },
     async dueBreaches(now, limit) {
-      const { rows } = await run<{ env_id: string; data: Loop }>(c(), webhookSql.dueBreaches, [
+      const { rows } = await run<DueLoopRow<unknown>>(c(), webhookSql.dueBreaches, [
         ms(now),
         limit,
       ]);
-      return rows.map((r) => ({ envId: r.env_id, loop: r.data }));
+      return rows.map((row) => dueLoop(row, postgresColumns));
     },
     async markBreach(envId, loopId, deadline, due, at) {
       const res = await run(c(), webhookSql.markBreach, [envId, loopId, deadline, ms(due), ms(at)]);
@@ -106,58 +113,24 @@ export function postgresWebhooks(pool: Pool): WebhookStore {
   return {
     ...postgresWebhookEndpoints(pool),
     async deliveries(envId, name, page) {
-      const { rows } = await run<{
-        id: string;
-        endpoint: string;
-        type: WebhookEventType;
-        status: DeliveryRecord["status"];
-        created_at: Date;
-        next_at: Date | null;
-        attempts: DeliveryRecord["attempts"];
-        body: string;
-      }>(pool, webhookSql.deliveries, [envId, name, page.before ?? "msg_~", page.limit]);
-      return rows.map((row) => {
-        const d: DeliveryRecord = {
-          id: row.id,
-          endpoint: row.endpoint,
-          type: row.type,
-          status: row.status,
-          createdAt: row.created_at.toISOString(),
-          attempts: row.attempts,
-          body: row.body,
-        };
-        if (row.status === "pending" && row.next_at) d.nextAttemptAt = row.next_at.toISOString();
-        return d;
-      });
+      const { rows } = await run<DeliveryRow<unknown, Date>>(pool, webhookSql.deliveries, [
+        envId,
+        name,
+        page.before ?? "msg_~",
+        page.limit,
+      ]);
+      return rows.map((row) => deliveryRecord(row, postgresColumns));
     },
     async claimDeliveries(now, limit, leaseMs) {
       const t = ms(now);
       await run(pool, webhookSql.forgetExpiredSecrets, [t]);
-      const { rows } = await run<{
-        id: string;
-        env_id: string;
-        endpoint: string;
-        body: string;
-        attempt_count: number;
-        lease: string;
-        url: string;
-        secret: string;
-        previous_secret: string | null;
-      }>(pool, webhookSql.claim, [t, limit, t + leaseMs, `${randomUUID()}:`]);
-      return rows.map((row): ClaimedDelivery => {
-        const claimed: ClaimedDelivery = {
-          id: row.id,
-          envId: row.env_id,
-          endpoint: row.endpoint,
-          url: row.url,
-          secret: row.secret,
-          body: row.body,
-          attempts: row.attempt_count,
-          lease: row.lease,
-        };
-        if (row.previous_secret !== null) claimed.previousSecret = row.previous_secret;
-        return claimed;
-      });
+      const { rows } = await run<ClaimRow & { lease: string }>(pool, webhookSql.claim, [
+        t,
+        limit,
+        t + leaseMs,
+        `${randomUUID()}:`,
+      ]);
+      return rows.map((row) => claimedDelivery(row, row.lease));
     },
     async recordAttempt(delivery, attempt, outcome) {
       const nextAt = outcome.status === "pending" ? ms(outcome.nextAttemptAt) : null;

@@ -1,6 +1,14 @@
-// SQLite's spelling of the shared statements' dialect pieces (docs/stores.md): instants are
-// INTEGER epoch ms, so an instant is a plain parameter and a duration a subtraction.
+// SQLite's spelling of the shared statements' dialect pieces, and how its rows come back
+// (docs/stores.md): instants are INTEGER epoch ms, so an instant is a plain parameter and a
+// duration a subtraction; documents are JSON text.
 import type { SqlDialect } from "../dialect.js";
+import type { ColumnReader } from "../row-readers.js";
+
+/** JSON columns are text; instants epoch ms. */
+export const sqliteColumns: ColumnReader<string, number> = {
+  json: <T>(text: string) => JSON.parse(text) as T,
+  iso: (t) => new Date(t).toISOString(),
+};
 
 /** The dialect for one statement, whose values `param` collects. */
 export function sqliteDialect(param: (value: string | number) => string): SqlDialect {

@@ -4,6 +4,7 @@ import type { ClosureNotice, Loop } from "@closeloop/core";
 import { ms } from "../columns.js";
 import { type HistoryRow, scoredLoop } from "../history.js";
 import { closureRow, customerEventRow, feedbackRow, loopRow, responseRow } from "../records.js";
+import { idempotencyRecord } from "../row-readers.js";
 import type { IdempotencyRecord, LoopMeta, StoredResponse, StoreTx } from "../types.js";
 import { one } from "./rows.js";
 import { type Prepared, rowUpserts, storeSql } from "./statements.js";
@@ -23,8 +24,7 @@ export function sqliteTx(p: Prepared, live: () => boolean): StoreTx {
       const s = use();
       const claimed = s(storeSql.claimIdempotency).run(envId, key, record.type, record.id, ms(at));
       if (claimed.changes === 1) return undefined;
-      const first = s(storeSql.getIdempotency).get(envId, key) as IdempotencyRecord;
-      return { type: first.type, id: first.id };
+      return idempotencyRecord(s(storeSql.getIdempotency).get(envId, key) as IdempotencyRecord);
     },
     async getResponse(envId, id) {
       return one<StoredResponse>(use()(storeSql.getResponse), [envId, id]);

@@ -1,8 +1,9 @@
 // Webhook endpoints on SQLite: registration, secret rotation and deletion. Each write runs under
 // the file's write lock, so a rotation or a deletion never interleaves with a worker's claim.
-import type { WebhookEndpoint, WebhookEventType } from "@closeloop/core";
 import { ms } from "../columns.js";
+import { type EndpointRow as StoredEndpointRow, webhookEndpoint } from "../row-readers.js";
 import type { WebhookStore } from "../webhook-types.js";
+import { sqliteColumns } from "./dialect.js";
 import type { Prepared } from "./statements.js";
 
 const endpointSql = {
@@ -22,34 +23,8 @@ const endpointSql = {
   delete: "DELETE FROM webhook_endpoints WHERE env_id = ? AND name = ?",
 } as const;
 
-interface EndpointRow {
-  env_id: string;
-  name: string;
-  url: string;
-  events: string | null;
-  created_at: number;
-  updated_at: number;
-  disabled_at: number | null;
-  previous_secret_until: number | null;
-}
-
-const iso = (t: number) => new Date(t).toISOString();
-
-function endpointOf(row: EndpointRow): WebhookEndpoint {
-  const e: WebhookEndpoint = {
-    envId: row.env_id,
-    name: row.name,
-    url: row.url,
-    createdAt: iso(row.created_at),
-    updatedAt: iso(row.updated_at),
-  };
-  if (row.events !== null) e.events = JSON.parse(row.events) as WebhookEventType[];
-  if (row.disabled_at !== null) e.disabledAt = iso(row.disabled_at);
-  if (row.previous_secret_until !== null) {
-    e.previousSecretExpiresAt = iso(row.previous_secret_until);
-  }
-  return e;
-}
+type EndpointRow = StoredEndpointRow<string, number>;
+const endpointOf = (row: EndpointRow) => webhookEndpoint(row, sqliteColumns);
 
 type EndpointMethods = Pick<
   WebhookStore,

@@ -3,10 +3,18 @@
 // which is the only claim a single-writer store needs: two workers on one file cannot take one
 // delivery twice.
 import { randomUUID } from "node:crypto";
-import type { DeliveryRecord, Loop, WebhookEventType } from "@closeloop/core";
 import { uuidv7 } from "@closeloop/core";
 import { ms } from "../columns.js";
-import type { ClaimedDelivery, DueLoop, WebhookStore, WebhookTx } from "../webhook-types.js";
+import {
+  type ClaimRow,
+  claimedDelivery,
+  type DeliveryRow,
+  type DueLoopRow,
+  deliveryRecord,
+  dueLoop,
+} from "../row-readers.js";
+import type { WebhookStore, WebhookTx } from "../webhook-types.js";
+import { sqliteColumns } from "./dialect.js";
 import type { Prepared } from "./statements.js";
 import { sqliteWebhookEndpoints } from "./webhook-endpoints.js";
 
@@ -47,8 +55,6 @@ const webhookSql = {
     WHERE env_id = ? AND endpoint = ? AND status = 'pending'`,
 } as const;
 
-const iso = (t: number) => new Date(t).toISOString();
-
 /** The webhook part of a transaction, on the writer connection (already inside BEGIN IMMEDIATE). */
 export function sqliteWebhookTx(use: () => Prepared): WebhookTx {
   // Endpoints change only outside transactions (under the same write lock), so what one
@@ -72,11 +78,8 @@ export function sqliteWebhookTx(use: () => Prepared): WebhookTx {
       return names.length;
     },
     async dueBreaches(now, limit) {
-      const rows = use()(webhookSql.dueBreaches).all({ now: ms(now), limit }) as {
-        env_id: string;
-        data: string;
-      }[];
-      return rows.map((r): DueLoop => ({ envId: r.env_id, loop: JSON.parse(r.data) as Loop }));
+      const rows = use()(webhookSql.dueBreaches).all({ now: ms(now), limit });
+      return (rows as DueLoopRow<string>[]).map((row) => dueLoop(row, sqliteColumns));
     },
     async markBreach(envId, loopId, deadline, due, at) {
       return (
@@ -101,59 +104,18 @@ export function sqliteWebhooks(
         name,
         page.before ?? "msg_~",
         page.limit,
-      ) as {
-        id: string;
-        endpoint: string;
-        type: string;
-        status: DeliveryRecord["status"];
-        created_at: number;
-        next_at: number | null;
-        attempts: string;
-        body: string;
-      }[];
-      return rows.map((row) => {
-        const d: DeliveryRecord = {
-          id: row.id,
-          endpoint: row.endpoint,
-          type: row.type as WebhookEventType,
-          status: row.status,
-          createdAt: iso(row.created_at),
-          attempts: JSON.parse(row.attempts),
-          body: row.body,
-        };
-        if (row.status === "pending" && row.next_at !== null) d.nextAttemptAt = iso(row.next_at);
-        return d;
-      });
+      ) as DeliveryRow<string, number>[];
+      return rows.map((row) => deliveryRecord(row, sqliteColumns));
     },
     claimDeliveries: (now, limit, leaseMs) =>
       write(() => {
         const t = ms(now);
         w(webhookSql.forgetExpiredSecrets).run(t);
-        const rows = w(webhookSql.due).all({ now: t, limit }) as {
-          id: string;
-          env_id: string;
-          endpoint: string;
-          body: string;
-          attempt_count: number;
-          url: string;
-          secret: string;
-          previous_secret: string | null;
-        }[];
-        return rows.map((row): ClaimedDelivery => {
+        const rows = w(webhookSql.due).all({ now: t, limit }) as ClaimRow[];
+        return rows.map((row) => {
           const lease = randomUUID();
           w(webhookSql.lease).run(t + leaseMs, lease, row.id);
-          const claimed: ClaimedDelivery = {
-            id: row.id,
-            envId: row.env_id,
-            endpoint: row.endpoint,
-            url: row.url,
-            secret: row.secret,
-            body: row.body,
-            attempts: row.attempt_count,
-            lease,
-          };
-          if (row.previous_secret !== null) claimed.previousSecret = row.previous_secret;
-          return claimed;
+          return claimedDelivery(row, lease);
         });
       }),
     recordAttempt: (delivery, attempt, outcome) =>
