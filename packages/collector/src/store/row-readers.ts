@@ -19,13 +19,6 @@ export interface ColumnReader<Json, Instant> {
   iso(value: Instant): string;
 }
 
-/** The document kept in `column` (`data`, `definition`, `meta`) of a row. */
-export const documentOf = <T, Json>(
-  row: Record<string, Json>,
-  column: string,
-  read: ColumnReader<Json, unknown>,
-): T => read.json<T>(row[column] as Json);
-
 /** A row of the `idempotency` table as read (`record_id AS id`). */
 export const idempotencyRecord = (row: IdempotencyRecord): IdempotencyRecord => ({
   type: row.type,
@@ -44,25 +37,6 @@ export interface EndpointRow<Json, Instant> {
   previous_secret_until: Instant | null;
 }
 
-export function webhookEndpoint<J, I>(
-  row: EndpointRow<J, I>,
-  read: ColumnReader<J, I>,
-): WebhookEndpoint {
-  const e: WebhookEndpoint = {
-    envId: row.env_id,
-    name: row.name,
-    url: row.url,
-    createdAt: read.iso(row.created_at),
-    updatedAt: read.iso(row.updated_at),
-  };
-  if (row.events !== null) e.events = read.json<WebhookEventType[]>(row.events);
-  if (row.disabled_at !== null) e.disabledAt = read.iso(row.disabled_at);
-  if (row.previous_secret_until !== null) {
-    e.previousSecretExpiresAt = read.iso(row.previous_secret_until);
-  }
-  return e;
-}
-
 /** A `webhook_deliveries` row as the endpoint's log lists it. */
 export interface DeliveryRow<Json, Instant> {
   id: string;
@@ -73,23 +47,6 @@ export interface DeliveryRow<Json, Instant> {
   next_at: Instant | null;
   attempts: Json;
   body: string;
-}
-
-export function deliveryRecord<J, I>(
-  row: DeliveryRow<J, I>,
-  read: ColumnReader<J, I>,
-): DeliveryRecord {
-  const d: DeliveryRecord = {
-    id: row.id,
-    endpoint: row.endpoint,
-    type: row.type as WebhookEventType,
-    status: row.status,
-    createdAt: read.iso(row.created_at),
-    attempts: read.json<DeliveryRecord["attempts"]>(row.attempts),
-    body: row.body,
-  };
-  if (row.status === "pending" && row.next_at !== null) d.nextAttemptAt = read.iso(row.next_at);
-  return d;
 }
 
 /** A due delivery joined with its endpoint, as a claim reads it. */
@@ -126,7 +83,45 @@ export interface DueLoopRow<Json> {
   data: Json;
 }
 
-export const dueLoop = <J>(row: DueLoopRow<J>, read: ColumnReader<J, unknown>): DueLoop => ({
-  envId: row.env_id,
-  loop: read.json<Loop>(row.data),
-});
+/** The mappers whose rows differ by dialect, for one store's driver. */
+export function rowReaders<J, I>(read: ColumnReader<J, I>) {
+  return {
+    /** The document kept in `column` (`data`, `definition`, `meta`) of a row. */
+    document: <T>(row: Record<string, J>, column: string): T => read.json<T>(row[column] as J),
+
+    endpoint(row: EndpointRow<J, I>): WebhookEndpoint {
+      const e: WebhookEndpoint = {
+        envId: row.env_id,
+        name: row.name,
+        url: row.url,
+        createdAt: read.iso(row.created_at),
+        updatedAt: read.iso(row.updated_at),
+      };
+      if (row.events !== null) e.events = read.json<WebhookEventType[]>(row.events);
+      if (row.disabled_at !== null) e.disabledAt = read.iso(row.disabled_at);
+      if (row.previous_secret_until !== null) {
+        e.previousSecretExpiresAt = read.iso(row.previous_secret_until);
+      }
+      return e;
+    },
+
+    delivery(row: DeliveryRow<J, I>): DeliveryRecord {
+      const d: DeliveryRecord = {
+        id: row.id,
+        endpoint: row.endpoint,
+        type: row.type as WebhookEventType,
+        status: row.status,
+        createdAt: read.iso(row.created_at),
+        attempts: read.json<DeliveryRecord["attempts"]>(row.attempts),
+        body: row.body,
+      };
+      if (row.status === "pending" && row.next_at !== null) d.nextAttemptAt = read.iso(row.next_at);
+      return d;
+    },
+
+    dueLoop: (row: DueLoopRow<J>): DueLoop => ({
+      envId: row.env_id,
+      loop: read.json<Loop>(row.data),
+    }),
+  };
+}

@@ -2,13 +2,16 @@
 // (docs/stores.md): instants are timestamptz, bound as epoch ms and converted in SQL; documents
 // are jsonb, which pg hands back parsed.
 import type { SqlDialect } from "../dialect.js";
-import type { ColumnReader } from "../row-readers.js";
+import { type ColumnReader, rowReaders } from "../row-readers.js";
 
 /** jsonb columns arrive parsed; timestamptz as a `Date`. */
-export const postgresColumns: ColumnReader<unknown, Date> = {
+const columns: ColumnReader<unknown, Date> = {
   json: <T>(value: unknown) => value as T,
   iso: (d) => d.toISOString(),
 };
+
+/** Rows → records on PostgreSQL (`row-readers.ts`). */
+export const postgresRows = rowReaders(columns);
 
 /** An instant parameter: rows carry epoch ms, which `to_timestamp` reads exactly to the µs. */
 export const toTimestamp = (placeholder: string) => `to_timestamp(${placeholder}::float8 / 1000)`;

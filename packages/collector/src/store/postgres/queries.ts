@@ -2,8 +2,7 @@
 // text as a named statement, so every pooled connection parses and plans it once.
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from "pg";
 import { LOOP_KEYS, RESPONSE_KEYS, type Row, snake, TIME_COLUMNS } from "../records.js";
-import { documentOf } from "../row-readers.js";
-import { postgresColumns, toTimestamp } from "./dialect.js";
+import { postgresRows, toTimestamp } from "./dialect.js";
 
 /** An INSERT of `keys` (row keys, camelCase) with its parameter list, and an ON CONFLICT tail. */
 function insert(table: string, keys: readonly string[], conflict: string) {
@@ -140,7 +139,7 @@ export async function one<T>(
 ): Promise<T | undefined> {
   const { rows } = await run<Record<string, unknown>>(db, text, values);
   const row = rows[0];
-  return row === undefined ? undefined : documentOf<T, unknown>(row, column, postgresColumns);
+  return row === undefined ? undefined : postgresRows.document<T>(row, column);
 }
 
 /** The `column` of every row. */
@@ -151,5 +150,5 @@ export async function all<T>(
   column = "data",
 ): Promise<T[]> {
   const { rows } = await run<Record<string, unknown>>(db, text, values);
-  return rows.map((row) => documentOf<T, unknown>(row, column, postgresColumns));
+  return rows.map((row) => postgresRows.document<T>(row, column));
 }

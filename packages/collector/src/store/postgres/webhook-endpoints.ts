@@ -4,9 +4,9 @@
 
 import type { Pool } from "pg";
 import { ms } from "../columns.js";
-import { type EndpointRow as StoredEndpointRow, webhookEndpoint } from "../row-readers.js";
-import type { WebhookStore } from "../webhook-types.js";
-import { postgresColumns, toTimestamp } from "./dialect.js";
+import type { EndpointRow } from "../row-readers.js";
+import type { WebhookEndpointMethods } from "../webhook-types.js";
+import { postgresRows, toTimestamp } from "./dialect.js";
 import { run } from "./queries.js";
 import { inTransaction } from "./transaction.js";
 
@@ -33,20 +33,15 @@ const endpointSql = {
   delete: "DELETE FROM webhook_endpoints WHERE env_id = $1 AND name = $2",
 } as const;
 
-type EndpointRow = StoredEndpointRow<unknown, Date>;
-const endpointOf = (row: EndpointRow) => webhookEndpoint(row, postgresColumns);
-
-type EndpointMethods = Pick<
-  WebhookStore,
-  "putEndpoint" | "getEndpoint" | "rotateSecret" | "deleteEndpoint"
->;
+/** An endpoint row as the driver answers it: events as parsed jsonb, instants as Dates. */
+type Row = EndpointRow<unknown, Date>;
 
 /** The endpoint methods of the PostgreSQL webhook store. */
-export function postgresWebhookEndpoints(pool: Pool): EndpointMethods {
+export function postgresWebhookEndpoints(pool: Pool): WebhookEndpointMethods {
   return {
     async putEndpoint(envId, name, input, secret, at) {
       const events = input.events === undefined ? null : JSON.stringify(input.events);
-      const { rows } = await run<EndpointRow & { created: boolean }>(pool, endpointSql.put, [
+      const { rows } = await run<Row & { created: boolean }>(pool, endpointSql.put, [
         envId,
         name,
         input.url,
@@ -54,23 +49,23 @@ export function postgresWebhookEndpoints(pool: Pool): EndpointMethods {
         secret,
         ms(at),
       ]);
-      const row = rows[0] as EndpointRow & { created: boolean };
-      return { endpoint: endpointOf(row), created: row.created };
+      const row = rows[0] as Row & { created: boolean };
+      return { endpoint: postgresRows.endpoint(row), created: row.created };
     },
     async getEndpoint(envId, name) {
-      const { rows } = await run<EndpointRow>(pool, endpointSql.get, [envId, name]);
-      return rows[0] && endpointOf(rows[0]);
+      const { rows } = await run<Row>(pool, endpointSql.get, [envId, name]);
+      return rows[0] && postgresRows.endpoint(rows[0]);
     },
     async rotateSecret(envId, name, secret, previousUntil, at) {
       const until = previousUntil === undefined ? null : ms(previousUntil);
-      const { rows } = await run<EndpointRow>(pool, endpointSql.rotate, [
+      const { rows } = await run<Row>(pool, endpointSql.rotate, [
         envId,
         name,
         secret,
         until,
         ms(at),
       ]);
-      return rows[0] && endpointOf(rows[0]);
+      return rows[0] && postgresRows.endpoint(rows[0]);
     },
     async deleteEndpoint(envId, name) {
       return inTransaction(pool, async (client) => {

@@ -6,16 +6,10 @@ import { randomUUID } from "node:crypto";
 import { uuidv7 } from "@closeloop/core";
 import type { Pool, PoolClient } from "pg";
 import { ms } from "../columns.js";
-import {
-  type ClaimRow,
-  claimedDelivery,
-  type DeliveryRow,
-  type DueLoopRow,
-  deliveryRecord,
-  dueLoop,
-} from "../row-readers.js";
+import type { ClaimRow, DeliveryRow, DueLoopRow } from "../row-readers.js";
+import { claimedDelivery } from "../row-readers.js";
 import type { WebhookStore, WebhookTx } from "../webhook-types.js";
-import { postgresColumns, toTimestamp } from "./dialect.js";
+import { postgresRows, toTimestamp } from "./dialect.js";
 import { run } from "./queries.js";
 import { inTransaction } from "./transaction.js";
 import { postgresWebhookEndpoints } from "./webhook-endpoints.js";
@@ -99,7 +93,7 @@ export function postgresWebhookTx(c: () => PoolClient): WebhookTx {
         ms(now),
         limit,
       ]);
-      return rows.map((row) => dueLoop(row, postgresColumns));
+      return rows.map(postgresRows.dueLoop);
     },
     async markBreach(envId, loopId, deadline, due, at) {
       const res = await run(c(), webhookSql.markBreach, [envId, loopId, deadline, ms(due), ms(at)]);
@@ -119,7 +113,7 @@ export function postgresWebhooks(pool: Pool): WebhookStore {
         page.before ?? "msg_~",
         page.limit,
       ]);
-      return rows.map((row) => deliveryRecord(row, postgresColumns));
+      return rows.map(postgresRows.delivery);
     },
     async claimDeliveries(now, limit, leaseMs) {
       const t = ms(now);

@@ -1,8 +1,7 @@
 // Reading rows back: every table keeps the document as JSON text in `data` (or `definition`,
 // `meta`), so a read is a parse, and what comes back is what was written.
 import type Database from "better-sqlite3";
-import { documentOf } from "../row-readers.js";
-import { sqliteColumns } from "./dialect.js";
+import { sqliteRows } from "./dialect.js";
 
 /** The parsed `column` of the first row, or `undefined` when there is none. */
 export function one<T>(
@@ -11,12 +10,12 @@ export function one<T>(
   column = "data",
 ): T | undefined {
   const row = statement.get(...args) as Record<string, string> | undefined;
-  return row === undefined ? undefined : documentOf<T, string>(row, column, sqliteColumns);
+  return row === undefined ? undefined : sqliteRows.document<T>(row, column);
 }
 
 /** The parsed `column` of every row, in the statement's order. */
 export function all<T>(statement: Database.Statement, args: unknown[], column = "data"): T[] {
   return (statement.all(...args) as Record<string, string>[]).map((row) =>
-    documentOf<T, string>(row, column, sqliteColumns),
+    sqliteRows.document<T>(row, column),
   );
 }

@@ -1,9 +1,9 @@
 // Webhook endpoints on SQLite: registration, secret rotation and deletion. Each write runs under
 // the file's write lock, so a rotation or a deletion never interleaves with a worker's claim.
 import { ms } from "../columns.js";
-import { type EndpointRow as StoredEndpointRow, webhookEndpoint } from "../row-readers.js";
-import type { WebhookStore } from "../webhook-types.js";
-import { sqliteColumns } from "./dialect.js";
+import type { EndpointRow } from "../row-readers.js";
+import type { WebhookEndpointMethods } from "../webhook-types.js";
+import { sqliteRows } from "./dialect.js";
 import type { Prepared } from "./statements.js";
 
 const endpointSql = {
@@ -23,33 +23,28 @@ const endpointSql = {
   delete: "DELETE FROM webhook_endpoints WHERE env_id = ? AND name = ?",
 } as const;
 
-type EndpointRow = StoredEndpointRow<string, number>;
-const endpointOf = (row: EndpointRow) => webhookEndpoint(row, sqliteColumns);
-
-type EndpointMethods = Pick<
-  WebhookStore,
-  "putEndpoint" | "getEndpoint" | "rotateSecret" | "deleteEndpoint"
->;
+/** An endpoint row as the driver answers it: events as JSON text, instants as epoch ms. */
+type Row = EndpointRow<string, number>;
 
 /** The endpoint methods of the SQLite webhook store; `write` runs under the writer's lock. */
 export function sqliteWebhookEndpoints(
   w: Prepared,
   r: Prepared,
   write: <T>(body: () => T) => Promise<T>,
-): EndpointMethods {
+): WebhookEndpointMethods {
   return {
     putEndpoint: (envId, name, input, secret, at) =>
       write(() => {
         const events = input.events === undefined ? null : JSON.stringify(input.events);
-        const existing = w(endpointSql.get).get(envId, name) as EndpointRow | undefined;
+        const existing = w(endpointSql.get).get(envId, name) as Row | undefined;
         if (existing) w(endpointSql.update).run(input.url, events, ms(at), envId, name);
         else w(endpointSql.insert).run(envId, name, input.url, events, secret, ms(at), ms(at));
-        const row = w(endpointSql.get).get(envId, name) as EndpointRow;
-        return { endpoint: endpointOf(row), created: !existing };
+        const row = w(endpointSql.get).get(envId, name) as Row;
+        return { endpoint: sqliteRows.endpoint(row), created: !existing };
       }),
     async getEndpoint(envId, name) {
-      const row = r(endpointSql.get).get(envId, name) as EndpointRow | undefined;
-      return row && endpointOf(row);
+      const row = r(endpointSql.get).get(envId, name) as Row | undefined;
+      return row && sqliteRows.endpoint(row);
     },
     rotateSecret: (envId, name, secret, previousUntil, at) =>
       write(() => {
@@ -62,7 +57,7 @@ export function sqliteWebhookEndpoints(
           at: ms(at),
         }).changes;
         if (changed !== 1) return undefined;
-        return endpointOf(w(endpointSql.get).get(envId, name) as EndpointRow);
+        return sqliteRows.endpoint(w(endpointSql.get).get(envId, name) as Row);
       }),
     deleteEndpoint: (envId, name) =>
       write(() => {

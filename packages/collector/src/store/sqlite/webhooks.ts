@@ -5,16 +5,10 @@
 import { randomUUID } from "node:crypto";
 import { uuidv7 } from "@closeloop/core";
 import { ms } from "../columns.js";
-import {
-  type ClaimRow,
-  claimedDelivery,
-  type DeliveryRow,
-  type DueLoopRow,
-  deliveryRecord,
-  dueLoop,
-} from "../row-readers.js";
+import type { ClaimRow, DeliveryRow, DueLoopRow } from "../row-readers.js";
+import { claimedDelivery } from "../row-readers.js";
 import type { WebhookStore, WebhookTx } from "../webhook-types.js";
-import { sqliteColumns } from "./dialect.js";
+import { sqliteRows } from "./dialect.js";
 import type { Prepared } from "./statements.js";
 import { sqliteWebhookEndpoints } from "./webhook-endpoints.js";
 
@@ -79,7 +73,7 @@ export function sqliteWebhookTx(use: () => Prepared): WebhookTx {
     },
     async dueBreaches(now, limit) {
       const rows = use()(webhookSql.dueBreaches).all({ now: ms(now), limit });
-      return (rows as DueLoopRow<string>[]).map((row) => dueLoop(row, sqliteColumns));
+      return (rows as DueLoopRow<string>[]).map(sqliteRows.dueLoop);
     },
     async markBreach(envId, loopId, deadline, due, at) {
       return (
@@ -105,7 +99,7 @@ export function sqliteWebhooks(
         page.before ?? "msg_~",
         page.limit,
       ) as DeliveryRow<string, number>[];
-      return rows.map((row) => deliveryRecord(row, sqliteColumns));
+      return rows.map(sqliteRows.delivery);
     },
     claimDeliveries: (now, limit, leaseMs) =>
       write(() => {
