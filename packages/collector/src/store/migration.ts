@@ -1,7 +1,7 @@
-// A schema step, and the order both stores apply their steps in (docs/stores.md, Migrations).
-// Each dialect keeps its steps as numbered files (`sqlite/migrations/`, `postgres/migrations/`),
-// never edited once released: a change is a new step, so a database written by any earlier
-// version upgrades step by step.
+// Schema steps, the same on both stores, and how a store applies the ones a database lacks
+// (docs/stores.md, Migrations). Each dialect keeps its SQL for the steps as numbered files
+// (`sqlite/migrations/`, `postgres/migrations/`), never edited once released: a change is a new
+// step, so a database written by any earlier version upgrades step by step.
 
 /** One schema step: recorded in `schema_migrations` by `version` once applied. */
 export interface Migration {
@@ -11,16 +11,24 @@ export interface Migration {
 }
 
 /**
- * The steps as given, checked to be numbered 1, 2, 3… in order: a step's version is what a
- * database has recorded, so a gap or a swap would skip or repeat a step on existing databases.
+ * The schema's steps, in order, the same on both dialects. A database records each by `version`,
+ * so a released step keeps its version and name for good; a new step goes at the end with the
+ * next version, and a file of that number in each dialect's `migrations/`.
  */
-export function numberedSteps(steps: readonly Migration[]): readonly Migration[] {
-  steps.forEach((step, i) => {
-    if (step.version !== i + 1) {
-      throw new Error(`migration "${step.name}" has version ${step.version}, expected ${i + 1}`);
-    }
-  });
-  return steps;
+const STEPS = [
+  { key: "initial", version: 1, name: "initial" },
+  { key: "webhooks", version: 2, name: "webhooks and breaches" },
+  { key: "loopMetrics", version: 3, name: "loop metrics" },
+  { key: "webhookRotation", version: 4, name: "webhook secret rotation" },
+  { key: "allowedOrigins", version: 5, name: "allowed origins" },
+] as const;
+
+/** A step by the name a dialect's `migrations/index.ts` gives its SQL. */
+export type StepKey = (typeof STEPS)[number]["key"];
+
+/** One dialect's migrations: every step, with that dialect's SQL for it. */
+export function migrationsOf(sql: Readonly<Record<StepKey, string>>): readonly Migration[] {
+  return STEPS.map(({ key, version, name }) => ({ version, name, sql: sql[key] }));
 }
 
 /** How one store checks, applies and records a step in its `schema_migrations`. */

@@ -7,18 +7,14 @@ import { ms } from "../columns.js";
 import { type HistoryRow, scoredLoop } from "../history.js";
 import { closureRow, customerEventRow, feedbackRow, loopRow, responseRow } from "../records.js";
 import { idempotencyRecord } from "../row-readers.js";
+import { whileLive } from "../tx-lifetime.js";
 import type { IdempotencyRecord, LoopMeta, StoredResponse, StoreTx } from "../types.js";
 import { one, rowWrites, run, storeSql } from "./queries.js";
 import { postgresWebhookTx } from "./webhooks.js";
 
-/** Thrown when a `tx` escapes its `transaction(fn)` and is used after it ended. */
-function ended(): never {
-  throw new Error("closeloop postgres store: transaction already ended; use tx only inside its fn");
-}
-
 /** The transaction's view of the store; `live()` turns false once it commits or rolls back. */
 export function postgresTx(client: PoolClient, live: () => boolean): StoreTx {
-  const c = () => (live() ? client : ended());
+  const c = whileLive("postgres", client, live);
   return {
     ...postgresWebhookTx(c),
     async claimIdempotency(envId, key, record, at) {

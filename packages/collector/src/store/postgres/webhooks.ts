@@ -3,11 +3,11 @@
 // and leases them by moving `next_at` past the lease, and an attempt is recorded only by the
 // lease holder.
 import { randomUUID } from "node:crypto";
-import { uuidv7 } from "@closeloop/core";
 import type { Pool, PoolClient } from "pg";
 import { ms } from "../columns.js";
 import type { ClaimRow, DeliveryRow, DueLoopRow } from "../row-readers.js";
 import { claimedDelivery } from "../row-readers.js";
+import { webhookEnqueue } from "../webhook-enqueue.js";
 import type { WebhookStore, WebhookTx } from "../webhook-types.js";
 import { postgresRows, toTimestamp } from "./dialect.js";
 import { run } from "./queries.js";
@@ -60,34 +60,17 @@ const webhookSql = {
 
 /** The webhook part of a transaction on its client. */
 export function postgresWebhookTx(c: () => PoolClient): WebhookTx {
-  // One round trip per event type and transaction, not per event. An endpoint that another
-  // collector adds while this transaction runs gets none of its events rather than only the later
-  // ones: the transaction sees the subscriptions as of its first event of each type.
-  const subscribed = new Map<string, { name: string }[]>();
   return {
-    async enqueueWebhook(envId, payload, at) {
-      const db = c();
-      const k = `${envId}\n${payload.type}`;
-      let rows = subscribed.get(k);
-      if (rows === undefined) {
-        ({ rows } = await run<{ name: string }>(db, webhookSql.subscribed, [envId, payload.type]));
-        subscribed.set(k, rows);
-      }
-      const t = ms(at);
-      if (rows.length === 0) return 0;
-      const body = JSON.stringify(payload);
-      for (const { name } of rows) {
-        await run(db, webhookSql.insertDelivery, [
-          `msg_${uuidv7(t)}`,
-          envId,
-          name,
-          payload.type,
-          body,
-          t,
-        ]);
-      }
-      return rows.length;
-    },
+    // An endpoint that another collector adds while this transaction runs gets none of its
+    // events rather than only the later ones.
+    enqueueWebhook: webhookEnqueue(c, {
+      async subscribed(db, envId, type) {
+        const { rows } = await run<{ name: string }>(db, webhookSql.subscribed, [envId, type]);
+        return rows.map((r) => r.name);
+      },
+      insert: (db, d) =>
+        run(db, webhookSql.insertDelivery, [d.id, d.envId, d.endpoint, d.type, d.body, d.at]),
+    }),
     async dueBreaches(now, limit) {
       const { rows } = await run<DueLoopRow<unknown>>(c(), webhookSql.dueBreaches, [
         ms(now),

@@ -5,19 +5,15 @@ import { ms } from "../columns.js";
 import { type HistoryRow, scoredLoop } from "../history.js";
 import { closureRow, customerEventRow, feedbackRow, loopRow, responseRow } from "../records.js";
 import { idempotencyRecord } from "../row-readers.js";
+import { whileLive } from "../tx-lifetime.js";
 import type { IdempotencyRecord, LoopMeta, StoredResponse, StoreTx } from "../types.js";
 import { one } from "./rows.js";
 import { type Prepared, rowUpserts, storeSql } from "./statements.js";
 import { sqliteWebhookTx } from "./webhooks.js";
 
-/** Thrown when a `tx` escapes its `transaction(fn)` and is used after it ended. */
-function ended(): never {
-  throw new Error("closeloop sqlite store: transaction already ended; use tx only inside its fn");
-}
-
 /** The transaction's view of the store; `live()` turns false once it commits or rolls back. */
 export function sqliteTx(p: Prepared, live: () => boolean): StoreTx {
-  const use = () => (live() ? p : ended());
+  const use = whileLive("sqlite", p, live);
   return {
     ...sqliteWebhookTx(use),
     async claimIdempotency(envId, key, record, at) {

@@ -3,10 +3,10 @@
 // which is the only claim a single-writer store needs: two workers on one file cannot take one
 // delivery twice.
 import { randomUUID } from "node:crypto";
-import { uuidv7 } from "@closeloop/core";
 import { ms } from "../columns.js";
 import type { ClaimRow, DeliveryRow, DueLoopRow } from "../row-readers.js";
 import { claimedDelivery } from "../row-readers.js";
+import { webhookEnqueue } from "../webhook-enqueue.js";
 import type { WebhookStore, WebhookTx } from "../webhook-types.js";
 import { sqliteRows } from "./dialect.js";
 import type { Prepared } from "./statements.js";
@@ -51,26 +51,15 @@ const webhookSql = {
 
 /** The webhook part of a transaction, on the writer connection (already inside BEGIN IMMEDIATE). */
 export function sqliteWebhookTx(use: () => Prepared): WebhookTx {
-  // Endpoints change only outside transactions (under the same write lock), so what one
-  // transaction read about them holds until it ends: one query per event type, not per event.
-  const subscribed = new Map<string, { name: string }[]>();
   return {
-    async enqueueWebhook(envId, payload, at) {
-      const s = use();
-      const k = `${envId}\n${payload.type}`;
-      let names = subscribed.get(k);
-      if (names === undefined) {
-        names = s(webhookSql.subscribed).all(envId, payload.type) as { name: string }[];
-        subscribed.set(k, names);
-      }
-      const t = ms(at);
-      if (names.length === 0) return 0;
-      const body = JSON.stringify(payload);
-      for (const { name } of names) {
-        s(webhookSql.insertDelivery).run(`msg_${uuidv7(t)}`, envId, name, payload.type, body, t, t);
-      }
-      return names.length;
-    },
+    // Endpoints change only outside transactions (under the same write lock), so what one
+    // transaction read about them holds until it ends.
+    enqueueWebhook: webhookEnqueue(use, {
+      subscribed: (s, envId, type) =>
+        (s(webhookSql.subscribed).all(envId, type) as { name: string }[]).map((r) => r.name),
+      insert: (s, d) =>
+        s(webhookSql.insertDelivery).run(d.id, d.envId, d.endpoint, d.type, d.body, d.at, d.at),
+    }),
     async dueBreaches(now, limit) {
       const rows = use()(webhookSql.dueBreaches).all({ now: ms(now), limit });
       return (rows as DueLoopRow<string>[]).map(sqliteRows.dueLoop);

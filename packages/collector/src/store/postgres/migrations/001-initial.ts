@@ -3,12 +3,7 @@
 // that are ordered (`loops.id` for pagination, `closure_notices.id` as a tie-break) use the "C"
 // collation: byte order, like SQLite's BINARY, so both stores page in the same order whatever
 // the database's locale.
-import type { Migration } from "../../migration.js";
-
-export const INITIAL_MIGRATION: Migration = {
-  version: 1,
-  name: "initial",
-  sql: `
+export const initial = `
 CREATE TABLE environments (
   id text PRIMARY KEY,
   created_at timestamptz NOT NULL,
@@ -149,5 +144,4 @@ CREATE INDEX closure_notices_respondent ON closure_notices (env_id, respondent_i
   WHERE respondent_id IS NOT NULL;
 CREATE INDEX closure_notices_anonymous ON closure_notices (env_id, anonymous_id, created_at, id)
   WHERE anonymous_id IS NOT NULL;
-`,
-};
+`;

@@ -1,11 +1,6 @@
 // Schema step 2: webhook endpoints, the delivery queue with its log, and the breaches the
 // sweeper has fired (docs/webhooks.md).
-import type { Migration } from "../../migration.js";
-
-export const WEBHOOK_MIGRATION: Migration = {
-  version: 2,
-  name: "webhooks and breaches",
-  sql: `
+export const webhooks = `
 CREATE TABLE webhook_endpoints (
   env_id text NOT NULL REFERENCES environments (id),
   name text NOT NULL,
@@ -43,5 +38,4 @@ CREATE TABLE loop_breaches (
   fired_at timestamptz NOT NULL,
   PRIMARY KEY (env_id, loop_id, deadline, due)
 );
-`,
-};
+`;

@@ -2,12 +2,7 @@
 // idempotency records, loops and closure notices. Times are epoch milliseconds (INTEGER) so that
 // they compare as instants whatever offset the ISO string had; the documents themselves (`data`,
 // JSON text) keep the strings exactly as received.
-import type { Migration } from "../../migration.js";
-
-export const INITIAL_MIGRATION: Migration = {
-  version: 1,
-  name: "initial",
-  sql: `
+export const initial = `
 CREATE TABLE environments (
   id TEXT PRIMARY KEY,
   created_at INTEGER NOT NULL,
@@ -148,5 +143,4 @@ CREATE INDEX closure_notices_respondent ON closure_notices (env_id, respondent_i
   WHERE respondent_id IS NOT NULL;
 CREATE INDEX closure_notices_anonymous ON closure_notices (env_id, anonymous_id, created_at, id)
   WHERE anonymous_id IS NOT NULL;
-`,
-};
+`;

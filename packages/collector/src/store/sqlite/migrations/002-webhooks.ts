@@ -1,11 +1,6 @@
 // Schema step 2: webhook endpoints, the delivery queue with its log, and the breaches the
 // sweeper has fired (docs/webhooks.md).
-import type { Migration } from "../../migration.js";
-
-export const WEBHOOK_MIGRATION: Migration = {
-  version: 2,
-  name: "webhooks and breaches",
-  sql: `
+export const webhooks = `
 CREATE TABLE webhook_endpoints (
   env_id TEXT NOT NULL REFERENCES environments (id),
   name TEXT NOT NULL,
@@ -43,5 +38,4 @@ CREATE TABLE loop_breaches (
   fired_at INTEGER NOT NULL,
   PRIMARY KEY (env_id, loop_id, deadline, due)
 ) STRICT;
-`,
-};
+`;
