@@ -5,6 +5,7 @@ import { type MetricsRow, metricsReport } from "../metrics-report.js";
 import { pg } from "../native.js";
 import { environmentRow, keyRow } from "../records.js";
 import { guardReentry } from "../reentry.js";
+import { whileLive } from "../tx-lifetime.js";
 import type { CollectorStore, Environment, KeyRecord, StoredResponse } from "../types.js";
 import { postgresDialect } from "./dialect.js";
 import { applyMigrations } from "./migrate.js";
@@ -76,7 +77,9 @@ export function postgresStore(url: string, options: PostgresStoreOptions = {}): 
     async transaction(fn) {
       let live = true;
       try {
-        return await inTransaction(pool, (client) => fn(postgresTx(client, () => live)));
+        return await inTransaction(pool, (client) =>
+          fn(postgresTx(whileLive("postgres", client, () => live))),
+        );
       } finally {
         live = false;
       }

@@ -7,14 +7,12 @@ import { ms } from "../columns.js";
 import { type HistoryRow, scoredLoop } from "../history.js";
 import { closureRow, customerEventRow, feedbackRow, loopRow, responseRow } from "../records.js";
 import { idempotencyRecord } from "../row-readers.js";
-import { whileLive } from "../tx-lifetime.js";
 import type { IdempotencyRecord, LoopMeta, StoredResponse, StoreTx } from "../types.js";
 import { one, rowWrites, run, storeSql } from "./queries.js";
 import { postgresWebhookTx } from "./webhooks.js";
 
-/** The transaction's view of the store; `live()` turns false once it commits or rolls back. */
-export function postgresTx(client: PoolClient, live: () => boolean): StoreTx {
-  const c = whileLive("postgres", client, live);
+/** The transaction's view of the store; `c()` answers its client while it lasts. */
+export function postgresTx(c: () => PoolClient): StoreTx {
   return {
     ...postgresWebhookTx(c),
     async claimIdempotency(envId, key, record, at) {

@@ -6,6 +6,7 @@ import { type MetricsRow, metricsReport } from "../metrics-report.js";
 import { betterSqlite3 } from "../native.js";
 import { environmentRow, keyRow } from "../records.js";
 import { guardReentry, type StoreMethod } from "../reentry.js";
+import { whileLive } from "../tx-lifetime.js";
 import type { CollectorStore, Environment, KeyRecord, StoredResponse } from "../types.js";
 import { sqliteDialect } from "./dialect.js";
 import { groupCommit } from "./group.js";
@@ -118,7 +119,7 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
     },
 
     async transaction(fn) {
-      const result = await group.run((live) => fn(sqliteTx(w, live)));
+      const result = await group.run((live) => fn(sqliteTx(whileLive("sqlite", w, live))));
       return result as Awaited<ReturnType<typeof fn>>;
     },
 

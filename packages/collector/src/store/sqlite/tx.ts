@@ -5,15 +5,13 @@ import { ms } from "../columns.js";
 import { type HistoryRow, scoredLoop } from "../history.js";
 import { closureRow, customerEventRow, feedbackRow, loopRow, responseRow } from "../records.js";
 import { idempotencyRecord } from "../row-readers.js";
-import { whileLive } from "../tx-lifetime.js";
 import type { IdempotencyRecord, LoopMeta, StoredResponse, StoreTx } from "../types.js";
 import { one } from "./rows.js";
 import { type Prepared, rowUpserts, storeSql } from "./statements.js";
 import { sqliteWebhookTx } from "./webhooks.js";
 
-/** The transaction's view of the store; `live()` turns false once it commits or rolls back. */
-export function sqliteTx(p: Prepared, live: () => boolean): StoreTx {
-  const use = whileLive("sqlite", p, live);
+/** The transaction's view of the store; `use()` answers its statements while it lasts. */
+export function sqliteTx(use: () => Prepared): StoreTx {
   return {
     ...sqliteWebhookTx(use),
     async claimIdempotency(envId, key, record, at) {
