@@ -6,7 +6,7 @@ import type { CustomerEvent, Loop } from "@closeloop/core";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { postgresStore } from "../src/store/index.js";
-import { MIGRATIONS } from "../src/store/postgres/migrations.js";
+import { MIGRATIONS } from "../src/store/postgres/migrations/index.js";
 import type { CollectorStore, StoredFeedback } from "../src/store/types.js";
 import { PG_URL, pgRequired, probePostgres } from "./pg-helper.js";
 import { type StoreInspector, storeConformance } from "./store-conformance.js";

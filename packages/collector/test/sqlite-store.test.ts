@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../../node/test/helpers.js";
 import { sqliteStore } from "../src/store/index.js";
-import { MIGRATIONS } from "../src/store/sqlite/migrations.js";
+import { MIGRATIONS } from "../src/store/sqlite/migrations/index.js";
 import type { CollectorStore, StoredFeedback } from "../src/store/types.js";
 import { type StoreInspector, storeConformance } from "./store-conformance.js";
 import { at, environment, keyRecord, loop, notice, survey } from "./store-fixtures.js";

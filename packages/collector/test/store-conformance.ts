@@ -296,6 +296,23 @@ export function storeConformance(
         expect(await store.activeSurveys("a")).toStrictEqual([]);
       }));
 
+    it("refuses every write of the store and of its webhook queue inside fn", () =>
+      withStore(async (store) => {
+        const refused = (call: () => Promise<unknown>) =>
+          expect(store.transaction(call)).rejects.toThrow(/inside transaction/);
+        await refused(() => store.migrate());
+        await refused(() => store.revokeKey("k", at(0)));
+        const policy = { locales: ["en"], channels: [], routes: {} };
+        await refused(() => store.setFeedbackPolicy("a", policy, at(0)));
+        await refused(() => store.setAllowedOrigins("a", [], at(0)));
+        const hooks = store.webhooks;
+        await refused(() => hooks.putEndpoint("a", "e", { url: "https://x.test/h" }, "s", at(0)));
+        await refused(() => hooks.rotateSecret("a", "e", "s2", undefined, at(0)));
+        await refused(() => hooks.deleteEndpoint("a", "e"));
+        await refused(() => hooks.claimDeliveries(at(0), 1, 1000));
+        expect(await hooks.getEndpoint("a", "e")).toBeUndefined();
+      }));
+
     it("claims an idempotency key once: later claims answer the first record", () =>
       withStore(async (store) => {
         const claim = (env: string, key: string, id: string) =>

@@ -2,13 +2,8 @@
 // by which filters are present, and every value goes through `param`, never into the text. So a
 // store sees at most a few dozen distinct statements and can keep each one prepared.
 import { breachInstant, pageLimit } from "./columns.js";
+import type { SqlDialect } from "./dialect.js";
 import type { LoopFilter } from "./types.js";
-
-/** How a store writes a placeholder for a value and for an instant (epoch ms). */
-export interface Dialect {
-  param(value: string | number): string;
-  time(epochMs: number): string;
-}
 
 /**
  * One deadline missed as of `now`, exactly as core's `breaches()` judges it: still pending and
@@ -28,7 +23,7 @@ export function listLoopsSql(
   envId: string,
   filter: LoopFilter,
   page: { after?: string; limit: number },
-  d: Dialect,
+  d: SqlDialect,
 ): string {
   const where = [`env_id = ${d.param(envId)}`];
   const eq = (column: string, value: string | undefined) => {

@@ -3,20 +3,8 @@
 // `param`; the only text spliced in is fixed (column names chosen from a closed map, the core's
 // state and segment names).
 import { type Dimension, NEGATIVE_SEGMENTS, NONE, OPEN_STATES } from "@closeloop/core";
+import type { SqlDialect } from "./dialect.js";
 import { breachedSql } from "./loop-query.js";
-
-/** How a store writes values, instants and arithmetic on them. */
-export interface MetricsDialect {
-  param(value: string | number): string;
-  /** An instant from epoch ms, comparable with the time columns. */
-  time(epochMs: number): string;
-  /** `later − earlier` of two time columns, in ms as a double. */
-  durationMs(later: string, earlier: string): string;
-  /** The largest integer ≤ a non-negative double expression. */
-  floor(expr: string): string;
-  /** A double literal, so rank arithmetic runs in IEEE doubles exactly as in JavaScript. */
-  double(literal: number): string;
-}
 
 const COLUMN: Record<Dimension, string> = {
   survey: "survey_id",
@@ -39,7 +27,7 @@ export const QUANTILES = [0.5, 0.9] as const;
 /** The statements of one metrics pass, by name; each binds its own values through the dialect given. */
 export type MetricsStatements = Record<
   "scores" | "loops" | "acknowledge" | "close" | "valueAtRisk" | "atRisk",
-  (d: MetricsDialect) => string
+  (d: SqlDialect) => string
 >;
 
 /**
@@ -62,7 +50,7 @@ export function metricsSql(
   /** The period's row from `x`, and with a dimension the groups' rows too. */
   const both = (whole: string, perGroup: string) =>
     dimension ? `${whole}\n      UNION ALL\n      ${perGroup}` : whole;
-  const common = (d: MetricsDialect) => {
+  const common = (d: SqlDialect) => {
     const env = d.param(envId);
     const from = d.time(period.from);
     const to = d.time(period.to);
@@ -75,7 +63,7 @@ export function metricsSql(
     };
   };
 
-  const duration = (metAt: string) => (d: MetricsDialect) => {
+  const duration = (metAt: string) => (d: SqlDialect) => {
     const { g, inPeriod } = common(d);
     const ranks = QUANTILES.map((q) => {
       const lo = d.floor(`(n - 1) * ${d.double(q)}`);
@@ -167,7 +155,7 @@ export function metricsSql(
 export function customerGrowthSql(
   envId: string,
   period: { from: number; to: number },
-  d: Pick<MetricsDialect, "param" | "time">,
+  d: SqlDialect,
 ): string {
   return `SELECT event, count(*) AS n, sum(coalesce(value, 0)) AS value FROM customer_events
     WHERE env_id = ${d.param(envId)} AND at >= ${d.time(period.from)} AND at < ${d.time(period.to)}

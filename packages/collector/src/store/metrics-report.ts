@@ -11,7 +11,8 @@ import {
   quantileOfSorted,
 } from "@closeloop/core";
 import { ms } from "./columns.js";
-import { customerGrowthSql, type MetricsDialect, metricsSql } from "./metrics-query.js";
+import type { SqlDialect } from "./dialect.js";
+import { customerGrowthSql, metricsSql } from "./metrics-query.js";
 
 type Cell = string | number | null;
 /** A result row; PostgreSQL answers bigint and numeric as strings, so every number is coerced. */
@@ -91,7 +92,7 @@ export function groupMetrics(rows: MetricsRows): Map<string, GroupMetrics> {
 }
 
 /** Runs one statement built with a fresh dialect (its own parameter list) and answers its rows. */
-export type MetricsRunner = (build: (d: MetricsDialect) => string) => Promise<MetricsRow[]>;
+export type MetricsRunner = (build: (d: SqlDialect) => string) => Promise<MetricsRow[]>;
 
 /**
  * One pass of `metricsSql`: the period's figures and, with a dimension, each group's. Group rows

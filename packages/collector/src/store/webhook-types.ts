@@ -119,3 +119,9 @@ export interface WebhookStore {
     outcome: AttemptOutcome,
   ): Promise<boolean>;
 }
+
+/** The endpoint half of `WebhookStore`, which each store keeps apart from its queue. */
+export type WebhookEndpointMethods = Pick<
+  WebhookStore,
+  "putEndpoint" | "getEndpoint" | "rotateSecret" | "deleteEndpoint"
+>;

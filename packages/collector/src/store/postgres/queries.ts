@@ -2,15 +2,13 @@
 // text as a named statement, so every pooled connection parses and plans it once.
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from "pg";
 import { LOOP_KEYS, RESPONSE_KEYS, type Row, snake, TIME_COLUMNS } from "../records.js";
-
-/** An instant parameter: rows carry epoch ms, which `to_timestamp` reads exactly to the µs. */
-export const time = (placeholder: string) => `to_timestamp(${placeholder}::float8 / 1000)`;
+import { postgresRows, toTimestamp } from "./dialect.js";
 
 /** An INSERT of `keys` (row keys, camelCase) with its parameter list, and an ON CONFLICT tail. */
 function insert(table: string, keys: readonly string[], conflict: string) {
   const values = keys.map((k, i) => {
     const p = `$${i + 1}`;
-    if (TIME_COLUMNS.has(k)) return time(p);
+    if (TIME_COLUMNS.has(k)) return toTimestamp(p);
     return k === "data" || k === "meta" ? `${p}::jsonb` : p;
   });
   const text = `INSERT INTO ${table} (${keys.map(snake).join(", ")}) VALUES (${values.join(", ")}) ${conflict}`;
@@ -38,7 +36,8 @@ const CLOSURE_KEYS = [
 ];
 const ENV_ROW = ["envId", "id"];
 
-export const Q = {
+/** The statements that write a whole row, each with its row's binder beside its text. */
+export const rowWrites = {
   insertEnvironment: insert("environments", ["id", "createdAt", "data"], ""),
   insertKey: insert("keys", ["id", "envId", "kind", "hash", "createdAt", "revokedAt", "data"], ""),
   // Inserted once: a replay of the same id is a no-op, never an error that would fail a batch.
@@ -57,14 +56,15 @@ export const Q = {
   putClosureNotice: insert("closure_notices", CLOSURE_KEYS, replace(CLOSURE_KEYS, ENV_ROW)),
 };
 
-export const SQL = {
+/** The other statements, by what they do. */
+export const storeSql = {
   ping: "SELECT 1",
   listEnvironments: "SELECT data FROM environments ORDER BY created_at, id",
   findKey: "SELECT data FROM keys WHERE hash = $1",
   listKeys: "SELECT data FROM keys ORDER BY created_at, id",
   listEnvKeys: "SELECT data FROM keys WHERE env_id = $1 ORDER BY created_at, id",
   // The first revocation stands: revoking twice keeps the original instant.
-  revokeKey: `UPDATE keys SET revoked_at = ${time("$2")},
+  revokeKey: `UPDATE keys SET revoked_at = ${toTimestamp("$2")},
     data = data || jsonb_build_object('revokedAt', $3::text)
     WHERE id = $1 AND revoked_at IS NULL`,
 
@@ -74,24 +74,24 @@ export const SQL = {
   surveyVersion: "SELECT definition FROM surveys WHERE env_id = $1 AND id = $2 AND version = $3",
   latestSurveyVersion: "SELECT max(version) AS version FROM surveys WHERE env_id = $1 AND id = $2",
   insertSurvey: `INSERT INTO surveys (env_id, id, version, active, published_at, definition)
-    VALUES ($1, $2, $3, false, ${time("$4")}, $5::jsonb)`,
+    VALUES ($1, $2, $3, false, ${toTimestamp("$4")}, $5::jsonb)`,
   deactivateSurvey: "UPDATE surveys SET active = false WHERE env_id = $1 AND id = $2 AND active",
   activateSurvey: "UPDATE surveys SET active = true WHERE env_id = $1 AND id = $2 AND version = $3",
   activeSurveys: "SELECT definition FROM surveys WHERE env_id = $1 AND active ORDER BY id",
 
   upsertPolicy: `INSERT INTO feedback_policies (env_id, updated_at, data)
-    VALUES ($1, ${time("$2")}, $3::jsonb)
+    VALUES ($1, ${toTimestamp("$2")}, $3::jsonb)
     ON CONFLICT (env_id) DO UPDATE SET updated_at = EXCLUDED.updated_at, data = EXCLUDED.data`,
   getPolicy: "SELECT data FROM feedback_policies WHERE env_id = $1",
 
   upsertAllowedOrigins: `INSERT INTO allowed_origins (env_id, updated_at, data)
-    VALUES ($1, ${time("$2")}, $3::jsonb)
+    VALUES ($1, ${toTimestamp("$2")}, $3::jsonb)
     ON CONFLICT (env_id) DO UPDATE SET updated_at = EXCLUDED.updated_at, data = EXCLUDED.data`,
   getAllowedOrigins: "SELECT data FROM allowed_origins WHERE env_id = $1",
 
   // Waits for a concurrent claim of the same key to commit or roll back, then inserts or not.
   claimIdempotency: `INSERT INTO idempotency (env_id, key, type, record_id, created_at)
-    VALUES ($1, $2, $3, $4, ${time("$5")}) ON CONFLICT (env_id, key) DO NOTHING`,
+    VALUES ($1, $2, $3, $4, ${toTimestamp("$5")}) ON CONFLICT (env_id, key) DO NOTHING`,
   getIdempotency: "SELECT type, record_id AS id FROM idempotency WHERE env_id = $1 AND key = $2",
 
   getResponse: "SELECT data FROM responses WHERE env_id = $1 AND id = $2",
@@ -137,8 +137,9 @@ export async function one<T>(
   values: unknown[],
   column = "data",
 ): Promise<T | undefined> {
-  const { rows } = await run<Record<string, T>>(db, text, values);
-  return rows[0]?.[column];
+  const { rows } = await run<Record<string, unknown>>(db, text, values);
+  const row = rows[0];
+  return row === undefined ? undefined : postgresRows.document<T>(row, column);
 }
 
 /** The `column` of every row. */
@@ -148,6 +149,6 @@ export async function all<T>(
   values: unknown[],
   column = "data",
 ): Promise<T[]> {
-  const { rows } = await run<Record<string, T>>(db, text, values);
-  return rows.map((r) => r[column] as T);
+  const { rows } = await run<Record<string, unknown>>(db, text, values);
+  return rows.map((row) => postgresRows.document<T>(row, column));
 }

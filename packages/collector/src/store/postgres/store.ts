@@ -1,14 +1,15 @@
 import type { ClosureNotice, FeedbackPolicy, Loop, Survey } from "@closeloop/core";
 import { canonicalJson, ms } from "../columns.js";
 import { listLoopsSql } from "../loop-query.js";
-import type { MetricsDialect } from "../metrics-query.js";
 import { type MetricsRow, metricsReport } from "../metrics-report.js";
 import { pg } from "../native.js";
 import { environmentRow, keyRow } from "../records.js";
-import { reentryGuard } from "../reentry.js";
+import { guardReentry } from "../reentry.js";
+import { whileLive } from "../tx-lifetime.js";
 import type { CollectorStore, Environment, KeyRecord, StoredResponse } from "../types.js";
-import { applyMigrations } from "./migrations.js";
-import { all, one, Q, run, SQL, time } from "./queries.js";
+import { postgresDialect } from "./dialect.js";
+import { applyMigrations } from "./migrate.js";
+import { all, one, rowWrites, run, storeSql } from "./queries.js";
 import { inTransaction } from "./transaction.js";
 import { postgresTx } from "./tx.js";
 import { postgresWebhooks } from "./webhooks.js";
@@ -60,27 +61,24 @@ export function postgresStore(url: string, options: PostgresStoreOptions = {}): 
   // An idle connection that drops would otherwise be an uncaught 'error'; the next query on the
   // pool opens a new one, or fails and the collector answers 503.
   pool.on("error", () => undefined);
-  const guard = reentryGuard("postgres");
 
-  return {
+  return guardReentry({
     kind: "postgres",
-    webhooks: postgresWebhooks(pool, guard.refuse),
+    webhooks: postgresWebhooks(pool),
 
     async migrate() {
-      guard.refuse("migrate");
       await applyMigrations(pool, schema);
     },
     async ping() {
-      await pool.query(SQL.ping);
+      await pool.query(storeSql.ping);
     },
     close: () => pool.end(),
 
     async transaction(fn) {
-      guard.refuse("transaction");
       let live = true;
       try {
         return await inTransaction(pool, (client) =>
-          guard.run(() => fn(postgresTx(client, () => live))),
+          fn(postgresTx(whileLive("postgres", client, () => live))),
         );
       } finally {
         live = false;
@@ -88,31 +86,31 @@ export function postgresStore(url: string, options: PostgresStoreOptions = {}): 
     },
 
     async createEnvironment(env: Environment) {
-      guard.refuse("createEnvironment");
-      await run(pool, Q.insertEnvironment.text, Q.insertEnvironment.values(environmentRow(env)));
+      await run(
+        pool,
+        rowWrites.insertEnvironment.text,
+        rowWrites.insertEnvironment.values(environmentRow(env)),
+      );
     },
-    listEnvironments: () => all<Environment>(pool, SQL.listEnvironments, []),
+    listEnvironments: () => all<Environment>(pool, storeSql.listEnvironments, []),
     async addKey(key: KeyRecord) {
-      guard.refuse("addKey");
-      await run(pool, Q.insertKey.text, Q.insertKey.values(keyRow(key)));
+      await run(pool, rowWrites.insertKey.text, rowWrites.insertKey.values(keyRow(key)));
     },
-    findKey: (hash) => one<KeyRecord>(pool, SQL.findKey, [hash]),
+    findKey: (hash) => one<KeyRecord>(pool, storeSql.findKey, [hash]),
     listKeys: (envId) =>
       envId === undefined
-        ? all<KeyRecord>(pool, SQL.listKeys, [])
-        : all<KeyRecord>(pool, SQL.listEnvKeys, [envId]),
+        ? all<KeyRecord>(pool, storeSql.listKeys, [])
+        : all<KeyRecord>(pool, storeSql.listEnvKeys, [envId]),
     async revokeKey(id, at) {
-      guard.refuse("revokeKey");
-      await run(pool, SQL.revokeKey, [id, ms(at), at]);
+      await run(pool, storeSql.revokeKey, [id, ms(at), at]);
     },
 
     async publishSurvey(envId, survey, at) {
-      guard.refuse("publishSurvey");
       return inTransaction(pool, async (client) => {
-        await run(client, SQL.lockSurvey, [envId, survey.id]);
+        await run(client, storeSql.lockSurvey, [envId, survey.id]);
         const existing = await one<Survey>(
           client,
-          SQL.surveyVersion,
+          storeSql.surveyVersion,
           [envId, survey.id, survey.version],
           "definition",
         );
@@ -121,11 +119,11 @@ export function postgresStore(url: string, options: PostgresStoreOptions = {}): 
         }
         const latest = await one<number | null>(
           client,
-          SQL.latestSurveyVersion,
+          storeSql.latestSurveyVersion,
           [envId, survey.id],
           "version",
         );
-        await run(client, SQL.insertSurvey, [
+        await run(client, storeSql.insertSurvey, [
           envId,
           survey.id,
           survey.version,
@@ -134,31 +132,29 @@ export function postgresStore(url: string, options: PostgresStoreOptions = {}): 
         ]);
         // Versions only move forward: an older version published late is kept, not activated.
         if (latest === null || latest === undefined || survey.version > latest) {
-          await run(client, SQL.deactivateSurvey, [envId, survey.id]);
-          await run(client, SQL.activateSurvey, [envId, survey.id, survey.version]);
+          await run(client, storeSql.deactivateSurvey, [envId, survey.id]);
+          await run(client, storeSql.activateSurvey, [envId, survey.id, survey.version]);
         }
         return "published" as const;
       });
     },
-    activeSurveys: (envId) => all<Survey>(pool, SQL.activeSurveys, [envId], "definition"),
+    activeSurveys: (envId) => all<Survey>(pool, storeSql.activeSurveys, [envId], "definition"),
     getSurvey: (envId, id, version) =>
-      one<Survey>(pool, SQL.surveyVersion, [envId, id, version], "definition"),
+      one<Survey>(pool, storeSql.surveyVersion, [envId, id, version], "definition"),
     async setFeedbackPolicy(envId, policy, at) {
-      guard.refuse("setFeedbackPolicy");
-      await run(pool, SQL.upsertPolicy, [envId, ms(at), JSON.stringify(policy)]);
+      await run(pool, storeSql.upsertPolicy, [envId, ms(at), JSON.stringify(policy)]);
     },
-    getFeedbackPolicy: (envId) => one<FeedbackPolicy>(pool, SQL.getPolicy, [envId]),
+    getFeedbackPolicy: (envId) => one<FeedbackPolicy>(pool, storeSql.getPolicy, [envId]),
     async setAllowedOrigins(envId, origins, at) {
-      guard.refuse("setAllowedOrigins");
-      await run(pool, SQL.upsertAllowedOrigins, [envId, ms(at), JSON.stringify(origins)]);
+      await run(pool, storeSql.upsertAllowedOrigins, [envId, ms(at), JSON.stringify(origins)]);
     },
-    getAllowedOrigins: (envId) => one<string[]>(pool, SQL.getAllowedOrigins, [envId]),
+    getAllowedOrigins: (envId) => one<string[]>(pool, storeSql.getAllowedOrigins, [envId]),
 
-    getLoop: (envId, id) => one<Loop>(pool, SQL.getLoop, [envId, id]),
+    getLoop: (envId, id) => one<Loop>(pool, storeSql.getLoop, [envId, id]),
     async listLoops(envId, filter, page) {
       const values: (string | number)[] = [];
       const param = (v: string | number) => `$${values.push(v)}`;
-      const sql = listLoopsSql(envId, filter, page, { param, time: (t) => time(param(t)) });
+      const sql = listLoopsSql(envId, filter, page, postgresDialect(param));
       const loops = await all<Loop>(pool, sql, values);
       if (loops.length <= page.limit) return { loops };
       loops.length = page.limit;
@@ -166,9 +162,9 @@ export function postgresStore(url: string, options: PostgresStoreOptions = {}): 
     },
     closures: (envId, respondent) =>
       "id" in respondent
-        ? all<ClosureNotice>(pool, SQL.closuresForRespondent, [envId, respondent.id])
-        : all<ClosureNotice>(pool, SQL.closuresForAnonymous, [envId, respondent.anonymousId]),
-    getResponse: (envId, id) => one<StoredResponse>(pool, SQL.getResponse, [envId, id]),
+        ? all<ClosureNotice>(pool, storeSql.closuresForRespondent, [envId, respondent.id])
+        : all<ClosureNotice>(pool, storeSql.closuresForAnonymous, [envId, respondent.anonymousId]),
+    getResponse: (envId, id) => one<StoredResponse>(pool, storeSql.getResponse, [envId, id]),
     // One connection, one snapshot: the statements agree with each other under concurrent
     // ingest, and a dashboard's poll takes one pooled connection, not seven.
     async metrics(envId, query) {
@@ -178,18 +174,11 @@ export function postgresStore(url: string, options: PostgresStoreOptions = {}): 
           metricsReport(envId, query, async (build) => {
             const values: (string | number)[] = [];
             const param = (v: string | number) => `$${values.push(v)}`;
-            const d: MetricsDialect = {
-              param,
-              time: (t) => time(param(t)),
-              durationMs: (later, earlier) =>
-                `(extract(epoch from (${later} - ${earlier})) * 1000)::float8`,
-              floor: (expr) => `floor(${expr})`,
-              double: (x) => `${x}::float8`,
-            };
-            return (await client.query<MetricsRow>(build(d), values)).rows;
+            const sql = build(postgresDialect(param));
+            return (await client.query<MetricsRow>(sql, values)).rows;
           }),
         "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
       );
     },
-  };
+  });
 }

@@ -2,29 +2,30 @@
 // the endpoint's row lock first, so a concurrent enqueue (which reads the endpoint) either queued
 // before it, and its rows go too, or finds no endpoint.
 
-import type { WebhookEndpoint, WebhookEventType } from "@closeloop/core";
 import type { Pool } from "pg";
 import { ms } from "../columns.js";
-import type { WebhookStore } from "../webhook-types.js";
-import { run, time } from "./queries.js";
+import type { EndpointRow } from "../row-readers.js";
+import type { WebhookEndpointMethods } from "../webhook-types.js";
+import { postgresRows, toTimestamp } from "./dialect.js";
+import { run } from "./queries.js";
 import { inTransaction } from "./transaction.js";
 
 const COLUMNS =
   "env_id, name, url, events, created_at, updated_at, disabled_at, previous_secret_until";
 
-const E = {
+const endpointSql = {
   get: `SELECT ${COLUMNS} FROM webhook_endpoints WHERE env_id = $1 AND name = $2`,
   // xmax = 0 only for a row this statement inserted.
   put: `INSERT INTO webhook_endpoints (env_id, name, url, events, secret, created_at,
-      updated_at) VALUES ($1, $2, $3, $4::jsonb, $5, ${time("$6")}, ${time("$6")})
+      updated_at) VALUES ($1, $2, $3, $4::jsonb, $5, ${toTimestamp("$6")}, ${toTimestamp("$6")})
     ON CONFLICT (env_id, name) DO UPDATE SET url = EXCLUDED.url, events = EXCLUDED.events,
       updated_at = EXCLUDED.updated_at, disabled_at = NULL
     RETURNING ${COLUMNS}, (xmax = 0) AS created`,
   // The replaced secret moves aside (a NULL deadline drops it); an older one is forgotten.
   rotate: `UPDATE webhook_endpoints SET
       previous_secret = CASE WHEN $4::float8 IS NULL THEN NULL ELSE secret END,
-      previous_secret_until = CASE WHEN $4::float8 IS NULL THEN NULL ELSE ${time("$4")} END,
-      secret = $3, updated_at = ${time("$5")}
+      previous_secret_until = CASE WHEN $4::float8 IS NULL THEN NULL ELSE ${toTimestamp("$4")} END,
+      secret = $3, updated_at = ${toTimestamp("$5")}
     WHERE env_id = $1 AND name = $2 RETURNING ${COLUMNS}`,
   lock: "SELECT 1 FROM webhook_endpoints WHERE env_id = $1 AND name = $2 FOR UPDATE",
   // The log goes with the endpoint: it is reachable only through the endpoint's name.
@@ -32,48 +33,15 @@ const E = {
   delete: "DELETE FROM webhook_endpoints WHERE env_id = $1 AND name = $2",
 } as const;
 
-interface EndpointRow {
-  env_id: string;
-  name: string;
-  url: string;
-  events: WebhookEventType[] | null;
-  created_at: Date;
-  updated_at: Date;
-  disabled_at: Date | null;
-  previous_secret_until: Date | null;
-}
-
-function endpointOf(row: EndpointRow): WebhookEndpoint {
-  const e: WebhookEndpoint = {
-    envId: row.env_id,
-    name: row.name,
-    url: row.url,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-  };
-  if (row.events !== null) e.events = row.events;
-  if (row.disabled_at !== null) e.disabledAt = row.disabled_at.toISOString();
-  if (row.previous_secret_until !== null) {
-    e.previousSecretExpiresAt = row.previous_secret_until.toISOString();
-  }
-  return e;
-}
-
-type EndpointMethods = Pick<
-  WebhookStore,
-  "putEndpoint" | "getEndpoint" | "rotateSecret" | "deleteEndpoint"
->;
+/** An endpoint row as the driver answers it: events as parsed jsonb, instants as Dates. */
+type Row = EndpointRow<unknown, Date>;
 
 /** The endpoint methods of the PostgreSQL webhook store. */
-export function postgresWebhookEndpoints(
-  pool: Pool,
-  refuse: (what: string) => void,
-): EndpointMethods {
+export function postgresWebhookEndpoints(pool: Pool): WebhookEndpointMethods {
   return {
     async putEndpoint(envId, name, input, secret, at) {
-      refuse("putEndpoint");
       const events = input.events === undefined ? null : JSON.stringify(input.events);
-      const { rows } = await run<EndpointRow & { created: boolean }>(pool, E.put, [
+      const { rows } = await run<Row & { created: boolean }>(pool, endpointSql.put, [
         envId,
         name,
         input.url,
@@ -81,26 +49,30 @@ export function postgresWebhookEndpoints(
         secret,
         ms(at),
       ]);
-      const row = rows[0] as EndpointRow & { created: boolean };
-      return { endpoint: endpointOf(row), created: row.created };
+      const row = rows[0] as Row & { created: boolean };
+      return { endpoint: postgresRows.endpoint(row), created: row.created };
     },
     async getEndpoint(envId, name) {
-      const { rows } = await run<EndpointRow>(pool, E.get, [envId, name]);
-      return rows[0] && endpointOf(rows[0]);
+      const { rows } = await run<Row>(pool, endpointSql.get, [envId, name]);
+      return rows[0] && postgresRows.endpoint(rows[0]);
     },
     async rotateSecret(envId, name, secret, previousUntil, at) {
-      refuse("rotateSecret");
       const until = previousUntil === undefined ? null : ms(previousUntil);
-      const { rows } = await run<EndpointRow>(pool, E.rotate, [envId, name, secret, until, ms(at)]);
-      return rows[0] && endpointOf(rows[0]);
+      const { rows } = await run<Row>(pool, endpointSql.rotate, [
+        envId,
+        name,
+        secret,
+        until,
+        ms(at),
+      ]);
+      return rows[0] && postgresRows.endpoint(rows[0]);
     },
     async deleteEndpoint(envId, name) {
-      refuse("deleteEndpoint");
       return inTransaction(pool, async (client) => {
-        const found = (await run(client, E.lock, [envId, name])).rowCount === 1;
+        const found = (await run(client, endpointSql.lock, [envId, name])).rowCount === 1;
         if (found) {
-          await run(client, E.deleteDeliveries, [envId, name]);
-          await run(client, E.delete, [envId, name]);
+          await run(client, endpointSql.deleteDeliveries, [envId, name]);
+          await run(client, endpointSql.delete, [envId, name]);
         }
         return found;
       });

@@ -3,99 +3,56 @@
 // and leases them by moving `next_at` past the lease, and an attempt is recorded only by the
 // lease holder.
 import { randomUUID } from "node:crypto";
-import type { DeliveryRecord, Loop, WebhookEventType } from "@closeloop/core";
-import { uuidv7 } from "@closeloop/core";
 import type { Pool, PoolClient } from "pg";
 import { ms } from "../columns.js";
-import type { ClaimedDelivery, WebhookStore, WebhookTx } from "../webhook-types.js";
-import { run, time } from "./queries.js";
+import type { ClaimRow, DeliveryRow, DueLoopRow } from "../row-readers.js";
+import { claimedDelivery } from "../row-readers.js";
+import { webhookEnqueue } from "../webhook-enqueue.js";
+import type { WebhookStore, WebhookTx } from "../webhook-types.js";
+import { postgresRows, toTimestamp } from "./dialect.js";
+import { run } from "./queries.js";
 import { inTransaction } from "./transaction.js";
 import { postgresWebhookEndpoints } from "./webhook-endpoints.js";
 
-/** Schema step 2: endpoints, deliveries and fired breaches. */
-export const WEBHOOK_MIGRATION = {
-  version: 2,
-  name: "webhooks and breaches",
-  sql: `
-CREATE TABLE webhook_endpoints (
-  env_id text NOT NULL REFERENCES environments (id),
-  name text NOT NULL,
-  url text NOT NULL,
-  events jsonb,
-  secret text NOT NULL,
-  created_at timestamptz NOT NULL,
-  updated_at timestamptz NOT NULL,
-  disabled_at timestamptz,
-  PRIMARY KEY (env_id, name)
-);
-
-CREATE TABLE webhook_deliveries (
-  id text COLLATE "C" PRIMARY KEY,
-  env_id text NOT NULL,
-  endpoint text NOT NULL,
-  type text NOT NULL,
-  body text NOT NULL,
-  status text NOT NULL CHECK (status IN ('pending', 'delivered', 'failed', 'disabled')),
-  attempts jsonb NOT NULL DEFAULT '[]',
-  attempt_count integer NOT NULL DEFAULT 0,
-  next_at timestamptz,
-  lease text,
-  created_at timestamptz NOT NULL,
-  FOREIGN KEY (env_id, endpoint) REFERENCES webhook_endpoints (env_id, name)
-);
-CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_at) WHERE status = 'pending';
-CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (env_id, endpoint, id);
-
-CREATE TABLE loop_breaches (
-  env_id text NOT NULL,
-  loop_id text NOT NULL,
-  deadline text NOT NULL CHECK (deadline IN ('acknowledge', 'close')),
-  due timestamptz NOT NULL,
-  fired_at timestamptz NOT NULL,
-  PRIMARY KEY (env_id, loop_id, deadline, due)
-);
-`,
-};
-
-const W = {
+const webhookSql = {
   // A rotated-out secret is a credential: once its grace has passed it is erased, not kept.
   forgetExpiredSecrets: `UPDATE webhook_endpoints SET previous_secret = NULL,
-    previous_secret_until = NULL WHERE previous_secret_until <= ${time("$1")}`,
+    previous_secret_until = NULL WHERE previous_secret_until <= ${toTimestamp("$1")}`,
   // KEY SHARE: an endpoint being deleted is waited for, then skipped, so no delivery is queued
   // to an endpoint that is gone (which its foreign key would refuse).
   subscribed: `SELECT name FROM webhook_endpoints WHERE env_id = $1 AND disabled_at IS NULL
     AND (events IS NULL OR events ? $2) ORDER BY name FOR KEY SHARE`,
   insertDelivery: `INSERT INTO webhook_deliveries (id, env_id, endpoint, type, body, status,
-      next_at, created_at) VALUES ($1, $2, $3, $4, $5, 'pending', ${time("$6")}, ${time("$6")})`,
+      next_at, created_at) VALUES ($1, $2, $3, $4, $5, 'pending', ${toTimestamp("$6")}, ${toTimestamp("$6")})`,
   // Locks the loops it answers and skips loops another sweeper has locked.
   dueBreaches: `SELECT env_id, data FROM loops l WHERE
-      (acknowledge_by < ${time("$1")} AND acknowledged_at IS NULL AND NOT EXISTS (SELECT 1 FROM
+      (acknowledge_by < ${toTimestamp("$1")} AND acknowledged_at IS NULL AND NOT EXISTS (SELECT 1 FROM
         loop_breaches b WHERE b.env_id = l.env_id AND b.loop_id = l.id
         AND b.deadline = 'acknowledge' AND b.due = l.acknowledge_by))
-    OR (close_by < ${time("$1")} AND closed_at IS NULL AND NOT EXISTS (SELECT 1 FROM
+    OR (close_by < ${toTimestamp("$1")} AND closed_at IS NULL AND NOT EXISTS (SELECT 1 FROM
         loop_breaches b WHERE b.env_id = l.env_id AND b.loop_id = l.id AND b.deadline = 'close'
         AND b.due = l.close_by))
     ORDER BY env_id, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
   markBreach: `INSERT INTO loop_breaches (env_id, loop_id, deadline, due, fired_at)
-    VALUES ($1, $2, $3, ${time("$4")}, ${time("$5")}) ON CONFLICT DO NOTHING`,
+    VALUES ($1, $2, $3, ${toTimestamp("$4")}, ${toTimestamp("$5")}) ON CONFLICT DO NOTHING`,
   deliveries: `SELECT id, endpoint, type, status, created_at, next_at, attempts, body
     FROM webhook_deliveries WHERE env_id = $1 AND endpoint = $2 AND id < $3
     ORDER BY id DESC LIMIT $4`,
   // The replaced secret comes along only while its grace lasts.
-  claim: `UPDATE webhook_deliveries d SET next_at = ${time("$3")}, lease = $4 || d.id
+  claim: `UPDATE webhook_deliveries d SET next_at = ${toTimestamp("$3")}, lease = $4 || d.id
     FROM webhook_endpoints e
     WHERE d.id IN (SELECT q.id FROM webhook_deliveries q
-        WHERE q.status = 'pending' AND q.next_at <= ${time("$1")}
+        WHERE q.status = 'pending' AND q.next_at <= ${toTimestamp("$1")}
         ORDER BY q.next_at, q.id LIMIT $2 FOR UPDATE SKIP LOCKED)
       AND e.env_id = d.env_id AND e.name = d.endpoint AND e.disabled_at IS NULL
     RETURNING d.id, d.env_id, d.endpoint, d.body, d.attempt_count, d.lease, e.url, e.secret,
-      CASE WHEN e.previous_secret_until > ${time("$1")} THEN e.previous_secret END
+      CASE WHEN e.previous_secret_until > ${toTimestamp("$1")} THEN e.previous_secret END
         AS previous_secret`,
   record: `UPDATE webhook_deliveries SET attempts = attempts || jsonb_build_array($3::jsonb),
       attempt_count = attempt_count + 1, status = $4,
-      next_at = CASE WHEN $5::float8 IS NULL THEN NULL ELSE ${time("$5")} END, lease = NULL
+      next_at = CASE WHEN $5::float8 IS NULL THEN NULL ELSE ${toTimestamp("$5")} END, lease = NULL
     WHERE id = $1 AND lease = $2`,
-  disableEndpoint: `UPDATE webhook_endpoints SET disabled_at = ${time("$1")}
+  disableEndpoint: `UPDATE webhook_endpoints SET disabled_at = ${toTimestamp("$1")}
     WHERE env_id = $2 AND name = $3 AND disabled_at IS NULL`,
   disablePending: `UPDATE webhook_deliveries SET status = 'disabled', next_at = NULL, lease = NULL
     WHERE env_id = $1 AND endpoint = $2 AND status = 'pending'`,
@@ -103,105 +60,59 @@ const W = {
 
 /** The webhook part of a transaction on its client. */
 export function postgresWebhookTx(c: () => PoolClient): WebhookTx {
-  // One round trip per event type and transaction, not per event. An endpoint that another
-  // collector adds while this transaction runs gets none of its events rather than only the later
-  // ones: the transaction sees the subscriptions as of its first event of each type.
-  const subscribed = new Map<string, { name: string }[]>();
   return {
-    async enqueueWebhook(envId, payload, at) {
-      const db = c();
-      const k = `${envId}\n${payload.type}`;
-      let rows = subscribed.get(k);
-      if (rows === undefined) {
-        ({ rows } = await run<{ name: string }>(db, W.subscribed, [envId, payload.type]));
-        subscribed.set(k, rows);
-      }
-      const t = ms(at);
-      if (rows.length === 0) return 0;
-      const body = JSON.stringify(payload);
-      for (const { name } of rows) {
-        await run(db, W.insertDelivery, [`msg_${uuidv7(t)}`, envId, name, payload.type, body, t]);
-      }
-      return rows.length;
-    },
+    // An endpoint that another collector adds while this transaction runs gets none of its
+    // events rather than only the later ones.
+    enqueueWebhook: webhookEnqueue(c, {
+      async subscribed(db, envId, type) {
+        const { rows } = await run<{ name: string }>(db, webhookSql.subscribed, [envId, type]);
+        return rows.map((r) => r.name);
+      },
+      insert: (db, d) =>
+        run(db, webhookSql.insertDelivery, [d.id, d.envId, d.endpoint, d.type, d.body, d.at]),
+    }),
     async dueBreaches(now, limit) {
-      const { rows } = await run<{ env_id: string; data: Loop }>(c(), W.dueBreaches, [
+      const { rows } = await run<DueLoopRow<unknown>>(c(), webhookSql.dueBreaches, [
         ms(now),
         limit,
       ]);
-      return rows.map((r) => ({ envId: r.env_id, loop: r.data }));
+      return rows.map(postgresRows.dueLoop);
     },
     async markBreach(envId, loopId, deadline, due, at) {
-      const res = await run(c(), W.markBreach, [envId, loopId, deadline, ms(due), ms(at)]);
+      const res = await run(c(), webhookSql.markBreach, [envId, loopId, deadline, ms(due), ms(at)]);
       return res.rowCount === 1;
     },
   };
 }
 
 /** The webhook queue outside other transactions. */
-export function postgresWebhooks(pool: Pool, refuse: (what: string) => void): WebhookStore {
+export function postgresWebhooks(pool: Pool): WebhookStore {
   return {
-    ...postgresWebhookEndpoints(pool, refuse),
+    ...postgresWebhookEndpoints(pool),
     async deliveries(envId, name, page) {
-      const { rows } = await run<{
-        id: string;
-        endpoint: string;
-        type: WebhookEventType;
-        status: DeliveryRecord["status"];
-        created_at: Date;
-        next_at: Date | null;
-        attempts: DeliveryRecord["attempts"];
-        body: string;
-      }>(pool, W.deliveries, [envId, name, page.before ?? "msg_~", page.limit]);
-      return rows.map((row) => {
-        const d: DeliveryRecord = {
-          id: row.id,
-          endpoint: row.endpoint,
-          type: row.type,
-          status: row.status,
-          createdAt: row.created_at.toISOString(),
-          attempts: row.attempts,
-          body: row.body,
-        };
-        if (row.status === "pending" && row.next_at) d.nextAttemptAt = row.next_at.toISOString();
-        return d;
-      });
+      const { rows } = await run<DeliveryRow<unknown, Date>>(pool, webhookSql.deliveries, [
+        envId,
+        name,
+        page.before ?? "msg_~",
+        page.limit,
+      ]);
+      return rows.map(postgresRows.delivery);
     },
     async claimDeliveries(now, limit, leaseMs) {
-      refuse("claimDeliveries");
       const t = ms(now);
-      await run(pool, W.forgetExpiredSecrets, [t]);
-      const { rows } = await run<{
-        id: string;
-        env_id: string;
-        endpoint: string;
-        body: string;
-        attempt_count: number;
-        lease: string;
-        url: string;
-        secret: string;
-        previous_secret: string | null;
-      }>(pool, W.claim, [t, limit, t + leaseMs, `${randomUUID()}:`]);
-      return rows.map((row): ClaimedDelivery => {
-        const claimed: ClaimedDelivery = {
-          id: row.id,
-          envId: row.env_id,
-          endpoint: row.endpoint,
-          url: row.url,
-          secret: row.secret,
-          body: row.body,
-          attempts: row.attempt_count,
-          lease: row.lease,
-        };
-        if (row.previous_secret !== null) claimed.previousSecret = row.previous_secret;
-        return claimed;
-      });
+      await run(pool, webhookSql.forgetExpiredSecrets, [t]);
+      const { rows } = await run<ClaimRow & { lease: string }>(pool, webhookSql.claim, [
+        t,
+        limit,
+        t + leaseMs,
+        `${randomUUID()}:`,
+      ]);
+      return rows.map((row) => claimedDelivery(row, row.lease));
     },
     async recordAttempt(delivery, attempt, outcome) {
-      refuse("recordAttempt");
       const nextAt = outcome.status === "pending" ? ms(outcome.nextAttemptAt) : null;
       return inTransaction(pool, async (client) => {
-        const res = await run(client, W.record, [
+        const res = await run(client, webhookSql.record, [
           delivery.id,
           delivery.lease,
           JSON.stringify(attempt),
@@ -210,8 +121,12 @@ export function postgresWebhooks(pool: Pool, refuse: (what: string) => void): We
         ]);
         const recorded = res.rowCount === 1;
         if (recorded && outcome.status === "disabled") {
-          await run(client, W.disableEndpoint, [ms(attempt.at), delivery.envId, delivery.endpoint]);
-          await run(client, W.disablePending, [delivery.envId, delivery.endpoint]);
+          await run(client, webhookSql.disableEndpoint, [
+            ms(attempt.at),
+            delivery.envId,
+            delivery.endpoint,
+          ]);
+          await run(client, webhookSql.disablePending, [delivery.envId, delivery.endpoint]);
         }
         return recorded;
       });

@@ -20,12 +20,13 @@ function upsert(table: string, keys: readonly string[]) {
 }
 
 /** Statements with a row binder beside their text. */
-export const UPSERT = {
+export const rowUpserts = {
   response: upsert("responses", RESPONSE_KEYS),
   loop: upsert("loops", LOOP_KEYS),
 };
 
-export const SQL = {
+/** The other statements, by what they do. */
+export const storeSql = {
   ping: "SELECT 1",
   insertEnvironment:
     "INSERT INTO environments (id, created_at, data) VALUES (@id, @createdAt, @data)",

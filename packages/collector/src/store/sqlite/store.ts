@@ -2,17 +2,18 @@ import type { ClosureNotice, FeedbackPolicy, Loop, Survey } from "@closeloop/cor
 import type Database from "better-sqlite3";
 import { canonicalJson, ms } from "../columns.js";
 import { listLoopsSql } from "../loop-query.js";
-import type { MetricsDialect } from "../metrics-query.js";
 import { type MetricsRow, metricsReport } from "../metrics-report.js";
 import { betterSqlite3 } from "../native.js";
 import { environmentRow, keyRow } from "../records.js";
-import { reentryGuard } from "../reentry.js";
+import { guardReentry, type StoreMethod } from "../reentry.js";
+import { whileLive } from "../tx-lifetime.js";
 import type { CollectorStore, Environment, KeyRecord, StoredResponse } from "../types.js";
+import { sqliteDialect } from "./dialect.js";
 import { groupCommit } from "./group.js";
-import { applyMigrations } from "./migrations.js";
+import { applyMigrations } from "./migrate.js";
 import { createMutex } from "./mutex.js";
 import { all, one } from "./rows.js";
-import { prepared, SQL } from "./statements.js";
+import { prepared, storeSql } from "./statements.js";
 import { sqliteTx } from "./tx.js";
 import { sqliteWebhooks } from "./webhooks.js";
 
@@ -41,6 +42,22 @@ function connect(path: string, busyTimeoutMs: number, fileMustExist = false): Da
 }
 
 const isMemory = (path: string) => path === "" || path === ":memory:";
+
+/** The reads, which queue behind the writer when the database is in memory. */
+const READS: readonly StoreMethod[] = [
+  "listEnvironments",
+  "findKey",
+  "listKeys",
+  "activeSurveys",
+  "getSurvey",
+  "getFeedbackPolicy",
+  "getAllowedOrigins",
+  "getLoop",
+  "listLoops",
+  "closures",
+  "getResponse",
+  "metrics",
+];
 
 /**
  * The collector's embedded store: one SQLite file (WAL) through better-sqlite3.
@@ -77,31 +94,22 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
     group.seal();
     return queue(section);
   };
-  const guard = reentryGuard("sqlite");
-  const refuseInside = guard.refuse;
   /** A write: queued behind any open transaction, atomic on its own. */
-  const write = async <T>(what: string, body: () => T): Promise<T> => {
-    refuseInside(what);
-    return exclusive(() => writer.transaction(body).immediate());
-  };
+  const write = async <T>(body: () => T): Promise<T> =>
+    exclusive(() => writer.transaction(body).immediate());
   /** A read of committed data. */
-  const read = async <T>(what: string, body: () => T): Promise<T> => {
-    if (reader) return body();
-    refuseInside(what);
-    return exclusive(body);
-  };
+  const read = async <T>(body: () => T): Promise<T> => (reader ? body() : exclusive(body));
 
-  return {
+  const store: CollectorStore = {
     kind: "sqlite",
     webhooks: sqliteWebhooks(w, r, write),
 
     async migrate() {
-      refuseInside("migrate");
       await exclusive(() => applyMigrations(writer, () => new Date().toISOString()));
     },
     async ping() {
       // `SELECT 1` observes no data, so it may run beside an open transaction even in memory.
-      r(SQL.ping).get();
+      r(storeSql.ping).get();
     },
     async close() {
       await exclusive(() => {
@@ -111,97 +119,97 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
     },
 
     async transaction(fn) {
-      refuseInside("transaction");
-      const result = await group.run((live) => guard.run(() => fn(sqliteTx(w, live))));
+      const result = await group.run((live) => fn(sqliteTx(whileLive("sqlite", w, live))));
       return result as Awaited<ReturnType<typeof fn>>;
     },
 
     createEnvironment: (env: Environment) =>
-      write("createEnvironment", () => {
-        w(SQL.insertEnvironment).run(environmentRow(env));
+      write(() => {
+        w(storeSql.insertEnvironment).run(environmentRow(env));
       }),
-    listEnvironments: () =>
-      read("listEnvironments", () => all<Environment>(r(SQL.listEnvironments), [])),
+    listEnvironments: () => read(() => all<Environment>(r(storeSql.listEnvironments), [])),
     addKey: (key: KeyRecord) =>
-      write("addKey", () => {
-        w(SQL.insertKey).run(keyRow(key));
+      write(() => {
+        w(storeSql.insertKey).run(keyRow(key));
       }),
-    findKey: (hash) => read("findKey", () => one<KeyRecord>(r(SQL.findKey), [hash])),
+    findKey: (hash) => read(() => one<KeyRecord>(r(storeSql.findKey), [hash])),
     listKeys: (envId) =>
-      read("listKeys", () =>
+      read(() =>
         envId === undefined
-          ? all<KeyRecord>(r(SQL.listKeys), [])
-          : all<KeyRecord>(r(SQL.listEnvKeys), [envId]),
+          ? all<KeyRecord>(r(storeSql.listKeys), [])
+          : all<KeyRecord>(r(storeSql.listEnvKeys), [envId]),
       ),
     revokeKey: (id, at) =>
-      write("revokeKey", () => {
-        w(SQL.revokeKey).run({ id, at: ms(at), iso: at });
+      write(() => {
+        w(storeSql.revokeKey).run({ id, at: ms(at), iso: at });
       }),
 
     publishSurvey: (envId, survey, at) =>
-      write("publishSurvey", () => {
+      write(() => {
         const existing = one<Survey>(
-          w(SQL.surveyVersion),
+          w(storeSql.surveyVersion),
           [envId, survey.id, survey.version],
           "definition",
         );
         if (existing !== undefined) {
           return canonicalJson(existing) === canonicalJson(survey) ? "unchanged" : "conflict";
         }
-        const latest = w(SQL.latestSurveyVersion).get(envId, survey.id) as {
+        const latest = w(storeSql.latestSurveyVersion).get(envId, survey.id) as {
           version: number | null;
         };
-        w(SQL.insertSurvey).run(envId, survey.id, survey.version, ms(at), JSON.stringify(survey));
+        w(storeSql.insertSurvey).run(
+          envId,
+          survey.id,
+          survey.version,
+          ms(at),
+          JSON.stringify(survey),
+        );
         // Versions only move forward: an older version published late is kept, not activated.
         if (latest.version === null || survey.version > latest.version) {
-          w(SQL.deactivateSurvey).run(envId, survey.id);
-          w(SQL.activateSurvey).run(envId, survey.id, survey.version);
+          w(storeSql.deactivateSurvey).run(envId, survey.id);
+          w(storeSql.activateSurvey).run(envId, survey.id, survey.version);
         }
         return "published" as const;
       }),
     activeSurveys: (envId) =>
-      read("activeSurveys", () => all<Survey>(r(SQL.activeSurveys), [envId], "definition")),
+      read(() => all<Survey>(r(storeSql.activeSurveys), [envId], "definition")),
     getSurvey: (envId, id, version) =>
-      read("getSurvey", () =>
-        one<Survey>(r(SQL.surveyVersion), [envId, id, version], "definition"),
-      ),
+      read(() => one<Survey>(r(storeSql.surveyVersion), [envId, id, version], "definition")),
     setFeedbackPolicy: (envId, policy, at) =>
-      write("setFeedbackPolicy", () => {
-        w(SQL.upsertPolicy).run(envId, ms(at), JSON.stringify(policy));
+      write(() => {
+        w(storeSql.upsertPolicy).run(envId, ms(at), JSON.stringify(policy));
       }),
-    getFeedbackPolicy: (envId) =>
-      read("getFeedbackPolicy", () => one<FeedbackPolicy>(r(SQL.getPolicy), [envId])),
+    getFeedbackPolicy: (envId) => read(() => one<FeedbackPolicy>(r(storeSql.getPolicy), [envId])),
     setAllowedOrigins: (envId, origins, at) =>
-      write("setAllowedOrigins", () => {
-        w(SQL.upsertAllowedOrigins).run(envId, ms(at), JSON.stringify(origins));
+      write(() => {
+        w(storeSql.upsertAllowedOrigins).run(envId, ms(at), JSON.stringify(origins));
       }),
-    getAllowedOrigins: (envId) =>
-      read("getAllowedOrigins", () => one<string[]>(r(SQL.getAllowedOrigins), [envId])),
+    getAllowedOrigins: (envId) => read(() => one<string[]>(r(storeSql.getAllowedOrigins), [envId])),
 
-    getLoop: (envId, id) => read("getLoop", () => one<Loop>(r(SQL.getLoop), [envId, id])),
+    getLoop: (envId, id) => read(() => one<Loop>(r(storeSql.getLoop), [envId, id])),
     listLoops: (envId, filter, page) =>
-      read("listLoops", () => {
+      read(() => {
         const values: (string | number)[] = [];
         const bind = (v: string | number) => {
           values.push(v);
           return "?";
         };
-        const sql = listLoopsSql(envId, filter, page, { param: bind, time: bind });
+        const sql = listLoopsSql(envId, filter, page, sqliteDialect(bind));
         const loops = all<Loop>(r(sql), values);
         if (loops.length <= page.limit) return { loops };
         loops.length = page.limit;
         return { loops, next: (loops[loops.length - 1] as Loop).id };
       }),
     closures: (envId, respondent) =>
-      read("closures", () =>
+      read(() =>
         "id" in respondent
-          ? all<ClosureNotice>(r(SQL.closuresForRespondent), [envId, respondent.id])
-          : all<ClosureNotice>(r(SQL.closuresForAnonymous), [envId, respondent.anonymousId]),
+          ? all<ClosureNotice>(r(storeSql.closuresForRespondent), [envId, respondent.id])
+          : all<ClosureNotice>(r(storeSql.closuresForAnonymous), [envId, respondent.anonymousId]),
       ),
     getResponse: (envId, id) =>
-      read("getResponse", () => one<StoredResponse>(r(SQL.getResponse), [envId, id])),
+      read(() => one<StoredResponse>(r(storeSql.getResponse), [envId, id])),
     metrics: async (envId, query) =>
-      await read("metrics", () =>
+      await read(() =>
         metricsReport(envId, query, async (build) => {
           // Named parameters: a fragment such as the period bounds appears more than once.
           const values: Record<string, string | number> = {};
@@ -210,16 +218,11 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
             values[name] = v;
             return `@${name}`;
           };
-          const d: MetricsDialect = {
-            param,
-            time: param,
-            durationMs: (later, earlier) => `(${later} - ${earlier})`,
-            floor: (expr) => `CAST(${expr} AS INTEGER)`,
-            double: (x) => (Number.isInteger(x) ? `${x}.0` : String(x)),
-          };
-          const sql = build(d);
+          const sql = build(sqliteDialect(param));
           return r(sql).all(values) as MetricsRow[];
         }),
       ),
   };
+  // Without a second connection reads queue behind the writer too, so they are refused as well.
+  return guardReentry(store, reader ? [] : READS);
 }

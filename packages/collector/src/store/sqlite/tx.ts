@@ -4,63 +4,57 @@ import type { ClosureNotice, Loop } from "@closeloop/core";
 import { ms } from "../columns.js";
 import { type HistoryRow, scoredLoop } from "../history.js";
 import { closureRow, customerEventRow, feedbackRow, loopRow, responseRow } from "../records.js";
+import { idempotencyRecord } from "../row-readers.js";
 import type { IdempotencyRecord, LoopMeta, StoredResponse, StoreTx } from "../types.js";
 import { one } from "./rows.js";
-import { type Prepared, SQL, UPSERT } from "./statements.js";
+import { type Prepared, rowUpserts, storeSql } from "./statements.js";
 import { sqliteWebhookTx } from "./webhooks.js";
 
-/** Thrown when a `tx` escapes its `transaction(fn)` and is used after it ended. */
-function ended(): never {
-  throw new Error("closeloop sqlite store: transaction already ended; use tx only inside its fn");
-}
-
-/** The transaction's view of the store; `live()` turns false once it commits or rolls back. */
-export function sqliteTx(p: Prepared, live: () => boolean): StoreTx {
-  const use = () => (live() ? p : ended());
+/** The transaction's view of the store; `use()` answers its statements while it lasts. */
+export function sqliteTx(use: () => Prepared): StoreTx {
   return {
     ...sqliteWebhookTx(use),
     async claimIdempotency(envId, key, record, at) {
       const s = use();
-      const claimed = s(SQL.claimIdempotency).run(envId, key, record.type, record.id, ms(at));
+      const claimed = s(storeSql.claimIdempotency).run(envId, key, record.type, record.id, ms(at));
       if (claimed.changes === 1) return undefined;
-      const first = s(SQL.getIdempotency).get(envId, key) as IdempotencyRecord;
-      return { type: first.type, id: first.id };
+      return idempotencyRecord(s(storeSql.getIdempotency).get(envId, key) as IdempotencyRecord);
     },
     async getResponse(envId, id) {
-      return one<StoredResponse>(use()(SQL.getResponse), [envId, id]);
+      return one<StoredResponse>(use()(storeSql.getResponse), [envId, id]);
     },
     async putResponse(envId, response) {
-      const { text, values } = UPSERT.response;
+      const { text, values } = rowUpserts.response;
       use()(text).run(values(responseRow(envId, response)));
     },
     async insertFeedback(envId, feedback) {
-      use()(SQL.insertFeedback).run(feedbackRow(envId, feedback));
+      use()(storeSql.insertFeedback).run(feedbackRow(envId, feedback));
     },
     async insertCustomerEvent(envId, id, event) {
-      use()(SQL.insertCustomerEvent).run(customerEventRow(envId, id, event));
+      use()(storeSql.insertCustomerEvent).run(customerEventRow(envId, id, event));
     },
     async getLoop(envId, id) {
-      return one<Loop>(use()(SQL.getLoop), [envId, id]);
+      return one<Loop>(use()(storeSql.getLoop), [envId, id]);
     },
     async getLoopBySource(envId, source) {
-      return one<Loop>(use()(SQL.getLoopBySource), [envId, source.kind, source.id]);
+      return one<Loop>(use()(storeSql.getLoopBySource), [envId, source.kind, source.id]);
     },
     async putLoop(envId, loop, meta) {
-      const { text, values } = UPSERT.loop;
+      const { text, values } = rowUpserts.loop;
       use()(text).run(values(loopRow(envId, loop, meta)));
     },
     async getLoopMeta(envId, id) {
-      return one<LoopMeta>(use()(SQL.getLoopMeta), [envId, id], "meta");
+      return one<LoopMeta>(use()(storeSql.getLoopMeta), [envId, id], "meta");
     },
     async scoreHistory(envId, respondentId, type) {
-      const rows = use()(SQL.scoreHistory).all(envId, respondentId, type) as HistoryRow[];
+      const rows = use()(storeSql.scoreHistory).all(envId, respondentId, type) as HistoryRow[];
       return rows.map(scoredLoop);
     },
     async putClosureNotice(envId, notice, respondent) {
-      use()(SQL.putClosureNotice).run(closureRow(envId, notice, respondent));
+      use()(storeSql.putClosureNotice).run(closureRow(envId, notice, respondent));
     },
     async getClosureNotice(envId, id) {
-      return one<ClosureNotice>(use()(SQL.getClosureNotice), [envId, id]);
+      return one<ClosureNotice>(use()(storeSql.getClosureNotice), [envId, id]);
     },
   };
 }

@@ -1,11 +1,12 @@
 // Webhook endpoints on SQLite: registration, secret rotation and deletion. Each write runs under
 // the file's write lock, so a rotation or a deletion never interleaves with a worker's claim.
-import type { WebhookEndpoint, WebhookEventType } from "@closeloop/core";
 import { ms } from "../columns.js";
-import type { WebhookStore } from "../webhook-types.js";
+import type { EndpointRow } from "../row-readers.js";
+import type { WebhookEndpointMethods } from "../webhook-types.js";
+import { sqliteRows } from "./dialect.js";
 import type { Prepared } from "./statements.js";
 
-const E = {
+const endpointSql = {
   get: `SELECT env_id, name, url, events, created_at, updated_at, disabled_at,
       previous_secret_until FROM webhook_endpoints WHERE env_id = ? AND name = ?`,
   insert: `INSERT INTO webhook_endpoints (env_id, name, url, events, secret, created_at,
@@ -22,71 +23,46 @@ const E = {
   delete: "DELETE FROM webhook_endpoints WHERE env_id = ? AND name = ?",
 } as const;
 
-interface EndpointRow {
-  env_id: string;
-  name: string;
-  url: string;
-  events: string | null;
-  created_at: number;
-  updated_at: number;
-  disabled_at: number | null;
-  previous_secret_until: number | null;
-}
-
-const iso = (t: number) => new Date(t).toISOString();
-
-function endpointOf(row: EndpointRow): WebhookEndpoint {
-  const e: WebhookEndpoint = {
-    envId: row.env_id,
-    name: row.name,
-    url: row.url,
-    createdAt: iso(row.created_at),
-    updatedAt: iso(row.updated_at),
-  };
-  if (row.events !== null) e.events = JSON.parse(row.events) as WebhookEventType[];
-  if (row.disabled_at !== null) e.disabledAt = iso(row.disabled_at);
-  if (row.previous_secret_until !== null) {
-    e.previousSecretExpiresAt = iso(row.previous_secret_until);
-  }
-  return e;
-}
-
-type EndpointMethods = Pick<
-  WebhookStore,
-  "putEndpoint" | "getEndpoint" | "rotateSecret" | "deleteEndpoint"
->;
+/** An endpoint row as the driver answers it: events as JSON text, instants as epoch ms. */
+type Row = EndpointRow<string, number>;
 
 /** The endpoint methods of the SQLite webhook store; `write` runs under the writer's lock. */
 export function sqliteWebhookEndpoints(
   w: Prepared,
   r: Prepared,
-  write: <T>(what: string, body: () => T) => Promise<T>,
-): EndpointMethods {
+  write: <T>(body: () => T) => Promise<T>,
+): WebhookEndpointMethods {
   return {
     putEndpoint: (envId, name, input, secret, at) =>
-      write("putEndpoint", () => {
+      write(() => {
         const events = input.events === undefined ? null : JSON.stringify(input.events);
-        const existing = w(E.get).get(envId, name) as EndpointRow | undefined;
-        if (existing) w(E.update).run(input.url, events, ms(at), envId, name);
-        else w(E.insert).run(envId, name, input.url, events, secret, ms(at), ms(at));
-        const row = w(E.get).get(envId, name) as EndpointRow;
-        return { endpoint: endpointOf(row), created: !existing };
+        const existing = w(endpointSql.get).get(envId, name) as Row | undefined;
+        if (existing) w(endpointSql.update).run(input.url, events, ms(at), envId, name);
+        else w(endpointSql.insert).run(envId, name, input.url, events, secret, ms(at), ms(at));
+        const row = w(endpointSql.get).get(envId, name) as Row;
+        return { endpoint: sqliteRows.endpoint(row), created: !existing };
       }),
     async getEndpoint(envId, name) {
-      const row = r(E.get).get(envId, name) as EndpointRow | undefined;
-      return row && endpointOf(row);
+      const row = r(endpointSql.get).get(envId, name) as Row | undefined;
+      return row && sqliteRows.endpoint(row);
     },
     rotateSecret: (envId, name, secret, previousUntil, at) =>
-      write("rotateSecret", () => {
+      write(() => {
         const until = previousUntil === undefined ? null : ms(previousUntil);
-        const changed = w(E.rotate).run({ envId, name, secret, until, at: ms(at) }).changes;
+        const changed = w(endpointSql.rotate).run({
+          envId,
+          name,
+          secret,
+          until,
+          at: ms(at),
+        }).changes;
         if (changed !== 1) return undefined;
-        return endpointOf(w(E.get).get(envId, name) as EndpointRow);
+        return sqliteRows.endpoint(w(endpointSql.get).get(envId, name) as Row);
       }),
     deleteEndpoint: (envId, name) =>
-      write("deleteEndpoint", () => {
-        w(E.deleteDeliveries).run(envId, name);
-        return w(E.delete).run(envId, name).changes === 1;
+      write(() => {
+        w(endpointSql.deleteDeliveries).run(envId, name);
+        return w(endpointSql.delete).run(envId, name).changes === 1;
       }),
   };
 }

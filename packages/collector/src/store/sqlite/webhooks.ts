@@ -3,60 +3,16 @@
 // which is the only claim a single-writer store needs: two workers on one file cannot take one
 // delivery twice.
 import { randomUUID } from "node:crypto";
-import type { DeliveryRecord, Loop, WebhookEventType } from "@closeloop/core";
-import { uuidv7 } from "@closeloop/core";
 import { ms } from "../columns.js";
-import type { ClaimedDelivery, DueLoop, WebhookStore, WebhookTx } from "../webhook-types.js";
-import type { Migration } from "./migrations.js";
+import type { ClaimRow, DeliveryRow, DueLoopRow } from "../row-readers.js";
+import { claimedDelivery } from "../row-readers.js";
+import { webhookEnqueue } from "../webhook-enqueue.js";
+import type { WebhookStore, WebhookTx } from "../webhook-types.js";
+import { sqliteRows } from "./dialect.js";
 import type { Prepared } from "./statements.js";
 import { sqliteWebhookEndpoints } from "./webhook-endpoints.js";
 
-/** Schema step 2: endpoints, deliveries and fired breaches. */
-export const WEBHOOK_MIGRATION: Migration = {
-  version: 2,
-  name: "webhooks and breaches",
-  sql: `
-CREATE TABLE webhook_endpoints (
-  env_id TEXT NOT NULL REFERENCES environments (id),
-  name TEXT NOT NULL,
-  url TEXT NOT NULL,
-  events TEXT,
-  secret TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL,
-  disabled_at INTEGER,
-  PRIMARY KEY (env_id, name)
-) STRICT;
-
-CREATE TABLE webhook_deliveries (
-  id TEXT PRIMARY KEY,
-  env_id TEXT NOT NULL,
-  endpoint TEXT NOT NULL,
-  type TEXT NOT NULL,
-  body TEXT NOT NULL,
-  status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed', 'disabled')),
-  attempts TEXT NOT NULL DEFAULT '[]',
-  attempt_count INTEGER NOT NULL DEFAULT 0,
-  next_at INTEGER,
-  lease TEXT,
-  created_at INTEGER NOT NULL,
-  FOREIGN KEY (env_id, endpoint) REFERENCES webhook_endpoints (env_id, name)
-) STRICT;
-CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_at) WHERE status = 'pending';
-CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (env_id, endpoint, id);
-
-CREATE TABLE loop_breaches (
-  env_id TEXT NOT NULL,
-  loop_id TEXT NOT NULL,
-  deadline TEXT NOT NULL CHECK (deadline IN ('acknowledge', 'close')),
-  due INTEGER NOT NULL,
-  fired_at INTEGER NOT NULL,
-  PRIMARY KEY (env_id, loop_id, deadline, due)
-) STRICT;
-`,
-};
-
-const W = {
+const webhookSql = {
   subscribed: `SELECT name FROM webhook_endpoints WHERE env_id = ? AND disabled_at IS NULL
     AND (events IS NULL OR EXISTS (SELECT 1 FROM json_each(events) WHERE value = ?))
     ORDER BY name`,
@@ -93,39 +49,25 @@ const W = {
     WHERE env_id = ? AND endpoint = ? AND status = 'pending'`,
 } as const;
 
-const iso = (t: number) => new Date(t).toISOString();
-
 /** The webhook part of a transaction, on the writer connection (already inside BEGIN IMMEDIATE). */
 export function sqliteWebhookTx(use: () => Prepared): WebhookTx {
-  // Endpoints change only outside transactions (under the same write lock), so what one
-  // transaction read about them holds until it ends: one query per event type, not per event.
-  const subscribed = new Map<string, { name: string }[]>();
   return {
-    async enqueueWebhook(envId, payload, at) {
-      const s = use();
-      const k = `${envId}\n${payload.type}`;
-      let names = subscribed.get(k);
-      if (names === undefined) {
-        names = s(W.subscribed).all(envId, payload.type) as { name: string }[];
-        subscribed.set(k, names);
-      }
-      const t = ms(at);
-      if (names.length === 0) return 0;
-      const body = JSON.stringify(payload);
-      for (const { name } of names) {
-        s(W.insertDelivery).run(`msg_${uuidv7(t)}`, envId, name, payload.type, body, t, t);
-      }
-      return names.length;
-    },
+    // Endpoints change only outside transactions (under the same write lock), so what one
+    // transaction read about them holds until it ends.
+    enqueueWebhook: webhookEnqueue(use, {
+      subscribed: (s, envId, type) =>
+        (s(webhookSql.subscribed).all(envId, type) as { name: string }[]).map((r) => r.name),
+      insert: (s, d) =>
+        s(webhookSql.insertDelivery).run(d.id, d.envId, d.endpoint, d.type, d.body, d.at, d.at),
+    }),
     async dueBreaches(now, limit) {
-      const rows = use()(W.dueBreaches).all({ now: ms(now), limit }) as {
-        env_id: string;
-        data: string;
-      }[];
-      return rows.map((r): DueLoop => ({ envId: r.env_id, loop: JSON.parse(r.data) as Loop }));
+      const rows = use()(webhookSql.dueBreaches).all({ now: ms(now), limit });
+      return (rows as DueLoopRow<string>[]).map(sqliteRows.dueLoop);
     },
     async markBreach(envId, loopId, deadline, due, at) {
-      return use()(W.markBreach).run(envId, loopId, deadline, ms(due), ms(at)).changes === 1;
+      return (
+        use()(webhookSql.markBreach).run(envId, loopId, deadline, ms(due), ms(at)).changes === 1
+      );
     },
   };
 }
@@ -134,71 +76,35 @@ export function sqliteWebhookTx(use: () => Prepared): WebhookTx {
 export function sqliteWebhooks(
   w: Prepared,
   r: Prepared,
-  write: <T>(what: string, body: () => T) => Promise<T>,
+  write: <T>(body: () => T) => Promise<T>,
 ): WebhookStore {
   return {
     ...sqliteWebhookEndpoints(w, r, write),
     async deliveries(envId, name, page) {
       // Ids are `msg_` + UUIDv7: byte order is creation order, and "~" sorts after all of them.
-      const rows = r(W.deliveries).all(envId, name, page.before ?? "msg_~", page.limit) as {
-        id: string;
-        endpoint: string;
-        type: string;
-        status: DeliveryRecord["status"];
-        created_at: number;
-        next_at: number | null;
-        attempts: string;
-        body: string;
-      }[];
-      return rows.map((row) => {
-        const d: DeliveryRecord = {
-          id: row.id,
-          endpoint: row.endpoint,
-          type: row.type as WebhookEventType,
-          status: row.status,
-          createdAt: iso(row.created_at),
-          attempts: JSON.parse(row.attempts),
-          body: row.body,
-        };
-        if (row.status === "pending" && row.next_at !== null) d.nextAttemptAt = iso(row.next_at);
-        return d;
-      });
+      const rows = r(webhookSql.deliveries).all(
+        envId,
+        name,
+        page.before ?? "msg_~",
+        page.limit,
+      ) as DeliveryRow<string, number>[];
+      return rows.map(sqliteRows.delivery);
     },
     claimDeliveries: (now, limit, leaseMs) =>
-      write("claimDeliveries", () => {
+      write(() => {
         const t = ms(now);
-        w(W.forgetExpiredSecrets).run(t);
-        const rows = w(W.due).all({ now: t, limit }) as {
-          id: string;
-          env_id: string;
-          endpoint: string;
-          body: string;
-          attempt_count: number;
-          url: string;
-          secret: string;
-          previous_secret: string | null;
-        }[];
-        return rows.map((row): ClaimedDelivery => {
+        w(webhookSql.forgetExpiredSecrets).run(t);
+        const rows = w(webhookSql.due).all({ now: t, limit }) as ClaimRow[];
+        return rows.map((row) => {
           const lease = randomUUID();
-          w(W.lease).run(t + leaseMs, lease, row.id);
-          const claimed: ClaimedDelivery = {
-            id: row.id,
-            envId: row.env_id,
-            endpoint: row.endpoint,
-            url: row.url,
-            secret: row.secret,
-            body: row.body,
-            attempts: row.attempt_count,
-            lease,
-          };
-          if (row.previous_secret !== null) claimed.previousSecret = row.previous_secret;
-          return claimed;
+          w(webhookSql.lease).run(t + leaseMs, lease, row.id);
+          return claimedDelivery(row, lease);
         });
       }),
     recordAttempt: (delivery, attempt, outcome) =>
-      write("recordAttempt", () => {
+      write(() => {
         const nextAt = outcome.status === "pending" ? ms(outcome.nextAttemptAt) : null;
-        const changed = w(W.record).run({
+        const changed = w(webhookSql.record).run({
           id: delivery.id,
           lease: delivery.lease,
           attempt: JSON.stringify(attempt),
@@ -207,8 +113,8 @@ export function sqliteWebhooks(
         }).changes;
         if (changed !== 1) return false;
         if (outcome.status === "disabled") {
-          w(W.disableEndpoint).run(ms(attempt.at), delivery.envId, delivery.endpoint);
-          w(W.disablePending).run(delivery.envId, delivery.endpoint);
+          w(webhookSql.disableEndpoint).run(ms(attempt.at), delivery.envId, delivery.endpoint);
+          w(webhookSql.disablePending).run(delivery.envId, delivery.endpoint);
         }
         return true;
       }),

@@ -1,25 +1,8 @@
-// The SQLite schema, as numbered steps. A step is never edited once released: a change is a new
-// step, so a file written by any earlier version upgrades in order. Times are epoch milliseconds
-// (INTEGER) so that they compare as instants whatever offset the ISO string had; the documents
-// themselves (`data`, JSON text) keep the strings exactly as received.
-import type Database from "better-sqlite3";
-import { ALLOWED_ORIGINS_MIGRATION } from "./allowed-origins-migration.js";
-import { METRICS_MIGRATION } from "./metrics-migration.js";
-import { WEBHOOK_ROTATION_MIGRATION } from "./webhook-rotation-migration.js";
-import { WEBHOOK_MIGRATION } from "./webhooks.js";
-
-/** One schema step. */
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
-
-export const MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    name: "initial",
-    sql: `
+// Schema step 1: environments, keys, surveys, policies, responses, feedback, customer events,
+// idempotency records, loops and closure notices. Times are epoch milliseconds (INTEGER) so that
+// they compare as instants whatever offset the ISO string had; the documents themselves (`data`,
+// JSON text) keep the strings exactly as received.
+export const initial = `
 CREATE TABLE environments (
   id TEXT PRIMARY KEY,
   created_at INTEGER NOT NULL,
@@ -160,40 +143,4 @@ CREATE INDEX closure_notices_respondent ON closure_notices (env_id, respondent_i
   WHERE respondent_id IS NOT NULL;
 CREATE INDEX closure_notices_anonymous ON closure_notices (env_id, anonymous_id, created_at, id)
   WHERE anonymous_id IS NOT NULL;
-`,
-  },
-  WEBHOOK_MIGRATION,
-  METRICS_MIGRATION,
-  WEBHOOK_ROTATION_MIGRATION,
-  ALLOWED_ORIGINS_MIGRATION,
-];
-
-/**
- * Applies the steps this file lacks, each in its own `BEGIN IMMEDIATE` transaction that first
- * re-reads `schema_migrations`: another process on the same file may have applied it meanwhile
- * (the write lock makes that check and the step one atomic unit).
- */
-export function applyMigrations(db: Database.Database, at: () => string): void {
-  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version INTEGER PRIMARY KEY,
-    name TEXT NOT NULL,
-    applied_at TEXT NOT NULL
-  ) STRICT`);
-  const applied = db.prepare("SELECT 1 FROM schema_migrations WHERE version = ?");
-  const record = db.prepare(
-    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-  );
-  for (const m of MIGRATIONS) {
-    db.exec("BEGIN IMMEDIATE");
-    try {
-      if (applied.get(m.version) === undefined) {
-        db.exec(m.sql);
-        record.run(m.version, m.name, at());
-      }
-      db.exec("COMMIT");
-    } catch (error) {
-      db.exec("ROLLBACK");
-      throw error;
-    }
-  }
-}
+`;

@@ -2,16 +2,11 @@
 // scoring answer and when the loop first reached `acknowledged` and `closed` — with the rows
 // already stored filled in from their documents, so a file written before this step reports
 // the same figures as one written after.
-import type { Migration } from "./migrations.js";
-
 const firstReached = (to: string) => `(SELECT CAST(round(unixepoch(json_extract(e.value, '$.at'),
     'subsec') * 1000) AS INTEGER) FROM json_each(loops.data, '$.events') AS e
   WHERE json_extract(e.value, '$.to') = '${to}' ORDER BY e.key LIMIT 1)`;
 
-export const METRICS_MIGRATION: Migration = {
-  version: 3,
-  name: "loop metrics",
-  sql: `
+export const loopMetrics = `
 ALTER TABLE loops ADD COLUMN action TEXT NOT NULL DEFAULT 'none';
 ALTER TABLE loops ADD COLUMN score_type TEXT;
 ALTER TABLE loops ADD COLUMN score INTEGER;
@@ -54,5 +49,4 @@ CREATE INDEX customer_events_customer ON customer_events (env_id, customer_id, a
 CREATE INDEX loops_respondent_scores ON loops (env_id, respondent_id, score_type, opened_at, id,
   score, segment, survey_id, journey, touchpoint, region)
   WHERE respondent_id IS NOT NULL AND score_type IS NOT NULL;
-`,
-};
+`;

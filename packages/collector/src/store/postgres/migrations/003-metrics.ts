@@ -1,16 +1,11 @@
 // Schema step 3: what metrics and risk signals read beside a loop — the opening response's
 // scoring answer and when the loop first reached `acknowledged` and `closed` — with the rows
 // already stored filled in from their documents (same step as the SQLite store's).
-import type { Migration } from "./migrations.js";
-
 const firstReached = (to: string) => `(SELECT (x.e ->> 'at')::timestamptz
   FROM jsonb_array_elements(loops.data -> 'events') WITH ORDINALITY AS x (e, n)
   WHERE x.e ->> 'to' = '${to}' ORDER BY x.n LIMIT 1)`;
 
-export const METRICS_MIGRATION: Migration = {
-  version: 3,
-  name: "loop metrics",
-  sql: `
+export const loopMetrics = `
 ALTER TABLE loops ADD COLUMN action text NOT NULL DEFAULT 'none', ADD COLUMN score_type text, ADD COLUMN score integer,
   ADD COLUMN first_acknowledged_at timestamptz, ADD COLUMN first_closed_at timestamptz;
 
@@ -49,5 +44,4 @@ CREATE INDEX customer_events_customer ON customer_events (env_id, customer_id, a
 CREATE INDEX loops_respondent_scores ON loops (env_id, respondent_id, score_type, opened_at, id)
   INCLUDE (score, segment, survey_id, journey, touchpoint, region)
   WHERE respondent_id IS NOT NULL AND score_type IS NOT NULL;
-`,
-};
+`;

@@ -1,27 +1,9 @@
-// The PostgreSQL schema, as numbered steps (never edited once released; a change is a new step).
-// Documents are jsonb, instants timestamptz. Ids that are ordered (`loops.id` for pagination,
-// `closure_notices.id` as a tie-break) use the "C" collation: byte order, like SQLite's BINARY,
-// so both stores page in the same order whatever the database's locale.
-import type { Pool } from "pg";
-import { pg } from "../native.js";
-import { ALLOWED_ORIGINS_MIGRATION } from "./allowed-origins-migration.js";
-import { METRICS_MIGRATION } from "./metrics-migration.js";
-import { inTransaction } from "./transaction.js";
-import { WEBHOOK_ROTATION_MIGRATION } from "./webhook-rotation-migration.js";
-import { WEBHOOK_MIGRATION } from "./webhooks.js";
-
-/** One schema step. */
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
-
-export const MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    name: "initial",
-    sql: `
+// Schema step 1: environments, keys, surveys, policies, responses, feedback, customer events,
+// idempotency records, loops and closure notices. Documents are jsonb, instants timestamptz. Ids
+// that are ordered (`loops.id` for pagination, `closure_notices.id` as a tie-break) use the "C"
+// collation: byte order, like SQLite's BINARY, so both stores page in the same order whatever
+// the database's locale.
+export const initial = `
 CREATE TABLE environments (
   id text PRIMARY KEY,
   created_at timestamptz NOT NULL,
@@ -162,43 +144,4 @@ CREATE INDEX closure_notices_respondent ON closure_notices (env_id, respondent_i
   WHERE respondent_id IS NOT NULL;
 CREATE INDEX closure_notices_anonymous ON closure_notices (env_id, anonymous_id, created_at, id)
   WHERE anonymous_id IS NOT NULL;
-`,
-  },
-  WEBHOOK_MIGRATION,
-  METRICS_MIGRATION,
-  WEBHOOK_ROTATION_MIGRATION,
-  ALLOWED_ORIGINS_MIGRATION,
-];
-
-/**
- * Creates the schema if missing and applies the steps it lacks, all in one transaction under a
- * transaction-scoped advisory lock keyed by the schema: collectors starting together queue on the
- * lock, and each one after the first finds every step recorded and applies nothing. DDL is
- * transactional in PostgreSQL, so a failed step leaves no half-made table behind.
- */
-export async function applyMigrations(pool: Pool, schema: string): Promise<void> {
-  await inTransaction(pool, async (client) => {
-    await client.query(
-      "SELECT pg_advisory_xact_lock(hashtext('closeloop.migrate'), hashtext($1))",
-      [schema],
-    );
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${pg().escapeIdentifier(schema)}`);
-    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-      version integer PRIMARY KEY,
-      name text NOT NULL,
-      applied_at timestamptz NOT NULL DEFAULT now()
-    )`);
-    const { rows } = await client.query<{ version: number }>(
-      "SELECT version FROM schema_migrations",
-    );
-    const applied = new Set(rows.map((r) => r.version));
-    for (const m of MIGRATIONS) {
-      if (applied.has(m.version)) continue;
-      await client.query(m.sql);
-      await client.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [
-        m.version,
-        m.name,
-      ]);
-    }
-  });
-}
+`;

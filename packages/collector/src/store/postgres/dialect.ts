@@ -1,0 +1,28 @@
+// PostgreSQL's spelling of the shared statements' dialect pieces, and how its rows come back
+// (docs/stores.md): instants are timestamptz, bound as epoch ms and converted in SQL; documents
+// are jsonb, which pg hands back parsed.
+import type { SqlDialect } from "../dialect.js";
+import { type ColumnReader, rowReaders } from "../row-readers.js";
+
+/** jsonb columns arrive parsed; timestamptz as a `Date`. */
+const columns: ColumnReader<unknown, Date> = {
+  json: <T>(value: unknown) => value as T,
+  iso: (d) => d.toISOString(),
+};
+
+/** Rows → records on PostgreSQL (`row-readers.ts`). */
+export const postgresRows = rowReaders(columns);
+
+/** An instant parameter: rows carry epoch ms, which `to_timestamp` reads exactly to the µs. */
+export const toTimestamp = (placeholder: string) => `to_timestamp(${placeholder}::float8 / 1000)`;
+
+/** The dialect for one statement, whose values `param` collects. */
+export function postgresDialect(param: (value: string | number) => string): SqlDialect {
+  return {
+    param,
+    time: (t) => toTimestamp(param(t)),
+    durationMs: (later, earlier) => `(extract(epoch from (${later} - ${earlier})) * 1000)::float8`,
+    floor: (expr) => `floor(${expr})`,
+    double: (x) => `${x}::float8`,
+  };
+}

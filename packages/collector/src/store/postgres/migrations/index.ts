@@ -1,0 +1,11 @@
+// The PostgreSQL schema: each step's SQL, one numbered file per step (docs/stores.md, Migrations).
+// A step is never edited once released: a change is a new file with the next number.
+import { type Migration, migrationsOf } from "../../migration.js";
+import { initial } from "./001-initial.js";
+import { webhooks } from "./002-webhooks.js";
+import { loopMetrics } from "./003-metrics.js";
+import { webhookRotation } from "./004-webhook-rotation.js";
+import { allowedOrigins } from "./005-allowed-origins.js";
+
+const sql = { initial, webhooks, loopMetrics, webhookRotation, allowedOrigins };
+export const MIGRATIONS: readonly Migration[] = migrationsOf(sql);
