@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createDesk } from "./desk/app.js";
 import { envCache } from "./env-cache.js";
 import { preflight, withCors } from "./http/cors.js";
 import { errorResponse, HttpError, json } from "./http/errors.js";
@@ -31,6 +32,8 @@ export interface CollectorOptions {
   now?: () => number;
   /** Where unexpected errors are reported. Default `console.error`. */
   onError?: (error: unknown) => void;
+  /** The loop desk at `/desk` (docs/desk.md); `pollMs`: how often its inbox looks for new loops. */
+  desk?: { pollMs?: number };
 }
 
 /** A running collector on node:http. */
@@ -85,6 +88,12 @@ export function createCollector(options: CollectorOptions): Collector {
     forgetAllowedOrigins: origins.forget,
   };
 
+  const desk = createDesk({
+    store,
+    now: deps.now,
+    ...(options.desk?.pollMs ? { pollMs: options.desk.pollMs } : {}),
+  });
+
   const router = createRouter();
   router.add("GET", "/healthz", async () => {
     try {
@@ -124,6 +133,8 @@ export function createCollector(options: CollectorOptions): Collector {
 
   async function answer(request: Request, pathname: string): Promise<Response> {
     try {
+      // The desk is a Hono app of its own: pages, forms, cookies, its own headers and errors.
+      if (pathname === "/desk" || pathname.startsWith("/desk/")) return await desk.fetch(request);
       const found = router.match(request.method, pathname);
       if (request.method === "OPTIONS") {
         const answered = preflight(pathname, "allowed" in found && found.allowed.length > 0);

@@ -11,9 +11,20 @@
 export type { GroupMetrics, MetricsQuery, MetricsReport } from "@closeloop/core";
 export type { Collector, CollectorOptions, ListeningCollector } from "./collector.js";
 export { createCollector } from "./collector.js";
+export { hashPassword } from "./desk/password.js";
+export type { DeskRole } from "./desk/roles.js";
 export type { Provisioned } from "./provision.js";
 export { provision } from "./provision.js";
 export type { RateLimit } from "./rate-limit.js";
+export type {
+  DeskLoop,
+  DeskSession,
+  DeskStore,
+  DeskUser,
+  InboxQuery,
+  InboxRow,
+} from "./store/desk-types.js";
+export { DeskUserExistsError } from "./store/desk-types.js";
 export type {
   CollectorStore,
   Environment,

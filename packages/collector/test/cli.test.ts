@@ -85,6 +85,43 @@ describe("closeloop check", () => {
   });
 });
 
+describe("closeloop users", () => {
+  it("adds a desk user with a password shown once, who signs in at /desk; lists and removes them", async () => {
+    const db = join(mkdtempSync(join(tmpdir(), "closeloop-users-")), "closeloop.db");
+    const serving = await serveUntilListening(["--db", db]);
+    try {
+      const add = run(["users", "add", "Ana@Example.com", "--role", "agent", "--db", db]);
+      expect(await add.exited).toBe(0);
+      expect(add.lines[0]).toBe("added ana@example.com (agent, owner ana)");
+      const password = add.lines.find((l) => l.startsWith("password: "))?.slice(10) as string;
+      expect(password).toMatch(/^[\w-]{22}$/);
+      const again = run(["users", "add", "ana@example.com", "--role", "lead", "--db", db]);
+      expect(await again.exited).toBe(1);
+      expect(again.lines.join("\n")).toContain("already a desk user");
+      const badRole = run(["users", "add", "bo@example.com", "--role", "admin", "--db", db]);
+      expect(await badRole.exited).toBe(2);
+      expect(badRole.lines.join("\n")).toContain("--role must be one of viewer, agent, lead");
+      const signIn = (pw: string) =>
+        fetch(`${serving.url}/desk/sign-in`, {
+          method: "POST",
+          redirect: "manual",
+          headers: { "content-type": "application/x-www-form-urlencoded", origin: serving.url },
+          body: new URLSearchParams({ email: "ana@example.com", password: pw }).toString(),
+        });
+      expect((await signIn(password)).status).toBe(303);
+      const list = run(["users", "list", "--db", db]);
+      expect(await list.exited).toBe(0);
+      expect(list.lines.join("\n")).toMatch(/ana@example\.com {2}agent/);
+      expect(list.lines.join("\n")).not.toContain(password);
+      const remove = run(["users", "remove", "ana@example.com", "--db", db]);
+      expect(await remove.exited).toBe(0);
+      expect((await signIn(password)).status).toBe(401);
+    } finally {
+      await stop(serving.child, serving.exited);
+    }
+  });
+});
+
 describe("closeloop serve and keys", () => {
   it("creates keys on first start and prints them once, serves, stops on SIGTERM, keeps data", async () => {
     const db = join(mkdtempSync(join(tmpdir(), "closeloop-serve-")), "closeloop.db");

@@ -145,7 +145,7 @@ export { SurveySchema } from "./schemas/survey.js";
 export type { Display, Targeting } from "./schemas/targeting.js";
 export { DisplaySchema, TargetingSchema } from "./schemas/targeting.js";
 export type { AcknowledgementParts } from "./survey/acknowledgement.js";
-export { composeAcknowledgement } from "./survey/acknowledgement.js";
+export { acknowledgementWarnings, composeAcknowledgement } from "./survey/acknowledgement.js";
 export { validateAnswer } from "./survey/answer.js";
 export { evaluateCondition } from "./survey/condition.js";
 export type { DefineSurveyOptions, SurveyCheck } from "./survey/define.js";

@@ -3,13 +3,16 @@ import { parseArgs } from "node:util";
 import { check } from "./check.js";
 import { keys } from "./keys-command.js";
 import { serve } from "./serve.js";
+import { users } from "./users-command.js";
 
 const USAGE = `closeloop — the Closeloop collector
 
   closeloop serve [--db closeloop.db | --postgres URL] [--port 7345] [--host 127.0.0.1]
                   [--allowed-origins https://shop.example,https://www.shop.example | '*']
   closeloop check <survey.json…>
-  closeloop keys [list | rotate public|secret [--keep-old] | revoke <id>] [--db … | --postgres …]`;
+  closeloop keys [list | rotate public|secret [--keep-old] | revoke <id>] [--db … | --postgres …]
+  closeloop users [list | add <email> --role agent|lead|viewer [--handle name] | remove <email>]
+                  [--db … | --postgres …]`;
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -24,6 +27,8 @@ async function main(argv: string[]): Promise<number | undefined> {
       host: { type: "string" },
       "allowed-origins": { type: "string" },
       "keep-old": { type: "boolean" },
+      role: { type: "string" },
+      handle: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -40,6 +45,8 @@ async function main(argv: string[]): Promise<number | undefined> {
       return check(rest, out);
     case "keys":
       return keys(rest, values, out);
+    case "users":
+      return users(rest, values, out);
     default:
       out(`unknown command "${command}"\n\n${USAGE}`);
       return 2;

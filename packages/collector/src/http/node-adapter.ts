@@ -57,12 +57,35 @@ export function nodeListener(
 }
 
 async function send(res: ServerResponse, response: Response, close: boolean): Promise<void> {
-  const body = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string | string[]> = {};
   response.headers.forEach((v, k) => {
     headers[k] = v;
   });
+  // Each cookie its own header line: joined with commas they would not parse.
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) headers["set-cookie"] = cookies;
   if (close) headers.connection = "close";
+  if (!response.headers.get("content-type")?.startsWith("text/event-stream")) {
+    // One write for an ordinary answer, as small as it is.
+    const body = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
+    res.writeHead(response.status, headers);
+    res.end(body);
+    return;
+  }
+  // An event stream (the desk's) is sent as it comes, headers first: it may be quiet a while,
+  // and it ends only when the page goes away.
   res.writeHead(response.status, headers);
-  res.end(body);
+  res.flushHeaders();
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  res.on("close", () => void reader.cancel().catch(() => {}));
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      res.write(value);
+    }
+  } catch {
+    // The page went away mid-stream: nothing more to send.
+  }
+  res.end();
 }

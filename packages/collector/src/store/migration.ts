@@ -21,6 +21,7 @@ const STEPS = [
   { key: "loopMetrics", version: 3, name: "loop metrics" },
   { key: "webhookRotation", version: 4, name: "webhook secret rotation" },
   { key: "allowedOrigins", version: 5, name: "allowed origins" },
+  { key: "desk", version: 6, name: "loop desk" },
 ] as const;
 
 /** A step by the name a dialect's `migrations/index.ts` gives its SQL. */

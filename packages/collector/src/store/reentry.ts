@@ -20,6 +20,10 @@ const STORE_WRITES: readonly StoreMethod[] = [
   "publishSurvey",
   "setFeedbackPolicy",
   "setAllowedOrigins",
+  "addDeskUser",
+  "removeDeskUser",
+  "createDeskSession",
+  "deleteDeskSession",
 ];
 const WEBHOOK_WRITES: readonly (keyof WebhookStore)[] = [
   "putEndpoint",

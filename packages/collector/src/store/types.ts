@@ -11,6 +11,7 @@ import type {
   Response,
   Survey,
 } from "@closeloop/core";
+import type { DeskStore } from "./desk-types.js";
 import type { WebhookStore, WebhookTx } from "./webhook-types.js";
 
 // The collector's storage port. `sqliteStore(path)` and `postgresStore(url)` implement it and
@@ -157,7 +158,7 @@ export interface StoreTx extends WebhookTx {
 }
 
 /** The collector's storage. Every method may reject; the collector answers 503 then. */
-export interface CollectorStore {
+export interface CollectorStore extends DeskStore {
   readonly kind: "sqlite" | "postgres";
   /** Webhook endpoints and the durable delivery queue (`docs/webhooks.md`). */
   readonly webhooks: WebhookStore;

@@ -5,13 +5,13 @@ import type { SqlDialect } from "../dialect.js";
 import { type ColumnReader, rowReaders } from "../row-readers.js";
 
 /** jsonb columns arrive parsed; timestamptz as a `Date`. */
-const columns: ColumnReader<unknown, Date> = {
+export const postgresColumns: ColumnReader<unknown, Date> = {
   json: <T>(value: unknown) => value as T,
   iso: (d) => d.toISOString(),
 };
 
 /** Rows → records on PostgreSQL (`row-readers.ts`). */
-export const postgresRows = rowReaders(columns);
+export const postgresRows = rowReaders(postgresColumns);
 
 /** An instant parameter: rows carry epoch ms, which `to_timestamp` reads exactly to the µs. */
 export const toTimestamp = (placeholder: string) => `to_timestamp(${placeholder}::float8 / 1000)`;

@@ -7,6 +7,7 @@ import { environmentRow, keyRow } from "../records.js";
 import { guardReentry } from "../reentry.js";
 import { whileLive } from "../tx-lifetime.js";
 import type { CollectorStore, Environment, KeyRecord, StoredResponse } from "../types.js";
+import { postgresDesk } from "./desk.js";
 import { postgresDialect } from "./dialect.js";
 import { applyMigrations } from "./migrate.js";
 import { all, one, rowWrites, run, storeSql } from "./queries.js";
@@ -65,6 +66,7 @@ export function postgresStore(url: string, options: PostgresStoreOptions = {}): 
   return guardReentry({
     kind: "postgres",
     webhooks: postgresWebhooks(pool),
+    ...postgresDesk(pool),
 
     async migrate() {
       await applyMigrations(pool, schema);

@@ -5,13 +5,13 @@ import type { SqlDialect } from "../dialect.js";
 import { type ColumnReader, rowReaders } from "../row-readers.js";
 
 /** JSON columns are text; instants epoch ms. */
-const columns: ColumnReader<string, number> = {
+export const sqliteColumns: ColumnReader<string, number> = {
   json: <T>(text: string) => JSON.parse(text) as T,
   iso: (t) => new Date(t).toISOString(),
 };
 
 /** Rows → records on SQLite (`row-readers.ts`). */
-export const sqliteRows = rowReaders(columns);
+export const sqliteRows = rowReaders(sqliteColumns);
 
 /** The dialect for one statement, whose values `param` collects. */
 export function sqliteDialect(param: (value: string | number) => string): SqlDialect {

@@ -8,6 +8,7 @@ import { environmentRow, keyRow } from "../records.js";
 import { guardReentry, type StoreMethod } from "../reentry.js";
 import { whileLive } from "../tx-lifetime.js";
 import type { CollectorStore, Environment, KeyRecord, StoredResponse } from "../types.js";
+import { sqliteDesk } from "./desk.js";
 import { sqliteDialect } from "./dialect.js";
 import { groupCommit } from "./group.js";
 import { applyMigrations } from "./migrate.js";
@@ -57,6 +58,11 @@ const READS: readonly StoreMethod[] = [
   "closures",
   "getResponse",
   "metrics",
+  "listDeskUsers",
+  "findDeskUser",
+  "deskSession",
+  "inbox",
+  "deskLoop",
 ];
 
 /**
@@ -103,6 +109,7 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
   const store: CollectorStore = {
     kind: "sqlite",
     webhooks: sqliteWebhooks(w, r, write),
+    ...sqliteDesk(w, r, write, read),
 
     async migrate() {
       await exclusive(() => applyMigrations(writer, () => new Date().toISOString()));

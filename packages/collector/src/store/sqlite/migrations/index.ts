@@ -6,6 +6,7 @@ import { webhooks } from "./002-webhooks.js";
 import { loopMetrics } from "./003-metrics.js";
 import { webhookRotation } from "./004-webhook-rotation.js";
 import { allowedOrigins } from "./005-allowed-origins.js";
+import { desk } from "./006-desk.js";
 
-const sql = { initial, webhooks, loopMetrics, webhookRotation, allowedOrigins };
+const sql = { initial, webhooks, loopMetrics, webhookRotation, allowedOrigins, desk };
 export const MIGRATIONS: readonly Migration[] = migrationsOf(sql);

@@ -1,0 +1,40 @@
+/** @jsxImportSource hono/jsx */
+import type { Child, FC } from "hono/jsx";
+import type { DeskUser } from "../../store/desk-types.js";
+
+/** Every desk page: one stylesheet and one script, both served by the collector (CSP `'self'`). */
+export const Layout: FC<{ title: string; user?: DeskUser; children?: Child }> = ({
+  title,
+  user,
+  children,
+}) => (
+  <html lang="en">
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <title>{`${title} · Closeloop desk`}</title>
+      <link rel="stylesheet" href="/desk/assets/desk.css" />
+      <script src="/desk/assets/desk.js" defer />
+    </head>
+    <body>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      {user && (
+        <header class="top">
+          <nav aria-label="Desk">
+            <a href="/desk">Inbox</a>
+            <a href="/desk/charts">Charts</a>
+          </nav>
+          <form method="post" action="/desk/sign-out" class="who">
+            <span>
+              {user.email} <span class="role">{user.role}</span>
+            </span>
+            <button type="submit">Sign out</button>
+          </form>
+        </header>
+      )}
+      <main id="main">{children}</main>
+    </body>
+  </html>
+);
