@@ -88,7 +88,8 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-const ARGS = [
+/** The flags Chromium runs with here: headless, no sandbox (root in a container), no background traffic. */
+export const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
   "--disable-gpu",
@@ -174,7 +175,7 @@ export async function openBrowser(): Promise<TestBrowser> {
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const browser = await chromium
-    .launch({ executablePath: CHROMIUM_PATH, args: ARGS })
+    .launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
     .catch(async (e: unknown) => {
       server.close();
       throw e;

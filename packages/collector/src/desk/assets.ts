@@ -30,7 +30,8 @@ input, select, textarea { font: inherit; color: var(--fg); background: var(--bg)
   border: 1px solid var(--muted); border-radius: 6px; padding: 6px 8px; }
 label { display: block; font-size: 14px; color: var(--muted); }
 .filters { display: flex; flex-wrap: wrap; gap: 12px; align-items: end; margin-bottom: 12px; }
-.filters input { display: block; width: 140px; }
+.filters input, .filters select { display: block; width: 140px; }
+.filters select { width: auto; }
 .filters input[type=search] { width: 260px; }
 .filters .check { display: flex; gap: 6px; align-items: center; color: var(--fg); }
 .filters .check input { width: auto; }
@@ -52,20 +53,22 @@ td.said { max-width: 420px; }
 .facts dd, .answers dd { margin: 0; }
 blockquote { margin: 8px 0; padding: 8px 12px; border-inline-start: 4px solid var(--line);
   white-space: pre-wrap; overflow-wrap: anywhere; }
-.actions { display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 16px; }
+.actions { display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 16px;
+  align-items: start; }
 .actions form { display: grid; gap: 6px; align-content: start; padding: 12px;
   border: 1px solid var(--line); border-radius: 8px; }
 .actions h2 { grid-column: 1 / -1; }
 .warnings { color: var(--late); margin: 0; padding-inline-start: 20px; font-size: 14px; }
 .history { padding-inline-start: 20px; }
 .history li { margin-bottom: 8px; }
-.headline { display: grid; grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); gap: 16px; }
+.headline { display: grid; grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); gap: 16px;
+  margin-bottom: 24px; }
 .figure { border: 1px solid var(--line); border-radius: 8px; padding: 12px; }
 .figure .value { font-size: 28px; font-weight: 600; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(440px, 1fr)); gap: 24px; }
 figure { margin: 0; }
 figcaption { font-weight: 600; margin-bottom: 4px; }
-svg.chart { width: 100%; height: auto; }
+svg.chart { width: 100%; max-width: 640px; height: auto; }
 svg.chart text { fill: var(--muted); font-size: 12px; }
 svg.chart .axis { stroke: var(--line); }
 svg.chart .band { fill: var(--accent); opacity: 0.18; }

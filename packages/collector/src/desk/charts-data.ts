@@ -1,4 +1,4 @@
-import type { GroupMetrics, MetricsReport } from "@closeloop/core";
+import { type GroupMetrics, type MetricsReport, NONE } from "@closeloop/core";
 import type { CollectorStore } from "../store/types.js";
 
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
@@ -48,6 +48,8 @@ function topGroups(reports: MetricsReport[]): string[] {
       size.set(g, (size.get(g) ?? 0) + m.loops.total);
     }
   }
+  // Loops without the dimension are in "all" already; a line of their own would repeat it.
+  size.delete(NONE);
   return [...size]
     .sort((a, b) => b[1] - a[1])
     .slice(0, MAX_GROUPS)
@@ -105,7 +107,7 @@ export async function chartData(
       {
         id: "nps",
         title: "NPS",
-        unit: "NPS (−100 to 100)",
+        unit: "−100 to 100",
         range: [-100, 100],
         series: [
           { name: "all", values: total((m) => m.nps.score) },

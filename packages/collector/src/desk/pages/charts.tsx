@@ -30,6 +30,7 @@ export const ChartsPage: FC<{ user: DeskUser; data: ChartData; by: "journey" | "
 }) => {
   const h = data.headline;
   const count = (n: number) => n.toLocaleString("en-US");
+  const customers = (n: number) => `${count(n)} customer${n === 1 ? "" : "s"}`;
   return (
     <Layout title="Charts" user={user}>
       <h1>How the loops are going</h1>
@@ -52,7 +53,7 @@ export const ChartsPage: FC<{ user: DeskUser; data: ChartData; by: "journey" | "
           <Figure
             label="Value at risk (open detractor loops)"
             value={money(h.valueAtRisk.now)}
-            note={`${count(h.valueAtRisk.customers)} customers · ${trend(h.valueAtRisk.now, h.valueAtRisk.before, money)}`}
+            note={`${customers(h.valueAtRisk.customers)} · ${trend(h.valueAtRisk.now, h.valueAtRisk.before, money)}`}
           />
         )}
         <Figure
@@ -64,7 +65,7 @@ export const ChartsPage: FC<{ user: DeskUser; data: ChartData; by: "journey" | "
           <Figure
             label="Customer asset growth"
             value={money(h.assetGrowth.now)}
-            note={`${count(h.assetGrowth.count)} customers net · ${trend(h.assetGrowth.now, h.assetGrowth.before, money)}`}
+            note={`${customers(h.assetGrowth.count)} net · ${trend(h.assetGrowth.now, h.assetGrowth.before, money)}`}
           />
         )}
       </section>

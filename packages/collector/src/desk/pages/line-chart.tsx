@@ -4,7 +4,7 @@ import type { Chart } from "../charts-data.js";
 
 const W = 480;
 const H = 240;
-const M = { top: 12, right: 12, bottom: 32, left: 48 };
+const M = { top: 12, right: 24, bottom: 32, left: 48 };
 
 /** Round steps for an axis: 1, 2 or 5 times a power of ten, about `count` of them. */
 function ticks(min: number, max: number, count = 5): number[] {

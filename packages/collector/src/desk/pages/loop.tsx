@@ -3,6 +3,12 @@ import type { Loop, Question, Survey } from "@closeloop/core";
 import type { FC } from "hono/jsx";
 import type { DeskLoop, DeskUser, InboxRow } from "../../store/desk-types.js";
 import { age, due, instant, money } from "../format.js";
+
+const ago = (at: string, now: string) => {
+  const a = age(at, now);
+  return a === "now" ? "just now" : `${a} ago`;
+};
+
 import { can } from "../roles.js";
 import { Layout } from "./layout.js";
 
@@ -86,7 +92,7 @@ const Earlier: FC<{ rows: InboxRow[]; now: string }> = ({ rows, now }) => (
             <a href={`/desk/loops/${encodeURIComponent(r.loop.id)}`}>
               {r.score ? `${r.score.type.toUpperCase()} ${r.score.value}` : r.loop.source.kind}
             </a>{" "}
-            {r.loop.segment}, {r.loop.state}, {age(r.loop.openedAt, now)} ago
+            {r.loop.segment}, {r.loop.state}, {ago(r.loop.openedAt, now)}
           </li>
         ))}
       </ul>
@@ -177,7 +183,7 @@ export const LoopPage: FC<{
       <dl class="facts">
         <dt>Opened</dt>
         <dd>
-          {instant(loop.openedAt)} ({age(loop.openedAt, now)} ago)
+          {instant(loop.openedAt)} ({ago(loop.openedAt, now)})
         </dd>
         <dt>Deadline</dt>
         <dd>
