@@ -6,7 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "../src/desk/password.js";
 import type { DeskRole } from "../src/desk/roles.js";
 import type { CollectorStore } from "../src/store/types.js";
-import { batch, feedbackPolicy, type Running, startCollector } from "./collector-harness.js";
+import {
+  batch,
+  feedbackPolicy,
+  type Running,
+  response,
+  startCollector,
+  survey,
+} from "./collector-harness.js";
 import { dropSchemas, PG_URL, pgRequired, pgStores, probePostgres } from "./pg-helper.js";
 
 const unreachable = await probePostgres();
@@ -356,6 +363,70 @@ describe.each(stores)("the loop desk on %s", (_name, open) => {
       // The resolve editor's hints.
       const hints = await b.post("/desk/acknowledgement-warnings", { message: "We fixed it." });
       expect(JSON.parse(hints.text).warnings).toHaveLength(2);
+    },
+  );
+
+  it.skipIf(skip)(
+    "shows a response's every answer by its question, and the customer's other loops",
+    async () => {
+      const { c } = desk;
+      expect((await c.call("PUT", "/v1/surveys/onboarding-nps", c.sk, survey())).status).toBe(201);
+      const first = response(
+        { score: 2, why: "Setup took a week" },
+        { anonymousId: "anon-desk-0123456789" },
+      );
+      const second = response({ score: 3, why: "Still slow" }, { anonymousId: "anon-desk-0123456789" });
+      for (const r of [first, second]) {
+        const sent = await c.call("POST", "/v1/batch", c.sk, batch({ type: "response", data: r }));
+        expect(sent.body.accepted, JSON.stringify(sent.body)).toHaveLength(1);
+      }
+      const loops = (await c.call("GET", "/v1/loops?limit=500", c.sk)).body.loops;
+      const loopOf = (id: string) =>
+        loops.find((l: { source: { id: string } }) => l.source.id === id).id;
+      const b = browser(c);
+      await b.signIn("ana@example.com");
+      const page = (await b.get(`/desk/loops/${loopOf(second.id)}`)).text;
+      expect(page).toContain("<dt>How likely are you to recommend us?</dt><dd>3</dd>");
+      expect(page).toContain("<dt>What is the main reason?</dt><dd>Still slow</dd>");
+      expect(page).toContain(`/desk/loops/${loopOf(first.id)}`); // the earlier loop, linked
+      expect(page).toContain("NPS 2");
+      const inbox = (await b.get("/desk?q=slow")).text;
+      expect(inbox).toContain("3 NPS");
+    },
+  );
+
+  it.skipIf(skip)(
+    "lets a lead change who owns a survey's loops (its next version); an agent cannot",
+    async () => {
+      const { c } = desk;
+      if ((await c.call("GET", "/v1/surveys", c.pk)).body.surveys.length === 0) {
+        await c.call("PUT", "/v1/surveys/onboarding-nps", c.sk, survey());
+      }
+      const agent = browser(c);
+      await agent.signIn("ana@example.com");
+      const view = await agent.get("/desk/surveys");
+      expect(view.text).toContain("onboarding-nps");
+      expect(view.text).not.toContain('name="owner.detractor"');
+      expect(
+        (await agent.post("/desk/surveys/onboarding-nps/owners", { "owner.detractor": "ana" }))
+          .status,
+      ).toBe(403);
+      const lead = browser(c);
+      await lead.signIn("lee@example.com");
+      const before = (await c.call("GET", "/v1/surveys", c.pk)).body.surveys[0];
+      const done = await lead.post("/desk/surveys/onboarding-nps/owners", {
+        "owner.detractor": "lee",
+      });
+      expect(done.status).toBe(303);
+      const after = (await c.call("GET", "/v1/surveys", c.pk)).body.surveys[0];
+      expect(after.version).toBe(before.version + 1);
+      expect(after.loop.routes.detractor.owner).toBe("lee");
+      expect(after.loop.routes.passive).toStrictEqual(before.loop.routes.passive);
+      const bad = await lead.post("/desk/surveys/onboarding-nps/owners", {
+        "owner.detractor": "not an id!",
+      });
+      expect(bad.status).toBe(422);
+      expect(bad.text).toContain("Not done:");
     },
   );
 

@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import type { LoopState } from "@closeloop/core";
-import { acknowledgementWarnings, LOOP_STATES } from "@closeloop/core";
+import { acknowledgementWarnings, checkSurvey, LOOP_STATES } from "@closeloop/core";
 import { type Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
@@ -17,6 +17,7 @@ import { ChartsPage } from "./pages/charts.js";
 import { type InboxFilters, InboxPage } from "./pages/inbox.js";
 import { LoopPage } from "./pages/loop.js";
 import { SignInPage } from "./pages/sign-in.js";
+import { SurveysPage } from "./pages/surveys.js";
 import { verifyPassword } from "./password.js";
 import { can, type DeskPermission } from "./roles.js";
 import { newSessionToken, SESSION_COOKIE, SESSION_TTL_MS, sessionTokenHash } from "./session.js";
@@ -211,6 +212,37 @@ export function createDesk(deps: DeskDeps): Hono<Env> {
     return c.json({ warnings: warnings.map((w) => w.message) });
   });
 
+  desk.get("/surveys", async (c) => c.html(await surveysPage(c, c.get("user"), {})));
+
+  // A lead changes who owns a survey's loops: the survey's next version, through the same gate
+  // (checkSurvey) and the same store call as `PUT /v1/surveys/:id`.
+  desk.post("/surveys/:id/owners", async (c) => {
+    const user = c.get("user");
+    need(c, "lead");
+    const id = c.req.param("id");
+    const current = (await store.activeSurveys(user.envId)).find((s) => s.id === id);
+    if (!current) throw new HttpError(404, "not_found", `No survey ${id}`);
+    const form = await c.req.formData();
+    const routes = structuredClone(current.loop.routes);
+    for (const [segment, route] of Object.entries(routes)) {
+      const owner = form.get(`owner.${segment}`);
+      if (typeof owner !== "string") continue;
+      if (owner.trim() === "") delete route.owner;
+      else route.owner = owner.trim();
+    }
+    const check = checkSurvey({
+      ...current,
+      version: current.version + 1,
+      loop: { ...current.loop, routes },
+    });
+    if (!check.ok || !check.survey) {
+      const refusal = check.issues.map((i) => `${i.path}: ${i.message}`).join("; ");
+      return c.html(await surveysPage(c, user, { refusal }), 422);
+    }
+    await store.publishSurvey(user.envId, check.survey, now());
+    return c.redirect(`/desk/surveys?done=${encodeURIComponent(id)}`, 303);
+  });
+
   desk.get("/charts", async (c) => {
     const user = c.get("user");
     const by = c.req.query("by") === "region" ? "region" : "journey";
@@ -225,6 +257,27 @@ export function createDesk(deps: DeskDeps): Hono<Env> {
     throw e;
   });
   desk.notFound((c) => c.text("No such desk page", 404));
+
+  async function surveysPage(c: Context<Env>, user: DeskUser, notes: { refusal?: string }) {
+    const surveys = await store.activeSurveys(user.envId);
+    const users = await store.listDeskUsers(user.envId);
+    const owners = [
+      ...new Set([
+        ...surveys.flatMap((s) => Object.values(s.loop.routes).flatMap((r) => r.owner ?? [])),
+        ...users.filter((u) => u.role !== "viewer").map((u) => u.handle),
+      ]),
+    ];
+    const done = c.req.query("done");
+    return (
+      <SurveysPage
+        user={user}
+        surveys={surveys}
+        owners={owners}
+        {...(notes.refusal ? { refusal: notes.refusal } : {})}
+        {...(done ? { done: `Published a new version of ${done}.` } : {})}
+      />
+    );
+  }
 
   async function loopPage(
     c: Context<Env>,

@@ -25,6 +25,7 @@ export const Layout: FC<{ title: string; user?: DeskUser; children?: Child }> = 
           <nav aria-label="Desk">
             <a href="/desk">Inbox</a>
             <a href="/desk/charts">Charts</a>
+            <a href="/desk/surveys">Surveys</a>
           </nav>
           <form method="post" action="/desk/sign-out" class="who">
             <span>
