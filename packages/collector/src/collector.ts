@@ -41,8 +41,12 @@ export interface ListeningCollector {
   server: Server;
   /** `http://host:port` it listens on. */
   url: string;
+  /** Stops listening; requests in flight get 3 s to finish, then their connections are cut. */
   close(): Promise<void>;
 }
+
+/** How long `close()` lets requests in flight finish before it cuts their connections. */
+const CLOSE_GRACE_MS = 3_000;
 
 /** The collector: a web-standard handler, and `listen` to serve it on node:http. */
 export interface Collector {
@@ -178,7 +182,13 @@ export function createCollector(options: CollectorOptions): Collector {
         url: `http://${host.includes(":") ? `[${host}]` : host}:${bound}`,
         close: () =>
           new Promise<void>((resolve) => {
-            server.close(() => resolve());
+            // Requests in flight may finish; after a grace period every connection is cut, or a
+            // desk page's event stream (which never ends by itself) would hold the stop forever.
+            const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+            server.close(() => {
+              clearTimeout(force);
+              resolve();
+            });
             server.closeIdleConnections();
           }),
       };

@@ -375,7 +375,10 @@ describe.each(stores)("the loop desk on %s", (_name, open) => {
         { score: 2, why: "Setup took a week" },
         { anonymousId: "anon-desk-0123456789" },
       );
-      const second = response({ score: 3, why: "Still slow" }, { anonymousId: "anon-desk-0123456789" });
+      const second = response(
+        { score: 3, why: "Still slow" },
+        { anonymousId: "anon-desk-0123456789" },
+      );
       for (const r of [first, second]) {
         const sent = await c.call("POST", "/v1/batch", c.sk, batch({ type: "response", data: r }));
         expect(sent.body.accepted, JSON.stringify(sent.body)).toHaveLength(1);

@@ -110,6 +110,7 @@ export {
   ANY_CHANNEL,
   AnswersSchema,
   AnswerValueSchema,
+  acknowledgementWarnings,
   BatchItemSchema,
   BatchRequestSchema,
   BatchResultSchema,
