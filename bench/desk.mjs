@@ -1,0 +1,163 @@
+// Benchmark: the loop desk with 100,000 open loops, on a SQLite file and on PostgreSQL — the
+// inbox's first page (by urgency, with and without a filter or a search), a loop's page and the
+// charts, each timed as a browser's request to a collector on loopback (median and p95).
+// Run: pnpm build && node bench/desk.mjs   (BENCH_LOOPS, default 100000; BENCH_POSTGRES url).
+// Results: docs/benchmarks.md.
+import { mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createLoop, segmentForScore, transition } from "../packages/core/dist/index.js";
+import {
+  createCollector,
+  hashPassword,
+  postgresStore,
+  provision,
+  sqliteStore,
+} from "../packages/collector/dist/index.js";
+
+const N = Number(process.env.BENCH_LOOPS ?? 100_000);
+const PG = process.env.BENCH_POSTGRES ?? "postgres://postgres@127.0.0.1:5432/test";
+const RUNS = 21;
+const NOW = Date.parse("2026-12-01T12:00:00Z");
+const JOURNEYS = ["onboarding", "checkout", "billing", "support"];
+const WORDS = ["invoice", "export", "slow", "crash", "login", "refund", "shipping", "search"];
+const ROUTE = {
+  action: "follow-up",
+  owner: "support",
+  acknowledgeWithin: "4h",
+  closeWithin: "48h",
+  acknowledge: { message: { en: "Sorry — we will call you within two days. Thank you." } },
+};
+
+/** Open loops over the last 12 weeks, each with a quote of what its customer wrote. */
+function* loops(envId) {
+  let seed = 7;
+  const rnd = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  const span = 84 * 24 * 3_600_000;
+  for (let i = 0; i < N; i++) {
+    const at = NOW - span + Math.floor((i / N) * span);
+    const iso = (ms) => new Date(ms).toISOString();
+    const score = Math.floor(rnd() * 11);
+    let loop = createLoop({
+      id: `L${String(i).padStart(9, "0")}`,
+      source: { kind: "response", id: `R${i}` },
+      segment: segmentForScore({ type: "nps" }, score),
+      route: ROUTE,
+      at: iso(at),
+      context: { surveyId: "onboarding-nps", journey: JOURNEYS[i % 4], region: i % 3 ? "eu" : "us" },
+      ...(i % 5 === 0 ? { customer: { id: `c${i % 997}`, value: 1000 + (i % 50) * 100 } } : {}),
+    });
+    const r = rnd();
+    if (r > 0.4) loop = transition(loop, "acknowledged", { actor: "a", at: iso(at + 3_600_000 * r) });
+    if (r > 0.7) loop = transition(loop, "assigned", { actor: "a", at: iso(at + 7_200_000), owner: `agent${i % 20}` });
+    const said = `${WORDS[i % 8]} ${WORDS[(i * 7) % 8]} is a problem for us, case ${i}`;
+    yield {
+      loop,
+      meta: {
+        respondent: { id: `u${i % 5000}` },
+        score: { type: "nps", value: score },
+        youSaid: said,
+      },
+    };
+  }
+  void envId;
+}
+
+async function fill(store) {
+  await store.migrate();
+  const keys = await provision(store, {});
+  const envId = keys.envId;
+  let chunk = [];
+  const flush = async () => {
+    const items = chunk;
+    chunk = [];
+    await store.transaction(async (tx) => {
+      for (const { loop, meta } of items) await tx.putLoop(envId, loop, meta);
+    });
+  };
+  for (const item of loops(envId)) {
+    chunk.push(item);
+    if (chunk.length === 5000) await flush();
+  }
+  await flush();
+  await store.addDeskUser({
+    id: "bench-lead",
+    envId,
+    email: "lead@bench.example",
+    role: "lead",
+    handle: "agent3",
+    passwordHash: await hashPassword("bench password"),
+    createdAt: new Date(NOW).toISOString(),
+  });
+}
+
+const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+};
+
+async function measure(store, name) {
+  const t0 = performance.now();
+  await fill(store);
+  const fillS = ((performance.now() - t0) / 1000).toFixed(1);
+  const collector = createCollector({ store, now: () => NOW });
+  const { url, close } = await collector.listen({ port: 0 });
+  const signIn = await fetch(`${url}/desk/sign-in`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: url },
+    body: "email=lead%40bench.example&password=bench+password",
+  });
+  const cookie = signIn.headers.getSetCookie()[0].split(";")[0];
+  const cases = [
+    ["inbox, first page", "/desk"],
+    ["inbox, journey filter", "/desk?journey=billing"],
+    ["inbox, Mine", "/desk?mine=1"],
+    ["inbox, search two words", "/desk?q=invoice+refund"],
+    ["a loop's page", "/desk/loops/L000050000"],
+    ["charts", "/desk/charts"],
+  ];
+  const rows = [];
+  for (const [label, path] of cases) {
+    const times = [];
+    for (let i = 0; i < RUNS + 2; i++) {
+      const s = performance.now();
+      const res = await fetch(url + path, { headers: { cookie } });
+      await res.text();
+      if (res.status !== 200) throw new Error(`${path}: HTTP ${res.status}`);
+      if (i >= 2) times.push(performance.now() - s); // two warm-up requests
+    }
+    rows.push(`${name} | ${label} | ${quantile(times, 0.5).toFixed(0)} ms | ${quantile(times, 0.95).toFixed(0)} ms`);
+  }
+  await close();
+  await store.close();
+  return { rows, fillS };
+}
+
+console.log(`desk with ${N.toLocaleString("en-US")} open loops, ${RUNS} requests each (after 2 warm-up)`);
+console.log("store | page | median | p95");
+console.log("---|---|---|---");
+const dir = mkdtempSync(join(tmpdir(), "closeloop-bench-desk-"));
+try {
+  const sqlite = await measure(sqliteStore(join(dir, "desk.db")), "sqlite");
+  console.log(sqlite.rows.join("\n"));
+  const schema = `bench_desk_${process.pid}`;
+  const pg = createRequire(new URL("../packages/collector/package.json", import.meta.url))("pg");
+  const admin = new pg.Client({ connectionString: PG });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  try {
+    const postgres = await measure(postgresStore(PG, { schema }), "postgres");
+    console.log(postgres.rows.join("\n"));
+    console.log(`(filled in ${sqlite.fillS} s on SQLite, ${postgres.fillS} s on PostgreSQL)`);
+  } finally {
+    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+    await admin.end();
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
