@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createLoop, segmentForScore, transition } from "../packages/core/dist/index.js";
 import {
   createCollector,
   hashPassword,
@@ -15,6 +14,7 @@ import {
   provision,
   sqliteStore,
 } from "../packages/collector/dist/index.js";
+import { createLoop, segmentForScore, transition } from "../packages/core/dist/index.js";
 
 const N = Number(process.env.BENCH_LOOPS ?? 100_000);
 const PG = process.env.BENCH_POSTGRES ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -48,12 +48,22 @@ function* loops(envId) {
       segment: segmentForScore({ type: "nps" }, score),
       route: ROUTE,
       at: iso(at),
-      context: { surveyId: "onboarding-nps", journey: JOURNEYS[i % 4], region: i % 3 ? "eu" : "us" },
+      context: {
+        surveyId: "onboarding-nps",
+        journey: JOURNEYS[i % 4],
+        region: i % 3 ? "eu" : "us",
+      },
       ...(i % 5 === 0 ? { customer: { id: `c${i % 997}`, value: 1000 + (i % 50) * 100 } } : {}),
     });
     const r = rnd();
-    if (r > 0.4) loop = transition(loop, "acknowledged", { actor: "a", at: iso(at + 3_600_000 * r) });
-    if (r > 0.7) loop = transition(loop, "assigned", { actor: "a", at: iso(at + 7_200_000), owner: `agent${i % 20}` });
+    if (r > 0.4)
+      loop = transition(loop, "acknowledged", { actor: "a", at: iso(at + 3_600_000 * r) });
+    if (r > 0.7)
+      loop = transition(loop, "assigned", {
+        actor: "a",
+        at: iso(at + 7_200_000),
+        owner: `agent${i % 20}`,
+      });
     const said = `${WORDS[i % 8]} ${WORDS[(i * 7) % 8]} is a problem for us, case ${i}`;
     yield {
       loop,
@@ -131,14 +141,18 @@ async function measure(store, name) {
       if (res.status !== 200) throw new Error(`${path}: HTTP ${res.status}`);
       if (i >= 2) times.push(performance.now() - s); // two warm-up requests
     }
-    rows.push(`${name} | ${label} | ${quantile(times, 0.5).toFixed(0)} ms | ${quantile(times, 0.95).toFixed(0)} ms`);
+    rows.push(
+      `${name} | ${label} | ${quantile(times, 0.5).toFixed(0)} ms | ${quantile(times, 0.95).toFixed(0)} ms`,
+    );
   }
   await close();
   await store.close();
   return { rows, fillS };
 }
 
-console.log(`desk with ${N.toLocaleString("en-US")} open loops, ${RUNS} requests each (after 2 warm-up)`);
+console.log(
+  `desk with ${N.toLocaleString("en-US")} open loops, ${RUNS} requests each (after 2 warm-up)`,
+);
 console.log("store | page | median | p95");
 console.log("---|---|---|---");
 const dir = mkdtempSync(join(tmpdir(), "closeloop-bench-desk-"));
