@@ -12,7 +12,7 @@ import { moveLoop } from "../loops/move.js";
 import type { DeskUser, InboxQuery } from "../store/desk-types.js";
 import type { CollectorStore } from "../store/types.js";
 import { DESK_CSS, DESK_JS } from "./assets.js";
-import { chartData } from "./charts-data.js";
+import { createChartsCache } from "./charts-cache.js";
 import { ChartsPage } from "./pages/charts.js";
 import { type InboxFilters, InboxPage } from "./pages/inbox.js";
 import { LoopPage } from "./pages/loop.js";
@@ -63,6 +63,7 @@ export function createDesk(deps: DeskDeps): Hono<Env> {
   const { store, now } = deps;
   const desk = new Hono<Env>().basePath("/desk");
   const limiter = createSignInLimiter(() => Date.parse(now()));
+  const charts = createChartsCache(store, now);
 
   desk.use(secureHeaders({ contentSecurityPolicy: CSP, referrerPolicy: "same-origin" }));
   // A form posted from another site is refused (Origin and Sec-Fetch-Site must be this site).
@@ -246,7 +247,7 @@ export function createDesk(deps: DeskDeps): Hono<Env> {
   desk.get("/charts", async (c) => {
     const user = c.get("user");
     const by = c.req.query("by") === "region" ? "region" : "journey";
-    const data = await chartData(store, user.envId, now(), by);
+    const data = await charts(user.envId, by);
     return c.html(<ChartsPage user={user} data={data} by={by} />);
   });
 

@@ -92,6 +92,16 @@ export function groupMetrics(rows: MetricsRows): Map<string, GroupMetrics> {
 }
 
 /** Runs one statement built with a fresh dialect (its own parameter list) and answers its rows. */
+/** What a caller of `metrics` may leave out. */
+export interface MetricsOptions {
+  /**
+   * `false`: skip value at risk and customers at risk, which read every answer of the period's
+   * respondents' whole history; they are then 0. For a caller that does not show them (the
+   * desk's weekly charts). Default `true`.
+   */
+  customers?: boolean;
+}
+
 export type MetricsRunner = (build: (d: SqlDialect) => string) => Promise<MetricsRow[]>;
 
 /**
@@ -103,15 +113,17 @@ async function pass(
   envId: string,
   period: { from: number; to: number; asOf: number },
   dimension: MetricsQuery["groupBy"],
+  customers: boolean,
 ): Promise<{ total: GroupMetrics; groups?: Map<string, GroupMetrics> }> {
   const s = metricsSql(envId, period, dimension);
+  const none = async (): Promise<MetricsRow[]> => [];
   const [scores, loops, acknowledge, close, valueAtRisk, atRisk] = await Promise.all([
     run(s.scores),
     run(s.loops),
     run(s.acknowledge),
     run(s.close),
-    run(s.valueAtRisk),
-    run(s.atRisk),
+    customers ? run(s.valueAtRisk) : none(),
+    customers ? run(s.atRisk) : none(),
   ]);
   const whole = (rows: MetricsRow[], w: boolean) => rows.filter((r) => (num(r.whole) === 1) === w);
   const totals: MetricsRows = {
@@ -159,6 +171,7 @@ export async function metricsReport(
   envId: string,
   query: MetricsQuery,
   run: MetricsRunner,
+  options: MetricsOptions = {},
 ): Promise<MetricsReport> {
   const period = {
     from: ms(query.from, "from"),
@@ -166,7 +179,7 @@ export async function metricsReport(
     asOf: ms(query.asOf, "asOf"),
   };
   const [{ total, groups }, growth] = await Promise.all([
-    pass(run, envId, period, query.groupBy),
+    pass(run, envId, period, query.groupBy, options.customers !== false),
     run((d) => customerGrowthSql(envId, period, d)),
   ]);
   const gained = growth.find((r) => r.event === "gained");

@@ -12,6 +12,7 @@ import type {
   Survey,
 } from "@closeloop/core";
 import type { DeskStore } from "./desk-types.js";
+import type { MetricsOptions } from "./metrics-report.js";
 import type { WebhookStore, WebhookTx } from "./webhook-types.js";
 
 // The collector's storage port. `sqliteStore(path)` and `postgresStore(url)` implement it and
@@ -219,5 +220,5 @@ export interface CollectorStore extends DeskStore {
   closures(envId: string, respondent: RespondentRef): Promise<ClosureNotice[]>;
   getResponse(envId: string, id: string): Promise<StoredResponse | undefined>;
   /** The metrics of `GET /v1/metrics`, aggregated in SQL (`docs/metrics.md`). */
-  metrics(envId: string, query: MetricsQuery): Promise<MetricsReport>;
+  metrics(envId: string, query: MetricsQuery, options?: MetricsOptions): Promise<MetricsReport>;
 }

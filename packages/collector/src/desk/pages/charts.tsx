@@ -2,7 +2,7 @@
 import type { FC } from "hono/jsx";
 import type { DeskUser } from "../../store/desk-types.js";
 import type { ChartData } from "../charts-data.js";
-import { money } from "../format.js";
+import { instant, money } from "../format.js";
 import { can } from "../roles.js";
 import { Layout } from "./layout.js";
 import { LineChart } from "./line-chart.js";
@@ -23,17 +23,20 @@ const Figure: FC<{ label: string; value: string; note: string }> = ({ label, val
 );
 
 /** NPS, CSAT, CES, loops, times and breaches by week; what the loops are worth, for leads. */
-export const ChartsPage: FC<{ user: DeskUser; data: ChartData; by: "journey" | "region" }> = ({
-  user,
-  data,
-  by,
-}) => {
+export const ChartsPage: FC<{
+  user: DeskUser;
+  data: ChartData & { computedAt: string };
+  by: "journey" | "region";
+}> = ({ user, data, by }) => {
   const h = data.headline;
   const count = (n: number) => n.toLocaleString("en-US");
   const customers = (n: number) => `${count(n)} customer${n === 1 ? "" : "s"}`;
   return (
     <Layout title="Charts" user={user}>
       <h1>How the loops are going</h1>
+      <p class="hint">
+        The last 12 weeks, computed {instant(data.computedAt)} (at most a minute ago).
+      </p>
       <form method="get" action="/desk/charts" class="filters">
         <label>
           Lines by

@@ -169,16 +169,21 @@ export function postgresStore(url: string, options: PostgresStoreOptions = {}): 
     getResponse: (envId, id) => one<StoredResponse>(pool, storeSql.getResponse, [envId, id]),
     // One connection, one snapshot: the statements agree with each other under concurrent
     // ingest, and a dashboard's poll takes one pooled connection, not seven.
-    async metrics(envId, query) {
+    async metrics(envId, query, options) {
       return inTransaction(
         pool,
         (client) =>
-          metricsReport(envId, query, async (build) => {
-            const values: (string | number)[] = [];
-            const param = (v: string | number) => `$${values.push(v)}`;
-            const sql = build(postgresDialect(param));
-            return (await client.query<MetricsRow>(sql, values)).rows;
-          }),
+          metricsReport(
+            envId,
+            query,
+            async (build) => {
+              const values: (string | number)[] = [];
+              const param = (v: string | number) => `$${values.push(v)}`;
+              const sql = build(postgresDialect(param));
+              return (await client.query<MetricsRow>(sql, values)).rows;
+            },
+            options,
+          ),
         "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
       );
     },

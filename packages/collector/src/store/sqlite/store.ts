@@ -215,19 +215,24 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
       ),
     getResponse: (envId, id) =>
       read(() => one<StoredResponse>(r(storeSql.getResponse), [envId, id])),
-    metrics: async (envId, query) =>
+    metrics: async (envId, query, options) =>
       await read(() =>
-        metricsReport(envId, query, async (build) => {
-          // Named parameters: a fragment such as the period bounds appears more than once.
-          const values: Record<string, string | number> = {};
-          const param = (v: string | number) => {
-            const name = `p${Object.keys(values).length}`;
-            values[name] = v;
-            return `@${name}`;
-          };
-          const sql = build(sqliteDialect(param));
-          return r(sql).all(values) as MetricsRow[];
-        }),
+        metricsReport(
+          envId,
+          query,
+          async (build) => {
+            // Named parameters: a fragment such as the period bounds appears more than once.
+            const values: Record<string, string | number> = {};
+            const param = (v: string | number) => {
+              const name = `p${Object.keys(values).length}`;
+              values[name] = v;
+              return `@${name}`;
+            };
+            const sql = build(sqliteDialect(param));
+            return r(sql).all(values) as MetricsRow[];
+          },
+          options,
+        ),
       ),
   };
   // Without a second connection reads queue behind the writer too, so they are refused as well.

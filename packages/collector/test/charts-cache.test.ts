@@ -1,0 +1,45 @@
+// The desk's charts are computed at most once a minute per environment and grouping; past that
+// the last charts answer at once while new ones are computed. On a real SQLite store.
+import { describe, expect, it } from "vitest";
+import { CHARTS_FRESH_MS, createChartsCache } from "../src/desk/charts-cache.js";
+import { WEEKS } from "../src/desk/charts-data.js";
+import { sqliteStore } from "../src/store/index.js";
+import type { CollectorStore } from "../src/store/types.js";
+
+describe("the charts cache", () => {
+  it("computes once a minute, then answers the last charts while it computes anew", async () => {
+    const store = sqliteStore(":memory:");
+    await store.migrate();
+    let calls = 0;
+    const counted: CollectorStore = {
+      ...store,
+      metrics: (...args) => {
+        calls++;
+        return store.metrics(...args);
+      },
+    };
+    let clock = Date.parse("2026-12-01T12:00:00Z");
+    const charts = createChartsCache(counted, () => new Date(clock).toISOString());
+    const perCompute = WEEKS + 2; // a report per week, and the two 30-day periods
+
+    const first = await charts("env", "journey");
+    expect(calls).toBe(perCompute);
+    expect(first.computedAt).toBe("2026-12-01T12:00:00.000Z");
+
+    clock += CHARTS_FRESH_MS - 1;
+    await charts("env", "journey");
+    expect(calls).toBe(perCompute); // still fresh
+    await charts("env", "region");
+    expect(calls).toBe(2 * perCompute); // another grouping is its own entry
+
+    clock += 2;
+    const stale = await charts("env", "journey");
+    expect(stale.computedAt).toBe(first.computedAt); // answered at once, from the last charts
+    await charts("env", "journey"); // while the refresh runs: no second one
+    await new Promise((r) => setTimeout(r, 50));
+    expect(calls).toBe(3 * perCompute);
+    const fresh = await charts("env", "journey");
+    expect(Date.parse(fresh.computedAt)).toBe(clock);
+    await store.close();
+  });
+});
