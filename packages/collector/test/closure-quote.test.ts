@@ -15,7 +15,7 @@ import {
   startCollector,
   survey,
 } from "./collector-harness.js";
-import { dropSchemas, PG_URL, pgRequired, pgStores, probePostgres } from "./pg-helper.js";
+import { dropSchemas, pgStores, postgresFor } from "./pg-helper.js";
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -79,13 +79,7 @@ describe("responseQuote", () => {
   });
 });
 
-const unreachable = await probePostgres();
-if (unreachable !== undefined && pgRequired) {
-  throw new Error(`CI=true requires PostgreSQL at ${PG_URL}: ${unreachable}`);
-}
-if (unreachable !== undefined) {
-  console.warn(`closure-quote PostgreSQL cases skipped: ${PG_URL} unreachable (${unreachable})`);
-}
+const unreachable = await postgresFor("closure-quote PostgreSQL cases");
 afterAll(dropSchemas);
 
 const stores: [string, (() => Promise<CollectorStore>) | undefined][] = [

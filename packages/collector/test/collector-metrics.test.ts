@@ -18,24 +18,9 @@ import {
   startCollector,
   survey,
 } from "./collector-harness.js";
-import {
-  dropSchemas,
-  newPgSchema,
-  PG_URL,
-  pgRequired,
-  pgStores,
-  probePostgres,
-} from "./pg-helper.js";
+import { dropSchemas, newPgSchema, PG_URL, pgStores, postgresFor } from "./pg-helper.js";
 
-const unreachable = await probePostgres();
-if (unreachable !== undefined && pgRequired) {
-  throw new Error(`CI=true requires PostgreSQL at ${PG_URL}: ${unreachable}`);
-}
-if (unreachable !== undefined) {
-  console.warn(
-    `collector-metrics PostgreSQL cases skipped: ${PG_URL} unreachable (${unreachable})`,
-  );
-}
+const unreachable = await postgresFor("collector-metrics PostgreSQL cases");
 afterAll(dropSchemas);
 
 // Who answered what, in order: u1 drops from 9 to 3 (a risk signal), u2 is a detractor twice

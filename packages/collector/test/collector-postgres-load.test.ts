@@ -6,15 +6,9 @@ import { respondentToken } from "@closeloop/node";
 import { afterAll, describe, expect, it } from "vitest";
 import type { CollectorStore } from "../src/store/types.js";
 import { batch, feedbackPolicy, response, startCollector, survey } from "./collector-harness.js";
-import { dropSchemas, PG_URL, pgRequired, pgStores, probePostgres } from "./pg-helper.js";
+import { dropSchemas, pgStores, postgresFor } from "./pg-helper.js";
 
-const unreachable = await probePostgres();
-if (unreachable !== undefined && pgRequired) {
-  throw new Error(`CI=true requires PostgreSQL at ${PG_URL}: ${unreachable}`);
-}
-if (unreachable !== undefined) {
-  console.warn(`collector-postgres-load skipped: ${PG_URL} unreachable (${unreachable})`);
-}
+const unreachable = await postgresFor("collector-postgres-load");
 afterAll(dropSchemas);
 
 describe.skipIf(unreachable !== undefined)(

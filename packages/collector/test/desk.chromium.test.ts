@@ -17,17 +17,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM_ARGS, CHROMIUM_PATH, skipChromium } from "../../browser/test/chromium.js";
 import { bundleForNode } from "../../node/test/bundle.js";
 import { feedbackPolicy } from "./collector-harness.js";
-import { PG_URL, pgRequired, probePostgres } from "./pg-helper.js";
+import { PG_URL, postgresFor } from "./pg-helper.js";
 
 const axe = createRequire(import.meta.url)("axe-core") as { source: string };
 const OUT = join(import.meta.dirname, "../node_modules/.cache/closeloop-desk-test");
 const CLI = join(OUT, "cli.mjs");
 const ARTIFACTS = join(import.meta.dirname, "artifacts");
 
-const unreachable = await probePostgres();
-if (unreachable !== undefined && pgRequired) {
-  throw new Error(`CI=true requires PostgreSQL at ${PG_URL}: ${unreachable}`);
-}
+const unreachable = await postgresFor("desk Chromium PostgreSQL case");
 
 /** Runs the CLI to its end; answers its output lines. */
 function cli(args: string[]): Promise<{ code: number | null; lines: string[] }> {
@@ -111,8 +108,6 @@ if (unreachable === undefined) {
       await c.end();
     },
   });
-} else {
-  console.warn(`desk Chromium PostgreSQL case skipped: ${PG_URL} unreachable (${unreachable})`);
 }
 
 beforeAll(async () => {

@@ -14,15 +14,9 @@ import {
   startCollector,
   survey,
 } from "./collector-harness.js";
-import { dropSchemas, PG_URL, pgRequired, pgStores, probePostgres } from "./pg-helper.js";
+import { dropSchemas, pgStores, postgresFor } from "./pg-helper.js";
 
-const unreachable = await probePostgres();
-if (unreachable !== undefined && pgRequired) {
-  throw new Error(`CI=true requires PostgreSQL at ${PG_URL}: ${unreachable}`);
-}
-if (unreachable !== undefined) {
-  console.warn(`desk PostgreSQL cases skipped: ${PG_URL} unreachable (${unreachable})`);
-}
+const unreachable = await postgresFor("desk PostgreSQL cases");
 afterAll(dropSchemas);
 
 const PASSWORD = "correct horse battery staple";

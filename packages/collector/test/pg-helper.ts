@@ -23,6 +23,21 @@ export async function probePostgres(): Promise<string | undefined> {
 
 export const pgRequired = process.env.CI === "true";
 
+/**
+ * Probes PostgreSQL for the cases named `what`: under CI=true an unreachable server fails the
+ * file; locally it prints why those cases skip. Answers why it is unreachable, or `undefined`.
+ */
+export async function postgresFor(what: string): Promise<string | undefined> {
+  const unreachable = await probePostgres();
+  if (unreachable !== undefined && pgRequired) {
+    throw new Error(`CI=true requires PostgreSQL at ${PG_URL}: ${unreachable}`);
+  }
+  if (unreachable !== undefined) {
+    console.warn(`${what} skipped: ${PG_URL} unreachable (${unreachable})`);
+  }
+  return unreachable;
+}
+
 /** Schemas made by `pgStores`, for `dropSchemas`. */
 const schemas: string[] = [];
 

@@ -3,15 +3,9 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inTransaction } from "../src/store/postgres/transaction.js";
-import { newPgSchema, PG_URL, pgRequired, probePostgres } from "./pg-helper.js";
+import { newPgSchema, PG_URL, postgresFor } from "./pg-helper.js";
 
-const unreachable = await probePostgres();
-if (unreachable !== undefined && pgRequired) {
-  throw new Error(`CI=true requires PostgreSQL at ${PG_URL}: ${unreachable}`);
-}
-if (unreachable !== undefined) {
-  console.warn(`postgres-transaction skipped: ${PG_URL} unreachable (${unreachable})`);
-}
+const unreachable = await postgresFor("postgres-transaction");
 
 describe.skipIf(unreachable !== undefined)("inTransaction", () => {
   const schema = newPgSchema();

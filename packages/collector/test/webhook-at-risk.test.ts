@@ -5,15 +5,9 @@ import { startReceiver } from "../../node/test/webhook-receiver.js";
 import type { CollectorStore } from "../src/store/types.js";
 import { startWebhookWorker } from "../src/webhook-delivery/worker.js";
 import { batch, response, startCollector, survey } from "./collector-harness.js";
-import { dropSchemas, PG_URL, pgRequired, pgStores, probePostgres } from "./pg-helper.js";
+import { dropSchemas, pgStores, postgresFor } from "./pg-helper.js";
 
-const unreachable = await probePostgres();
-if (unreachable !== undefined && pgRequired) {
-  throw new Error(`CI=true requires PostgreSQL at ${PG_URL}: ${unreachable}`);
-}
-if (unreachable !== undefined) {
-  console.warn(`webhook-at-risk PostgreSQL case skipped: ${PG_URL} unreachable (${unreachable})`);
-}
+const unreachable = await postgresFor("webhook-at-risk PostgreSQL case");
 afterAll(dropSchemas);
 
 const cases: [string, (() => Promise<CollectorStore>) | undefined][] = [

@@ -1,7 +1,7 @@
 import { generateKey } from "../keys.js";
 import { keyRecord } from "../provision.js";
 import type { KeyKind } from "../store/types.js";
-import { openStore } from "./open-store.js";
+import { withExistingStore } from "./open-store.js";
 
 /**
  * `closeloop keys [list]` lists keys (never their values); `closeloop keys rotate public|secret`
@@ -14,9 +14,7 @@ export async function keys(
   out: (line: string) => void,
 ): Promise<number> {
   const [action = "list", arg] = args;
-  const { store } = await openStore(flags, true);
-  try {
-    await store.migrate();
+  return withExistingStore(flags, async (store) => {
     const now = new Date().toISOString();
     if (action === "list") {
       for (const k of await store.listKeys()) {
@@ -53,7 +51,5 @@ export async function keys(
       "usage: closeloop keys [list | rotate public|secret [--keep-old] | revoke <id>] [--db path | --postgres url]",
     );
     return 2;
-  } finally {
-    await store.close();
-  }
+  });
 }

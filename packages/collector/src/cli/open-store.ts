@@ -25,3 +25,20 @@ export async function openStore(
   }
   return { store: await sqliteStore(path), where: `sqlite ${path}` };
 }
+
+/**
+ * Runs an administrative command (`keys`, `users`) on the existing store the flags name,
+ * migrated, and closes it whatever happens.
+ */
+export async function withExistingStore<T>(
+  flags: { db?: string; postgres?: string },
+  command: (store: CollectorStore) => Promise<T>,
+): Promise<T> {
+  const { store } = await openStore(flags, true);
+  try {
+    await store.migrate();
+    return await command(store);
+  } finally {
+    await store.close();
+  }
+}

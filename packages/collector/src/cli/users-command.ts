@@ -2,7 +2,7 @@ import { uuidv7 } from "@closeloop/core";
 import { generatePassword, hashPassword } from "../desk/password.js";
 import { DESK_ROLES, isDeskRole } from "../desk/roles.js";
 import { DeskUserExistsError } from "../store/desk-types.js";
-import { openStore } from "./open-store.js";
+import { withExistingStore } from "./open-store.js";
 
 const USAGE =
   "usage: closeloop users [list | add <email> --role agent|lead|viewer [--handle name] | remove <email>] [--db path | --postgres url]";
@@ -25,9 +25,7 @@ export async function users(
   out: (line: string) => void,
 ): Promise<number> {
   const [action = "list", arg] = args;
-  const { store } = await openStore(flags, true);
-  try {
-    await store.migrate();
+  return withExistingStore(flags, async (store) => {
     if (action === "list") {
       for (const u of await store.listDeskUsers()) {
         out(`${u.email}  ${u.role.padEnd(6)}  owner ${u.handle}  created ${u.createdAt}`);
@@ -82,7 +80,5 @@ export async function users(
     }
     out(USAGE);
     return 2;
-  } finally {
-    await store.close();
-  }
+  });
 }

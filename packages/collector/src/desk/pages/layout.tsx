@@ -2,6 +2,25 @@
 import type { Child, FC } from "hono/jsx";
 import type { DeskUser } from "../../store/desk-types.js";
 
+/** What became of the last action: refused with why, or done. */
+export const Outcome: FC<{ refusal?: string | undefined; done?: string | undefined }> = ({
+  refusal,
+  done,
+}) => (
+  <>
+    {refusal && (
+      <p class="error" role="alert">
+        Not done: {refusal}
+      </p>
+    )}
+    {done && (
+      <p class="ok" role="status">
+        {done}
+      </p>
+    )}
+  </>
+);
+
 /** Every desk page: one stylesheet and one script, both served by the collector (CSP `'self'`). */
 export const Layout: FC<{ title: string; user?: DeskUser; children?: Child }> = ({
   title,

@@ -10,7 +10,7 @@ const ago = (at: string, now: string) => {
 };
 
 import { can } from "../roles.js";
-import { Layout } from "./layout.js";
+import { Layout, Outcome } from "./layout.js";
 
 const INFORMED_VIA = ["email", "call", "in-app", "sms", "chat", "meeting"];
 
@@ -170,16 +170,7 @@ export const LoopPage: FC<{
       <h1>
         {loop.segment} loop · <span class="state">{loop.state}</span>
       </h1>
-      {refusal && (
-        <p class="error" role="alert">
-          Not done: {refusal}
-        </p>
-      )}
-      {done && (
-        <p class="ok" role="status">
-          {done}
-        </p>
-      )}
+      <Outcome refusal={refusal} done={done} />
       <dl class="facts">
         <dt>Opened</dt>
         <dd>

@@ -3,7 +3,7 @@ import type { Survey } from "@closeloop/core";
 import type { FC } from "hono/jsx";
 import type { DeskUser } from "../../store/desk-types.js";
 import { can } from "../roles.js";
-import { Layout } from "./layout.js";
+import { Layout, Outcome } from "./layout.js";
 
 /**
  * Each active survey's routes and who owns them. A lead changes owners here: that publishes the
@@ -20,16 +20,7 @@ export const SurveysPage: FC<{
   return (
     <Layout title="Surveys" user={user}>
       <h1>Who owns each survey's loops</h1>
-      {refusal && (
-        <p class="error" role="alert">
-          Not done: {refusal}
-        </p>
-      )}
-      {done && (
-        <p class="ok" role="status">
-          {done}
-        </p>
-      )}
+      <Outcome refusal={refusal} done={done} />
       {surveys.length === 0 && <p>No survey is published yet.</p>}
       <datalist id="owners">
         {owners.map((o) => (
