@@ -6,6 +6,7 @@ const resolve = {
   alias: {
     "@closeloop/core": fileURLToPath(new URL("packages/core/src/index.ts", import.meta.url)),
     "@closeloop/node": fileURLToPath(new URL("packages/node/src/index.ts", import.meta.url)),
+    "@closeloop/browser": fileURLToPath(new URL("packages/browser/src/index.ts", import.meta.url)),
     // The browser's Chromium tests and the client's integration tests run a real collector.
     "@closeloop/collector": fileURLToPath(
       new URL("packages/collector/src/index.ts", import.meta.url),

@@ -11,6 +11,18 @@ export default defineConfig([
     platform: "browser",
   },
   {
+    // The React bindings: React stays the app's (a peer), and the file is marked as client
+    // code, so a Next.js server component may import it (its effects run only in browsers).
+    entry: { react: "src/react.ts" },
+    format: ["esm", "cjs"],
+    dts: true,
+    sourcemap: true,
+    target: "es2020",
+    platform: "browser",
+    external: ["react", "@closeloop/browser"],
+    banner: { js: '"use client";' },
+  },
+  {
     // Script-tag users get everything bundled under the global `Closeloop`, which these
     // entries assign themselves (see src/global/index.ts for why not `globalName`).
     entry: { index: "src/global/index.ts", lite: "src/global/lite.ts" },
