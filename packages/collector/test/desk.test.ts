@@ -351,6 +351,19 @@ describe.each(stores)("the loop desk on %s", (_name, open) => {
       ).toBe(true);
       expect(loop.events[3].note).toBe("Root cause: slow query");
       expect(loop.events[4].message).toContain("exports now finish"); // closing repeats the resolve message
+      // Once closed, a loop leaves the open inbox but is found under state=closed.
+      for (const form of [
+        { to: "acknowledged" },
+        { to: "assigned", owner: "ana" },
+        { to: "resolved" },
+      ]) {
+        expect((await move(form)).status).toBe(303);
+      }
+      expect((await move({ to: "closed", informedVia: "call", message: "Called." })).status).toBe(
+        303,
+      );
+      expect(rowIds((await b.get("/desk?q=export+finishes")).text)).toEqual([]);
+      expect(rowIds((await b.get("/desk?q=export+finishes&state=closed")).text)).toEqual([id]);
       const after = await b.get(`/desk/loops/${id}?done=reopened`);
       expect(after.text).toContain("Moved to reopened.");
       expect(after.text).toContain("desk:ana@example.com");

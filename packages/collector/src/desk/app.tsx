@@ -35,7 +35,8 @@ export interface DeskDeps {
 type Env = { Variables: { user: DeskUser } };
 
 const PAGE = 50;
-const OPEN_STATES = LOOP_STATES.filter((s) => s !== "closed" && s !== "captured");
+// The states the inbox filters by: every open one, and `closed` to find a loop once it is done.
+const INBOX_STATES = LOOP_STATES.filter((s) => s !== "captured");
 
 // Pages load only what the collector serves; no inline script or style anywhere (docs/desk.md).
 const CSP = {
@@ -332,7 +333,7 @@ function inboxQuery(
     return filters[name];
   };
   const state = text("state");
-  if (state && (OPEN_STATES as readonly string[]).includes(state)) {
+  if (state && (INBOX_STATES as readonly string[]).includes(state)) {
     query.states = [state as LoopState];
   } else delete filters.state;
   const set = <K extends "surveyId" | "journey" | "region" | "owner" | "segment">(

@@ -73,7 +73,7 @@ export const InboxPage: FC<{
   const to = query.offset + rows.length;
   return (
     <Layout title="Inbox" user={user}>
-      <h1>Open loops</h1>
+      <h1>{filters.state === "closed" ? "Closed loops" : "Open loops"}</h1>
       <form method="get" action="/desk" class="filters" aria-label="Filter the inbox">
         <label>
           Search what customers wrote
@@ -83,7 +83,7 @@ export const InboxPage: FC<{
           State
           <select name="state">
             <option value="">every open state</option>
-            {LOOP_STATES.filter((s) => s !== "closed" && s !== "captured").map((s) => (
+            {LOOP_STATES.filter((s) => s !== "captured").map((s) => (
               <option value={s} selected={filters.state === s}>
                 {s}
               </option>
