@@ -10,7 +10,7 @@ import { promisify } from "node:util";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM_ARGS, CHROMIUM_PATH, skipChromium } from "./chromium.js";
-import { type Running, shopCollector } from "./sdk-harness.js";
+import { answerSurvey, loopSegments, type Running, shopCollector } from "./sdk-harness.js";
 
 const EXAMPLE = join(import.meta.dirname, "../../../examples/react-vite");
 const built = existsSync(join(import.meta.dirname, "../dist/react.js"));
@@ -67,25 +67,11 @@ describe.skipIf(skipChromium || !built)("examples/react-vite", { timeout: 120_00
     await expect
       .poll(() => page.locator("#closeloop-status").textContent())
       .toBe("Closeloop: ready");
-    await page.locator("closeloop-widget dialog").waitFor();
-    for (let i = 0; i < 10; i++) await page.keyboard.press("ArrowRight"); // 10: a promoter
-    await page.getByRole("button", { name: "Next" }).click();
-    await page.keyboard.type("Love the dashboard");
-    await page.getByRole("button", { name: "Submit" }).click();
+    await answerSurvey(page, 10, "Love the dashboard"); // a promoter
     await expect
       .poll(() => page.locator("#closeloop-status").textContent())
       .toBe("Closeloop: thanks for answering!");
-    await expect
-      .poll(
-        async () => {
-          const loops = (await c.call("GET", "/v1/loops?limit=500", c.sk)).body.loops as {
-            segment: string;
-          }[];
-          return loops.map((l) => l.segment);
-        },
-        { timeout: 15_000 },
-      )
-      .toContain("promoter");
+    await expect.poll(() => loopSegments(c), { timeout: 15_000 }).toContain("promoter");
     expect(await page.getByRole("button", { name: "Send feedback" }).isEnabled()).toBe(true);
     expect(errors).toEqual([]);
     await page.close();

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM_ARGS, CHROMIUM_PATH, skipChromium } from "./chromium.js";
-import { type Running, shopCollector } from "./sdk-harness.js";
+import { answerSurvey, loopSegments, type Running, shopCollector } from "./sdk-harness.js";
 
 const EXAMPLE = join(import.meta.dirname, "../../../examples/browser-script-tag");
 const built = existsSync(join(import.meta.dirname, "../dist/index.global.js"));
@@ -50,22 +50,8 @@ describe.skipIf(skipChromium || !built)("examples/browser-script-tag", { timeout
     expect(await page.evaluate(() => typeof (window as { Closeloop?: unknown }).Closeloop)).toBe(
       "object",
     );
-    await page.locator("closeloop-widget dialog").waitFor();
-    for (let i = 0; i < 9; i++) await page.keyboard.press("ArrowRight"); // 9: a promoter
-    await page.getByRole("button", { name: "Next" }).click();
-    await page.keyboard.type("Fast delivery");
-    await page.getByRole("button", { name: "Submit" }).click();
-    await expect
-      .poll(
-        async () => {
-          const loops = (await c.call("GET", "/v1/loops?limit=500", c.sk)).body.loops as {
-            segment: string;
-          }[];
-          return loops.map((l) => l.segment);
-        },
-        { timeout: 15_000 },
-      )
-      .toContain("promoter");
+    await answerSurvey(page, 9, "Fast delivery"); // a promoter
+    await expect.poll(() => loopSegments(c), { timeout: 15_000 }).toContain("promoter");
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -70,3 +70,18 @@ export async function waitForEvent<T = Record<string, unknown>>(
 /** Calls `window.sdk.flush()` in the page. */
 export const flush = (page: Page) =>
   page.evaluate(() => (window as unknown as { sdk: { flush(): Promise<boolean> } }).sdk.flush());
+
+/** Answers the shop's survey in `page` by keyboard: the score (0–10), then the reason. */
+export async function answerSurvey(page: Page, score: number, why: string): Promise<void> {
+  await page.locator("closeloop-widget dialog").waitFor();
+  for (let i = 0; i < score; i++) await page.keyboard.press("ArrowRight");
+  await page.getByRole("button", { name: "Next" }).click();
+  await page.keyboard.type(why);
+  await page.getByRole("button", { name: "Submit" }).click();
+}
+
+/** The segments of the collector's loops, as `expect.poll` reads them. */
+export const loopSegments = async (c: Running): Promise<string[]> =>
+  ((await c.call("GET", "/v1/loops?limit=500", c.sk)).body.loops as { segment: string }[]).map(
+    (l) => l.segment,
+  );

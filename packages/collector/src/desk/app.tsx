@@ -9,12 +9,13 @@ import { secureHeaders } from "hono/secure-headers";
 import { streamSSE } from "hono/streaming";
 import { HttpError } from "../http/errors.js";
 import { moveLoop } from "../loops/move.js";
-import type { DeskUser, InboxQuery } from "../store/desk-types.js";
+import type { DeskUser } from "../store/desk-types.js";
 import type { CollectorStore } from "../store/types.js";
 import { DESK_CSS, DESK_JS } from "./assets.js";
 import { createChartsCache } from "./charts-cache.js";
+import { inboxQuery } from "./inbox-query.js";
 import { ChartsPage } from "./pages/charts.js";
-import { type InboxFilters, InboxPage } from "./pages/inbox.js";
+import { InboxPage } from "./pages/inbox.js";
 import { LoopPage } from "./pages/loop.js";
 import { SignInPage } from "./pages/sign-in.js";
 import { SurveysPage } from "./pages/surveys.js";
@@ -33,10 +34,6 @@ export interface DeskDeps {
 }
 
 type Env = { Variables: { user: DeskUser } };
-
-const PAGE = 50;
-// The states the inbox filters by: every open one, and `closed` to find a loop once it is done.
-const INBOX_STATES = LOOP_STATES.filter((s) => s !== "captured");
 
 // Pages load only what the collector serves; no inline script or style anywhere (docs/desk.md).
 const CSP = {
@@ -155,7 +152,7 @@ export function createDesk(deps: DeskDeps): Hono<Env> {
     return streamSSE(c, async (sse) => {
       let last: number | undefined;
       while (!sse.aborted && !sse.closed) {
-        const { total } = await store.inbox(user.envId, { now: now(), offset: 0, limit: 1 });
+        const total = await store.countInbox(user.envId, { now: now(), offset: 0, limit: 1 });
         if (last !== undefined && total !== last) {
           await sse.writeSSE({ event: "loops", data: String(total) });
         }
@@ -260,15 +257,19 @@ export function createDesk(deps: DeskDeps): Hono<Env> {
   });
   desk.notFound((c) => c.text("No such desk page", 404));
 
+  /** Who loops may be given to: the owners named so far, then every desk user who may act. */
+  async function ownerChoices(envId: string, named: (string | undefined)[]): Promise<string[]> {
+    const users = await store.listDeskUsers(envId);
+    const handles = users.filter((u) => can(u.role, "act")).map((u) => u.handle);
+    return [...new Set([...named.filter((o): o is string => o !== undefined), ...handles])];
+  }
+
   async function surveysPage(c: Context<Env>, user: DeskUser, notes: { refusal?: string }) {
     const surveys = await store.activeSurveys(user.envId);
-    const users = await store.listDeskUsers(user.envId);
-    const owners = [
-      ...new Set([
-        ...surveys.flatMap((s) => Object.values(s.loop.routes).flatMap((r) => r.owner ?? [])),
-        ...users.filter((u) => u.role !== "viewer").map((u) => u.handle),
-      ]),
-    ];
+    const owners = await ownerChoices(
+      user.envId,
+      surveys.flatMap((s) => Object.values(s.loop.routes).flatMap((r) => r.owner ?? [])),
+    );
     const done = c.req.query("done");
     return (
       <SurveysPage
@@ -294,14 +295,7 @@ export function createDesk(deps: DeskDeps): Hono<Env> {
     const survey = surveyId
       ? await store.getSurvey(user.envId, surveyId.surveyId, surveyId.surveyVersion)
       : undefined;
-    const users = await store.listDeskUsers(user.envId);
-    const owners = [
-      ...new Set([
-        ...(view.loop.owner ? [view.loop.owner] : []),
-        ...(view.loop.route.owner ? [view.loop.route.owner] : []),
-        ...users.filter((u) => u.role !== "viewer").map((u) => u.handle),
-      ]),
-    ];
+    const owners = await ownerChoices(user.envId, [view.loop.owner, view.loop.route.owner]);
     const done = c.req.query("done");
     return (
       <LoopPage
@@ -317,46 +311,6 @@ export function createDesk(deps: DeskDeps): Hono<Env> {
   }
 
   return desk;
-}
-
-/** The inbox's query from its URL; unknown values are ignored, never an error page. */
-function inboxQuery(
-  q: Record<string, string>,
-  user: DeskUser,
-  at: string,
-): { query: InboxQuery; filters: InboxFilters } {
-  const filters: InboxFilters = {};
-  const query: InboxQuery = { now: at, offset: 0, limit: PAGE };
-  const text = (name: keyof InboxFilters) => {
-    const v = q[name]?.trim();
-    if (v) filters[name] = v.slice(0, 200);
-    return filters[name];
-  };
-  const state = text("state");
-  if (state && (INBOX_STATES as readonly string[]).includes(state)) {
-    query.states = [state as LoopState];
-  } else delete filters.state;
-  const set = <K extends "surveyId" | "journey" | "region" | "owner" | "segment">(
-    key: K,
-    name: keyof InboxFilters,
-  ) => {
-    const v = text(name);
-    if (v) query[key] = v;
-  };
-  set("surveyId", "survey");
-  set("journey", "journey");
-  set("region", "region");
-  set("owner", "owner");
-  set("segment", "segment");
-  if (q.mine === "1") {
-    filters.mine = "1";
-    query.owner = user.handle;
-  }
-  const search = text("q");
-  if (search) query.search = search;
-  const offset = Number(q.offset);
-  if (Number.isInteger(offset) && offset > 0) query.offset = offset;
-  return { query, filters };
 }
 
 // Checked against when the email is unknown, so that both answers take the same time.

@@ -4,6 +4,12 @@ import { type ChartData, chartData } from "./charts-data.js";
 /** How long computed charts are served as they are; after that they are recomputed. */
 export const CHARTS_FRESH_MS = 60_000;
 
+interface Entry {
+  at: number;
+  data: Promise<ChartData>;
+  refreshing?: boolean;
+}
+
 /**
  * The charts of each environment and grouping, computed at most once a minute: twelve weeks of
  * metrics over every loop cost a second at 100,000 loops (docs/benchmarks.md), and a chart a
@@ -11,43 +17,37 @@ export const CHARTS_FRESH_MS = 60_000;
  * are computed (stale while revalidating); only the first request waits.
  */
 export function createChartsCache(store: CollectorStore, now: () => string) {
-  const entries = new Map<string, { at: number; data: Promise<ChartData>; refreshing?: boolean }>();
-  const compute = (envId: string, by: "journey" | "region", key: string) => {
-    const at = Date.parse(now());
-    const data = chartData(store, envId, now(), by);
-    const entry = { at, data };
-    entries.set(key, entry);
-    // A failure is not kept: the next request computes again.
-    data.catch(() => {
-      if (entries.get(key) === entry) entries.delete(key);
-    });
-    return data;
+  const entries = new Map<string, Entry>();
+
+  /** Starts a computation; it replaces `key`'s entry once it has succeeded. */
+  const compute = (key: string, envId: string, by: "journey" | "region"): Entry => {
+    const entry: Entry = { at: Date.parse(now()), data: chartData(store, envId, now(), by) };
+    entry.data.then(
+      () => entries.set(key, entry),
+      () => {
+        // A failure is not kept: the last charts stay, or the next request computes again.
+        const current = entries.get(key);
+        if (current === entry) entries.delete(key);
+        else if (current) current.refreshing = false;
+      },
+    );
+    return entry;
   };
+
   return async (
     envId: string,
     by: "journey" | "region",
   ): Promise<ChartData & { computedAt: string }> => {
     const key = `${envId}\u0000${by}`;
-    const entry = entries.get(key);
-    let data: Promise<ChartData>;
-    let at: number;
+    let entry = entries.get(key);
     if (!entry) {
-      data = compute(envId, by, key);
-      at = Date.parse(now());
-    } else {
-      ({ data, at } = entry);
-      if (Date.parse(now()) - at > CHARTS_FRESH_MS && !entry.refreshing) {
-        // Keep answering the last charts until the new ones are ready; one refresh at a time.
-        entry.refreshing = true;
-        const started = Date.parse(now());
-        chartData(store, envId, now(), by).then(
-          (d) => entries.set(key, { at: started, data: Promise.resolve(d) }),
-          () => {
-            entry.refreshing = false;
-          },
-        );
-      }
+      entry = compute(key, envId, by);
+      entries.set(key, entry);
+    } else if (Date.parse(now()) - entry.at > CHARTS_FRESH_MS && !entry.refreshing) {
+      // Keep answering these charts until the new ones are ready; one refresh at a time.
+      entry.refreshing = true;
+      compute(key, envId, by);
     }
-    return { ...(await data), computedAt: new Date(at).toISOString() };
+    return { ...(await entry.data), computedAt: new Date(entry.at).toISOString() };
   };
 }

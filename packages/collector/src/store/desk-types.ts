@@ -79,6 +79,8 @@ export interface DeskStore {
   deskLoop(envId: string, id: string, now: string): Promise<DeskLoop | undefined>;
   /** Open loops by urgency: breached first, then the nearest deadline, then the oldest. */
   inbox(envId: string, query: InboxQuery): Promise<{ rows: InboxRow[]; total: number }>;
+  /** How many loops the inbox's filters match, without sorting them (the event stream's poll). */
+  countInbox(envId: string, query: InboxQuery): Promise<number>;
 }
 
 /** `addDeskUser` with an email that is already a desk user. */

@@ -14,6 +14,7 @@ import {
   type DeskStore,
   type DeskUser,
   DeskUserExistsError,
+  type InboxQuery,
 } from "../desk-types.js";
 import type { SqlDialect } from "../dialect.js";
 import type { LoopMeta, StoredFeedback, StoredResponse } from "../types.js";
@@ -53,6 +54,10 @@ export function postgresDesk(pool: Pool): DeskStore {
     const { text, values } = build(make);
     const { rows: raw } = await pool.query<DeskRow<unknown, Date>>(text, values);
     return raw.map((row) => inboxRow(postgresColumns, row));
+  };
+  const count = async (envId: string, query: InboxQuery): Promise<number> => {
+    const { text, values } = build((d) => inboxCountSql(envId, query, d, matchWords));
+    return Number((await pool.query<{ n: string }>(text, values)).rows[0]?.n ?? 0);
   };
   return {
     async addDeskUser(user: DeskUser) {
@@ -108,13 +113,13 @@ export function postgresDesk(pool: Pool): DeskStore {
       await run(pool, sql.deleteSession, [tokenHash]);
     },
     async inbox(envId, query) {
-      const count = build((d) => inboxCountSql(envId, query, d, matchWords));
-      const [page, counted] = await Promise.all([
+      const [page, total] = await Promise.all([
         rows((d) => inboxPageSql(envId, query, d, matchWords)),
-        pool.query<{ n: string }>(count.text, count.values),
+        count(envId, query),
       ]);
-      return { rows: page, total: Number(counted.rows[0]?.n ?? 0) };
+      return { rows: page, total };
     },
+    countInbox: (envId, query) => count(envId, query),
     async deskLoop(envId, id, now) {
       const q = build((d) => deskLoopSql(envId, id, now, d));
       const raw = (await pool.query<DeskRow<unknown, Date>>(q.text, q.values)).rows[0];

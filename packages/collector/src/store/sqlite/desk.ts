@@ -14,6 +14,7 @@ import {
   type DeskStore,
   type DeskUser,
   DeskUserExistsError,
+  type InboxQuery,
 } from "../desk-types.js";
 import type { SqlDialect } from "../dialect.js";
 import type { LoopMeta, StoredFeedback, StoredResponse } from "../types.js";
@@ -71,6 +72,10 @@ export function sqliteDesk(w: Prepared, r: Prepared, write: Section, read: Secti
       inboxRow(sqliteColumns, row),
     );
   };
+  const count = (envId: string, query: InboxQuery): number => {
+    const { text, values } = build((d) => inboxCountSql(envId, query, d, matchWords));
+    return (r(text).get(...values) as { n: number }).n;
+  };
   return {
     addDeskUser: (user: DeskUser) =>
       write(() => {
@@ -120,12 +125,11 @@ export function sqliteDesk(w: Prepared, r: Prepared, write: Section, read: Secti
         w(sql.deleteSession).run(tokenHash);
       }),
     inbox: (envId, query) =>
-      read(() => {
-        const page = rows((d) => inboxPageSql(envId, query, d, matchWords));
-        const count = build((d) => inboxCountSql(envId, query, d, matchWords));
-        const { n } = r(count.text).get(...count.values) as { n: number };
-        return { rows: page, total: n };
-      }),
+      read(() => ({
+        rows: rows((d) => inboxPageSql(envId, query, d, matchWords)),
+        total: count(envId, query),
+      })),
+    countInbox: (envId, query) => read(() => count(envId, query)),
     deskLoop: (envId, id, now) =>
       read(() => {
         const q = build((d) => deskLoopSql(envId, id, now, d));

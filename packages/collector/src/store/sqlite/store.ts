@@ -62,6 +62,7 @@ const READS: readonly StoreMethod[] = [
   "findDeskUser",
   "deskSession",
   "inbox",
+  "countInbox",
   "deskLoop",
 ];
 
