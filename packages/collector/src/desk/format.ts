@@ -31,3 +31,7 @@ export const instant = (at: string): string =>
 /** A customer value, in whole units with thousands separated. */
 export const money = (value: number): string =>
   Math.round(value).toLocaleString("en-US", { maximumFractionDigits: 0 });
+
+/** A segment as a person reads it: a feedback policy's catch-all route `*` is "other channels". */
+export const segmentName = (segment: string): string =>
+  segment === "*" ? "other channels" : segment;

@@ -2,7 +2,7 @@
 import { LOOP_STATES } from "@closeloop/core";
 import type { FC } from "hono/jsx";
 import type { DeskUser, InboxQuery, InboxRow } from "../../store/desk-types.js";
-import { age, due, money } from "../format.js";
+import { age, due, money, segmentName } from "../format.js";
 import { can } from "../roles.js";
 import { Layout } from "./layout.js";
 
@@ -45,7 +45,7 @@ const Row: FC<{ row: InboxRow; now: string; money: boolean }> = ({ row, now, mon
         </a>
       </td>
       <td class="num">{row.score ? `${row.score.value} ${row.score.type.toUpperCase()}` : "–"}</td>
-      <td>{loop.segment}</td>
+      <td>{segmentName(loop.segment)}</td>
       {show && (
         <td class="num">{loop.customer?.value === undefined ? "–" : money(loop.customer.value)}</td>
       )}

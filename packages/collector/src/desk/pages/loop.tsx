@@ -2,7 +2,7 @@
 import type { Loop, Question, Survey } from "@closeloop/core";
 import type { FC } from "hono/jsx";
 import type { DeskLoop, DeskUser, InboxRow } from "../../store/desk-types.js";
-import { age, due, instant, money } from "../format.js";
+import { age, due, instant, money, segmentName } from "../format.js";
 
 const ago = (at: string, now: string) => {
   const a = age(at, now);
@@ -92,7 +92,7 @@ const Earlier: FC<{ rows: InboxRow[]; now: string }> = ({ rows, now }) => (
             <a href={`/desk/loops/${encodeURIComponent(r.loop.id)}`}>
               {r.score ? `${r.score.type.toUpperCase()} ${r.score.value}` : r.loop.source.kind}
             </a>{" "}
-            {r.loop.segment}, {r.loop.state}, {ago(r.loop.openedAt, now)}
+            {segmentName(r.loop.segment)}, {r.loop.state}, {ago(r.loop.openedAt, now)}
           </li>
         ))}
       </ul>
@@ -168,7 +168,7 @@ export const LoopPage: FC<{
         <a href="/desk">← Inbox</a>
       </p>
       <h1>
-        {loop.segment} loop · <span class="state">{loop.state}</span>
+        {segmentName(loop.segment)} loop · <span class="state">{loop.state}</span>
       </h1>
       <Outcome refusal={refusal} done={done} />
       <dl class="facts">
