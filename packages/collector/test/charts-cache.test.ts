@@ -20,7 +20,7 @@ describe("the charts cache", () => {
     };
     let clock = Date.parse("2026-12-01T12:00:00Z");
     const charts = createChartsCache(counted, () => new Date(clock).toISOString());
-    const perCompute = WEEKS + 2; // a report per week, and the two 30-day periods
+    const perCompute = WEEKS + 2; // a report per week, and the headline's two 30-day periods
 
     const first = await charts("env", "journey");
     expect(calls).toBe(perCompute);
@@ -30,16 +30,58 @@ describe("the charts cache", () => {
     await charts("env", "journey");
     expect(calls).toBe(perCompute); // still fresh
     await charts("env", "region");
-    expect(calls).toBe(2 * perCompute); // another grouping is its own entry
+    // Another grouping has its own weekly charts; the headline is the environment's, shared.
+    expect(calls).toBe(perCompute + WEEKS);
 
     clock += 2;
     const stale = await charts("env", "journey");
     expect(stale.computedAt).toBe(first.computedAt); // answered at once, from the last charts
     await charts("env", "journey"); // while the refresh runs: no second one
     await new Promise((r) => setTimeout(r, 50));
-    expect(calls).toBe(3 * perCompute);
+    expect(calls).toBe(2 * perCompute + WEEKS);
     const fresh = await charts("env", "journey");
     expect(Date.parse(fresh.computedAt)).toBe(clock);
+    await store.close();
+  });
+
+  it("warms: a computation started by another page is the one the charts page awaits", async () => {
+    const store = sqliteStore(":memory:");
+    await store.migrate();
+    let calls = 0;
+    const counted: CollectorStore = {
+      ...store,
+      metrics: (...args) => {
+        calls++;
+        return store.metrics(...args);
+      },
+    };
+    const charts = createChartsCache(counted, () => "2026-12-01T12:00:00.000Z");
+    charts.warm("env");
+    expect(calls).toBe(WEEKS + 2); // started at once, without waiting
+    const page = await charts("env", "journey");
+    expect(calls).toBe(WEEKS + 2); // the page's request computed nothing more
+    expect(page.weeks).toHaveLength(WEEKS);
+    charts.warm("env", "region");
+    expect(calls).toBe(2 * WEEKS + 2); // the other grouping's weeks; the headline is shared
+    await charts("env", "region");
+    expect(calls).toBe(2 * WEEKS + 2);
+    await store.close();
+  });
+
+  it("a failed warm-up reaches no one, and the next request computes again", async () => {
+    const store = sqliteStore(":memory:");
+    await store.migrate();
+    let fail = true;
+    const failing: CollectorStore = {
+      ...store,
+      metrics: (...args) => (fail ? Promise.reject(new Error("down")) : store.metrics(...args)),
+    };
+    const charts = createChartsCache(failing, () => "2026-12-01T12:00:00.000Z");
+    charts.warm("env");
+    await new Promise((r) => setTimeout(r, 20));
+    fail = false;
+    const page = await charts("env", "journey");
+    expect(page.charts.map((c) => c.id)).toContain("nps");
     await store.close();
   });
 });

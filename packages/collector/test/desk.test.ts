@@ -3,8 +3,10 @@
 // a loop's page with every action and its refusals, roles, escaping, the event stream, charts.
 import { uuidv7 } from "@closeloop/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WEEKS } from "../src/desk/charts-data.js";
 import { hashPassword } from "../src/desk/password.js";
 import type { DeskRole } from "../src/desk/roles.js";
+import { sqliteStore } from "../src/store/index.js";
 import type { CollectorStore } from "../src/store/types.js";
 import {
   batch,
@@ -512,5 +514,38 @@ describe.each(stores)("the loop desk on %s", (_name, open) => {
     const agent = browser(desk.c);
     await agent.signIn("ana@example.com");
     expect((await agent.get("/desk/charts")).text).not.toContain("Value at risk");
+  });
+});
+
+describe("the desk's charts, warmed", () => {
+  it("the inbox starts computing the charts, so the charts page then computes nothing", async () => {
+    const inner = sqliteStore(":memory:");
+    let calls = 0;
+    const store: CollectorStore = {
+      ...inner,
+      metrics: (...args) => {
+        calls++;
+        return inner.metrics(...args);
+      },
+    };
+    const { c } = await deskCollector(store);
+    try {
+      const b = browser(c);
+      await b.signIn("lee@example.com");
+      expect(calls).toBe(0);
+      expect((await b.get("/desk")).status).toBe(200);
+      // Started once the inbox has answered: the weeks and the headline's two periods.
+      await expect.poll(() => calls).toBe(WEEKS + 2);
+      expect((await b.get("/desk/charts")).status).toBe(200);
+      // The charts page warms the other grouping's weeks (its headline is shared), and nothing
+      // else: what it drew was already computed.
+      await expect.poll(() => calls).toBe(2 * WEEKS + 2);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(calls).toBe(2 * WEEKS + 2);
+      expect((await b.get("/desk/charts?by=region")).status).toBe(200);
+      expect(calls).toBe(2 * WEEKS + 2);
+    } finally {
+      await c.close();
+    }
   });
 });

@@ -143,6 +143,8 @@ export function createDesk(deps: DeskDeps): Hono<Env> {
     const page = (
       <InboxPage user={user} rows={rows} total={total} query={query} filters={filters} />
     );
+    // After this answer: the charts are ready when the user opens them (charts-cache.ts).
+    setImmediate(() => charts.warm(user.envId));
     return c.html(page);
   });
 
@@ -246,6 +248,7 @@ export function createDesk(deps: DeskDeps): Hono<Env> {
     const user = c.get("user");
     const by = c.req.query("by") === "region" ? "region" : "journey";
     const data = await charts(user.envId, by);
+    setImmediate(() => charts.warm(user.envId, by === "journey" ? "region" : "journey"));
     return c.html(<ChartsPage user={user} data={data} by={by} />);
   });
 

@@ -2,6 +2,7 @@ import { type GroupMetrics, type MetricsReport, NONE } from "@closeloop/core";
 import type { CollectorStore } from "../store/types.js";
 
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
+const MONTH_MS = 30 * 24 * 60 * 60 * 1000;
 /** How many weeks the charts show, ending with the current one. */
 export const WEEKS = 12;
 /** How many groups a chart draws a line for (the largest); the table lists them all. */
@@ -26,16 +27,23 @@ export interface Chart {
   range?: [number, number];
 }
 
-/** The charts page's figures: weekly charts, and the headline figures with their trend. */
-export interface ChartData {
+/** The weekly charts of one grouping. */
+export interface WeeklyCharts {
   /** The start of each week (ISO-8601), oldest first. */
   weeks: string[];
   charts: Chart[];
-  headline: {
-    valueAtRisk: { now: number; before: number; customers: number };
-    customersAtRisk: { now: number; before: number };
-    assetGrowth: { now: number; before: number; count: number };
-  };
+}
+
+/** The headline figures: the last 30 days, and the 30 before for their trend. */
+export interface Headline {
+  valueAtRisk: { now: number; before: number; customers: number };
+  customersAtRisk: { now: number; before: number };
+  assetGrowth: { now: number; before: number; count: number };
+}
+
+/** The charts page's figures: weekly charts, and the headline figures with their trend. */
+export interface ChartData extends WeeklyCharts {
+  headline: Headline;
 }
 
 const hours = (ms: number | null) => (ms === null ? null : Math.round((ms / 3_600_000) * 10) / 10);
@@ -57,15 +65,15 @@ function topGroups(reports: MetricsReport[]): string[] {
 }
 
 /**
- * The weekly figures of the last `WEEKS` weeks from the store's metrics (`GET /v1/metrics`'s
- * numbers, grouped by `by`), and the headline figures of the last 30 days against the 30 before.
+ * The weekly figures of the last `WEEKS` weeks, ending now, from the store's metrics
+ * (`GET /v1/metrics`'s numbers, a report per week grouped by `by`).
  */
-export async function chartData(
+export async function weeklyCharts(
   store: CollectorStore,
   envId: string,
   now: string,
   by: "journey" | "region",
-): Promise<ChartData> {
+): Promise<WeeklyCharts> {
   const end = Date.parse(now);
   const starts = Array.from({ length: WEEKS }, (_, i) => end - (WEEKS - i) * WEEK_MS);
   const reports = await Promise.all(
@@ -83,17 +91,6 @@ export async function chartData(
       ),
     ),
   );
-  const month = 30 * 24 * 60 * 60 * 1000;
-  const period = (from: number, to: number) =>
-    store.metrics(envId, {
-      from: new Date(from).toISOString(),
-      to: new Date(to).toISOString(),
-      asOf: new Date(to).toISOString(),
-    });
-  const [recent, before] = await Promise.all([
-    period(end - month, end),
-    period(end - 2 * month, end - month),
-  ]);
   const groups = topGroups(reports);
   const total = (f: (m: GroupMetrics) => number | null) => reports.map((r) => f(r.total));
   const byGroup = (f: (m: GroupMetrics) => number | null): Series[] =>
@@ -175,21 +172,43 @@ export async function chartData(
         series: [{ name: "all", values: total(rate) }, ...byGroup(rate)],
       },
     ],
-    headline: {
-      valueAtRisk: {
-        now: recent.total.valueAtRisk.value,
-        before: before.total.valueAtRisk.value,
-        customers: recent.total.valueAtRisk.customers,
-      },
-      customersAtRisk: {
-        now: recent.total.atRisk.customers,
-        before: before.total.atRisk.customers,
-      },
-      assetGrowth: {
-        now: recent.customers.net.value,
-        before: before.customers.net.value,
-        count: recent.customers.net.count,
-      },
+  };
+}
+
+/**
+ * Value at risk, customers at risk and customer asset growth over the last 30 days, each against
+ * the 30 days before, from the store's metrics. The same for every grouping.
+ */
+export async function headlineFigures(
+  store: CollectorStore,
+  envId: string,
+  now: string,
+): Promise<Headline> {
+  const end = Date.parse(now);
+  const period = (from: number, to: number) =>
+    store.metrics(envId, {
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      asOf: new Date(to).toISOString(),
+    });
+  const [recent, before] = await Promise.all([
+    period(end - MONTH_MS, end),
+    period(end - 2 * MONTH_MS, end - MONTH_MS),
+  ]);
+  return {
+    valueAtRisk: {
+      now: recent.total.valueAtRisk.value,
+      before: before.total.valueAtRisk.value,
+      customers: recent.total.valueAtRisk.customers,
+    },
+    customersAtRisk: {
+      now: recent.total.atRisk.customers,
+      before: before.total.atRisk.customers,
+    },
+    assetGrowth: {
+      now: recent.customers.net.value,
+      before: before.customers.net.value,
+      count: recent.customers.net.count,
     },
   };
 }

@@ -34,9 +34,7 @@ export const ChartsPage: FC<{
   return (
     <Layout title="Charts" user={user}>
       <h1>How the loops are going</h1>
-      <p class="hint">
-        The last 12 weeks, computed {instant(data.computedAt)} (at most a minute ago).
-      </p>
+      <p class="hint">The last 12 weeks, computed {instant(data.computedAt)}.</p>
       <form method="get" action="/desk/charts" class="filters">
         <label>
           Lines by

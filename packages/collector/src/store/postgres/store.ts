@@ -172,18 +172,27 @@ export function postgresStore(url: string, options: PostgresStoreOptions = {}): 
     async metrics(envId, query, options) {
       return inTransaction(
         pool,
-        (client) =>
-          metricsReport(
+        (client) => {
+          // One connection runs one statement at a time: the report's statements queue here
+          // rather than in pg, which deprecates queueing on a busy client. After a failure the
+          // rest fail too, without running on a connection that is being given back.
+          let queue: Promise<unknown> = Promise.resolve();
+          return metricsReport(
             envId,
             query,
-            async (build) => {
+            (build) => {
               const values: (string | number)[] = [];
               const param = (v: string | number) => `$${values.push(v)}`;
               const sql = build(postgresDialect(param));
-              return (await client.query<MetricsRow>(sql, values)).rows;
+              const rows = queue.then(
+                async () => (await client.query<MetricsRow>(sql, values)).rows,
+              );
+              queue = rows;
+              return rows;
             },
             options,
-          ),
+          );
+        },
         "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
       );
     },
