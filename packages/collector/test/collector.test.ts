@@ -138,9 +138,9 @@ describe("POST /v1/batch", () => {
     const res = response({ score: 9 });
     const key = uuidv7();
     const first = await ingest([{ type: "response", idempotencyKey: key, data: res }]);
-    const again = await ingest([
-      { type: "response", idempotencyKey: key, data: { ...res, id: uuidv7() } },
-    ]);
+    // The very item again, as a retry sends it (other content under the key is refused:
+    // test/idempotency.test.ts).
+    const again = await ingest([{ type: "response", idempotencyKey: key, data: res }]);
     expect(again.body.accepted).toEqual([
       { index: 0, id: first.body.accepted[0].id, duplicate: true },
     ]);
@@ -627,5 +627,6 @@ describe("fuzzing POST /v1/batch", () => {
     console.log(`batch fuzzing: ${JSON.stringify(Object.fromEntries(statuses))} (status: count)`);
     expect(statuses.get(200) ?? 0).toBeGreaterThan(100); // the handlers ran, not only the parser
     expect((await c.call("GET", "/healthz", undefined)).status).toBe(200);
-  });
+    // 300 requests: a wait for a busy machine, not a measure of speed.
+  }, 30_000);
 });

@@ -12,13 +12,14 @@ import { withWebhookEvents } from "../webhook-delivery/emit.js";
 import type { IngestContext, ItemOutcome } from "./context.js";
 import { ingestCustomer } from "./customer.js";
 import { ingestFeedback } from "./feedback.js";
+import { type ItemKey, itemKey } from "./idempotency.js";
 import { ingestResponse } from "./response.js";
 import { ingestAckSeen, ingestClosureSeen } from "./seen.js";
 import { badTextPath } from "./text.js";
 
 type Handler = (
   ctx: IngestContext,
-  key: string,
+  item: ItemKey,
   data: Record<string, unknown>,
 ) => Promise<ItemOutcome>;
 const HANDLERS: Record<string, Handler> = {
@@ -103,7 +104,8 @@ export async function ingestBatch(
         continue;
       }
       try {
-        const outcome = await handler(ctx, item.idempotencyKey, item.data);
+        const key = itemKey(item.type, item.idempotencyKey, item.data);
+        const outcome = await handler(ctx, key, item.data);
         if ("reject" in outcome) result.rejected.push({ index, ...outcome.reject });
         else result.accepted.push({ index, id: outcome.id, duplicate: outcome.duplicate === true });
       } catch (e) {

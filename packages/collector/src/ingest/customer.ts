@@ -1,6 +1,7 @@
 import { CustomerValueSchema, TimestampSchema, uuidv7 } from "@closeloop/core";
 import * as z from "zod/mini";
 import type { IngestContext, ItemOutcome } from "./context.js";
+import { claimKey, type ItemKey } from "./idempotency.js";
 import { parseItem } from "./parse-item.js";
 
 const CustomerEventSchema = z.strictObject({
@@ -13,7 +14,7 @@ const CustomerEventSchema = z.strictObject({
 /** `customer`: a customer gained or lost, for customer asset growth. */
 export async function ingestCustomer(
   ctx: IngestContext,
-  key: string,
+  item: ItemKey,
   data: Record<string, unknown>,
 ): Promise<ItemOutcome> {
   const event = parseItem<z.infer<typeof CustomerEventSchema>>(
@@ -22,8 +23,8 @@ export async function ingestCustomer(
     "customer event",
   );
   const id = uuidv7(Date.parse(ctx.now));
-  const claim = await ctx.tx.claimIdempotency(ctx.envId, key, { type: "customer", id }, ctx.now);
-  if (claim) return { id: claim.id, duplicate: true };
+  const claimed = await claimKey(ctx, item, { type: "customer", id });
+  if (claimed) return claimed;
   const { value, ...rest } = event;
   await ctx.tx.insertCustomerEvent(ctx.envId, id, value === undefined ? rest : { ...rest, value });
   return { id };

@@ -1,6 +1,7 @@
 import { createLoop, type Feedback, FeedbackSchema, feedbackRoute, uuidv7 } from "@closeloop/core";
 import type { RespondentRef } from "../store/types.js";
 import { type IngestContext, type ItemOutcome, ItemRejection } from "./context.js";
+import { claimKey, type ItemKey } from "./idempotency.js";
 import { saveLoop } from "./loops.js";
 import { parseItem } from "./parse-item.js";
 import { quote } from "./quote.js";
@@ -15,7 +16,7 @@ import { respondentOf } from "./respondent.js";
  */
 export async function ingestFeedback(
   ctx: IngestContext,
-  key: string,
+  item: ItemKey,
   data: Record<string, unknown>,
 ): Promise<ItemOutcome> {
   const feedback = parseItem<Feedback>(FeedbackSchema, data, "feedback");
@@ -33,8 +34,8 @@ export async function ingestFeedback(
       ? { id: feedback.customer.id }
       : undefined;
   const id = feedback.id ?? uuidv7(Date.parse(ctx.now));
-  const claim = await ctx.tx.claimIdempotency(ctx.envId, key, { type: "feedback", id }, ctx.now);
-  if (claim) return { id: claim.id, duplicate: true };
+  const claimed = await claimKey(ctx, item, { type: "feedback", id });
+  if (claimed) return claimed;
 
   await ctx.tx.insertFeedback(ctx.envId, { ...feedback, id, receivedAt: ctx.now });
   const { segment, route } = feedbackRoute(policy, feedback);

@@ -16,6 +16,7 @@ import {
 import type { LoopScore, StoredResponse } from "../store/types.js";
 import { type IngestContext, type ItemOutcome, ItemRejection } from "./context.js";
 import { fastResponse } from "./fast-response.js";
+import { claimKey, type ItemKey } from "./idempotency.js";
 import { saveLoop } from "./loops.js";
 import { responseQuote } from "./quote.js";
 import { respondentOf } from "./respondent.js";
@@ -27,10 +28,10 @@ import { announceRisk } from "./risk.js";
  */
 export async function ingestResponse(
   ctx: IngestContext,
-  key: string,
+  item: ItemKey,
   data: Record<string, unknown>,
 ): Promise<ItemOutcome> {
-  const response = parseResponse(data, key);
+  const response = parseResponse(data, item.key);
   const survey = await ctx.survey(response.surveyId, response.surveyVersion);
   if (!survey) {
     throw new ItemRejection(
@@ -73,13 +74,8 @@ export async function ingestResponse(
     }
   }
   // Claimed only once the item is known good: a rejected item leaves no trace of its key.
-  const claim = await ctx.tx.claimIdempotency(
-    ctx.envId,
-    key,
-    { type: "response", id: response.id },
-    ctx.now,
-  );
-  if (claim) return { id: claim.id, duplicate: true };
+  const claimed = await claimKey(ctx, item, { type: "response", id: response.id });
+  if (claimed) return claimed;
   await ctx.tx.putResponse(ctx.envId, merged);
 
   if (merged.finished && merged.segment !== undefined) {

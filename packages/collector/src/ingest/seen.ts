@@ -1,6 +1,7 @@
 import { IdSchema, transition } from "@closeloop/core";
 import * as z from "zod/mini";
 import { type IngestContext, type ItemOutcome, ItemRejection } from "./context.js";
+import { claimKey, type ItemKey } from "./idempotency.js";
 import { acknowledgeSeen, later, saveLoop } from "./loops.js";
 import { parseItem } from "./parse-item.js";
 
@@ -23,7 +24,7 @@ const ClosureSeenSchema = z.strictObject({
  */
 export async function ingestAckSeen(
   ctx: IngestContext,
-  key: string,
+  item: ItemKey,
   data: Record<string, unknown>,
 ): Promise<ItemOutcome> {
   const { responseId, locale } = parseItem<z.infer<typeof AckSeenSchema>>(
@@ -35,13 +36,8 @@ export async function ingestAckSeen(
   if (!loop) {
     throw new ItemRejection("unknown_response", `No finished response ${responseId} has a loop`);
   }
-  const claim = await ctx.tx.claimIdempotency(
-    ctx.envId,
-    key,
-    { type: "ack-seen", id: loop.id },
-    ctx.now,
-  );
-  if (claim) return { id: claim.id, duplicate: true };
+  const claimed = await claimKey(ctx, item, { type: "ack-seen", id: loop.id });
+  if (claimed) return claimed;
   const response = await ctx.tx.getResponse(ctx.envId, responseId);
   await acknowledgeSeen(ctx, loop, locale ?? response?.locale ?? "en", ctx.now);
   return { id: loop.id };
@@ -50,7 +46,7 @@ export async function ingestAckSeen(
 /** `closure-seen`: the respondent saw what was done about their feedback, which closes the loop in-app. */
 export async function ingestClosureSeen(
   ctx: IngestContext,
-  key: string,
+  item: ItemKey,
   data: Record<string, unknown>,
 ): Promise<ItemOutcome> {
   const { noticeId } = parseItem<z.infer<typeof ClosureSeenSchema>>(
@@ -60,13 +56,8 @@ export async function ingestClosureSeen(
   );
   const notice = await ctx.tx.getClosureNotice(ctx.envId, noticeId);
   if (!notice) throw new ItemRejection("unknown_notice", `No closure notice ${noticeId}`);
-  const claim = await ctx.tx.claimIdempotency(
-    ctx.envId,
-    key,
-    { type: "closure-seen", id: notice.loopId },
-    ctx.now,
-  );
-  if (claim) return { id: claim.id, duplicate: true };
+  const claimed = await claimKey(ctx, item, { type: "closure-seen", id: notice.loopId });
+  if (claimed) return claimed;
   const loop = await ctx.tx.getLoop(ctx.envId, notice.loopId);
   if (!notice.seenAt) {
     const respondent = await ctx.tx.getLoopMeta(ctx.envId, notice.loopId);

@@ -20,9 +20,12 @@ export interface ColumnReader<Json, Instant> {
 }
 
 /** A row of the `idempotency` table as read (`record_id AS id`). */
-export const idempotencyRecord = (row: IdempotencyRecord): IdempotencyRecord => ({
+export type IdempotencyRow = Omit<IdempotencyRecord, "digest"> & { digest: string | null };
+
+export const idempotencyRecord = (row: IdempotencyRow): IdempotencyRecord => ({
   type: row.type,
   id: row.id,
+  ...(row.digest === null ? {} : { digest: row.digest }),
 });
 
 /** A `webhook_endpoints` row without its secrets. */

@@ -113,6 +113,8 @@ export interface LoopFilter {
 export interface IdempotencyRecord {
   type: string;
   id: string;
+  /** A digest of the item that claimed the key; absent on keys claimed before schema step 7. */
+  digest?: string;
 }
 
 /** What may be read and written inside one `transaction`: the ingest and transition paths. */

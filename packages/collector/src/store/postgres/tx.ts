@@ -6,8 +6,8 @@ import type { PoolClient } from "pg";
 import { ms } from "../columns.js";
 import { type HistoryRow, scoredLoop } from "../history.js";
 import { closureRow, customerEventRow, feedbackRow, loopRow, responseRow } from "../records.js";
-import { idempotencyRecord } from "../row-readers.js";
-import type { IdempotencyRecord, LoopMeta, StoredResponse, StoreTx } from "../types.js";
+import { type IdempotencyRow, idempotencyRecord } from "../row-readers.js";
+import type { LoopMeta, StoredResponse, StoreTx } from "../types.js";
 import { one, rowWrites, run, storeSql } from "./queries.js";
 import { postgresWebhookTx } from "./webhooks.js";
 
@@ -23,10 +23,11 @@ export function postgresTx(c: () => PoolClient): StoreTx {
         record.type,
         record.id,
         ms(at),
+        record.digest ?? null,
       ]);
       if (claim.rowCount === 1) return undefined;
-      const { rows } = await run<IdempotencyRecord>(db, storeSql.getIdempotency, [envId, key]);
-      return idempotencyRecord(rows[0] as IdempotencyRecord);
+      const { rows } = await run<IdempotencyRow>(db, storeSql.getIdempotency, [envId, key]);
+      return idempotencyRecord(rows[0] as IdempotencyRow);
     },
     getResponse: async (envId, id) => one<StoredResponse>(c(), storeSql.lockResponse, [envId, id]),
     async putResponse(envId, response) {

@@ -4,8 +4,8 @@ import type { ClosureNotice, Loop } from "@closeloop/core";
 import { ms } from "../columns.js";
 import { type HistoryRow, scoredLoop } from "../history.js";
 import { closureRow, customerEventRow, feedbackRow, loopRow, responseRow } from "../records.js";
-import { idempotencyRecord } from "../row-readers.js";
-import type { IdempotencyRecord, LoopMeta, StoredResponse, StoreTx } from "../types.js";
+import { type IdempotencyRow, idempotencyRecord } from "../row-readers.js";
+import type { LoopMeta, StoredResponse, StoreTx } from "../types.js";
 import { one } from "./rows.js";
 import { type Prepared, rowUpserts, storeSql } from "./statements.js";
 import { sqliteWebhookTx } from "./webhooks.js";
@@ -16,9 +16,16 @@ export function sqliteTx(use: () => Prepared): StoreTx {
     ...sqliteWebhookTx(use),
     async claimIdempotency(envId, key, record, at) {
       const s = use();
-      const claimed = s(storeSql.claimIdempotency).run(envId, key, record.type, record.id, ms(at));
+      const claimed = s(storeSql.claimIdempotency).run(
+        envId,
+        key,
+        record.type,
+        record.id,
+        ms(at),
+        record.digest ?? null,
+      );
       if (claimed.changes === 1) return undefined;
-      return idempotencyRecord(s(storeSql.getIdempotency).get(envId, key) as IdempotencyRecord);
+      return idempotencyRecord(s(storeSql.getIdempotency).get(envId, key) as IdempotencyRow);
     },
     async getResponse(envId, id) {
       return one<StoredResponse>(use()(storeSql.getResponse), [envId, id]);

@@ -1,0 +1,61 @@
+// An item's idempotency key, and what it was first sent with. A retry resends the very item, so a
+// key that arrives again with other content is not a retry but a client bug (a key reused for a
+// new item): answering it `duplicate` would drop that item silently, so it is refused instead.
+import { createHash } from "node:crypto";
+import { type IngestContext, type ItemOutcome, ItemRejection } from "./context.js";
+
+/** An item's key and the digest of its type and data, as the batch carried them. */
+export interface ItemKey {
+  key: string;
+  digest: string;
+}
+
+/** JSON with every object's keys sorted: the same content, however a client ordered it. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const o = value as Record<string, unknown>;
+    const keys = Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The key of one batch item, with the SHA-256 of its type and data. */
+export function itemKey(type: string, key: string, data: unknown): ItemKey {
+  const digest = createHash("sha256")
+    .update(canonical([type, data]))
+    .digest("base64url");
+  return { key, digest };
+}
+
+/**
+ * Claims `item`'s key for the record the item produces. Answers `undefined` when the key is new
+ * (the caller then writes the item), the first outcome as a duplicate when the same item was
+ * taken before, and refuses the item when the key was taken by other content. Call it only once
+ * the item is known good: a rejected item must leave its key free for a corrected resend.
+ */
+export async function claimKey(
+  ctx: IngestContext,
+  item: ItemKey,
+  record: { type: string; id: string },
+): Promise<ItemOutcome | undefined> {
+  const first = await ctx.tx.claimIdempotency(
+    ctx.envId,
+    item.key,
+    { ...record, digest: item.digest },
+    ctx.now,
+  );
+  if (!first) return undefined;
+  // Keys claimed before digests were kept (schema step 7) have none: taken as the same item.
+  if (first.digest !== undefined && first.digest !== item.digest) {
+    throw new ItemRejection(
+      "idempotency_conflict",
+      `idempotencyKey ${JSON.stringify(item.key)} was used before for another item (${first.type} ${first.id}); a retry must resend the same item, a new item needs a new key`,
+      [{ path: "idempotencyKey", code: "conflict", message: "used before for another item" }],
+    );
+  }
+  return { id: first.id, duplicate: true };
+}
