@@ -7,6 +7,7 @@
  * `window`, so it is safe under SSR (see docs/browser.md).
  *
  * @packageDocumentation
+ * @module @closeloop/browser
  */
 
 export type {

@@ -5,6 +5,7 @@
  * feedback from their own UI. Importing it has no side effects and touches no `window`.
  *
  * @packageDocumentation
+ * @module @closeloop/browser/lite
  */
 
 import { createBase, type LiteClient } from "./client/base.js";

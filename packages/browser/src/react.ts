@@ -4,6 +4,7 @@
  * opens the feedback form. React 18 or 19 is an optional peer dependency of the package.
  *
  * @packageDocumentation
+ * @module @closeloop/browser/react
  */
 
 export type { FeedbackButtonProps } from "./react/feedback-button.js";

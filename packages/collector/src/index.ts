@@ -6,6 +6,7 @@
  * `@closeloop/node`; see docs/collector.md.
  *
  * @packageDocumentation
+ * @module @closeloop/collector
  */
 
 export type { GroupMetrics, MetricsQuery, MetricsReport } from "@closeloop/core";

@@ -3,6 +3,7 @@
  * machine, the no-partial-loop gate and the metrics. No DOM, no `node:*`, no I/O.
  *
  * @packageDocumentation
+ * @module @closeloop/core
  */
 
 export type { Clock, TimerHandle } from "./delivery/clock.js";

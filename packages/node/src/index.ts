@@ -8,6 +8,7 @@
  * collector is `@closeloop/collector`.
  *
  * @packageDocumentation
+ * @module @closeloop/node
  */
 
 export type {
