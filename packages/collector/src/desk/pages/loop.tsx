@@ -1,5 +1,11 @@
 /** @jsxImportSource hono/jsx */
-import type { Loop, Question, Survey } from "@closeloop/core";
+import {
+  canTransition,
+  type Loop,
+  type LoopState,
+  type Question,
+  type Survey,
+} from "@closeloop/core";
 import type { FC } from "hono/jsx";
 import type { DeskLoop, DeskUser, InboxRow } from "../../store/desk-types.js";
 import { age, due, instant, money, segmentName } from "../format.js";
@@ -100,53 +106,68 @@ const Earlier: FC<{ rows: InboxRow[]; now: string }> = ({ rows, now }) => (
   </section>
 );
 
-/** The moves the desk offers; the store's rules decide which succeed (a refusal says why). */
+/**
+ * The moves the state machine allows from the loop's state, each a form. The store decides
+ * again when one is posted: a page left open while someone else acted may offer a move that is
+ * no longer allowed, and its refusal says why.
+ */
 const Actions: FC<{ loop: Loop; owners: string[] }> = ({ loop, owners }) => {
   const action = `/desk/loops/${encodeURIComponent(loop.id)}/move`;
+  const may = (to: LoopState) => canTransition(loop.state, to, loop.route.action);
   return (
     <section aria-labelledby="act" class="actions">
       <h2 id="act">Act</h2>
-      <form method="post" action={action}>
-        <input type="hidden" name="to" value="acknowledged" />
-        <button type="submit">Acknowledge</button>
-      </form>
-      <form method="post" action={action}>
-        <input type="hidden" name="to" value="assigned" />
-        <label for="owner">Owner</label>
-        <select id="owner" name="owner" required>
-          {owners.map((o) => (
-            <option value={o} selected={o === loop.owner}>
-              {o}
-            </option>
-          ))}
-        </select>
-        <button type="submit">Assign</button>
-      </form>
-      <form method="post" action={action} class="resolve">
-        <input type="hidden" name="to" value="resolved" />
-        <label for="resolve-message">Message to the customer</label>
-        <textarea id="resolve-message" name="message" rows={4} data-warnings="resolve-warnings" />
-        <ul id="resolve-warnings" class="warnings" aria-live="polite" />
-        <label for="root-cause">Root cause</label>
-        <input id="root-cause" name="rootCause" maxlength={80} />
-        <button type="submit">Resolve</button>
-      </form>
-      <form method="post" action={action}>
-        <input type="hidden" name="to" value="closed" />
-        <label for="informed-via">Customer told by</label>
-        <select id="informed-via" name="informedVia">
-          {INFORMED_VIA.map((v) => (
-            <option value={v}>{v}</option>
-          ))}
-        </select>
-        <label for="close-message">What they were told (default: the resolve message)</label>
-        <textarea id="close-message" name="message" rows={2} />
-        <button type="submit">Close</button>
-      </form>
-      <form method="post" action={action}>
-        <input type="hidden" name="to" value="reopened" />
-        <button type="submit">Reopen</button>
-      </form>
+      {may("acknowledged") && (
+        <form method="post" action={action}>
+          <input type="hidden" name="to" value="acknowledged" />
+          <button type="submit">Acknowledge</button>
+        </form>
+      )}
+      {may("assigned") && (
+        <form method="post" action={action}>
+          <input type="hidden" name="to" value="assigned" />
+          <label for="owner">Owner</label>
+          <select id="owner" name="owner" required>
+            {owners.map((o) => (
+              <option value={o} selected={o === loop.owner}>
+                {o}
+              </option>
+            ))}
+          </select>
+          <button type="submit">Assign</button>
+        </form>
+      )}
+      {may("resolved") && (
+        <form method="post" action={action} class="resolve">
+          <input type="hidden" name="to" value="resolved" />
+          <label for="resolve-message">Message to the customer</label>
+          <textarea id="resolve-message" name="message" rows={4} data-warnings="resolve-warnings" />
+          <ul id="resolve-warnings" class="warnings" aria-live="polite" />
+          <label for="root-cause">Root cause</label>
+          <input id="root-cause" name="rootCause" maxlength={80} />
+          <button type="submit">Resolve</button>
+        </form>
+      )}
+      {may("closed") && (
+        <form method="post" action={action}>
+          <input type="hidden" name="to" value="closed" />
+          <label for="informed-via">Customer told by</label>
+          <select id="informed-via" name="informedVia">
+            {INFORMED_VIA.map((v) => (
+              <option value={v}>{v}</option>
+            ))}
+          </select>
+          <label for="close-message">What they were told (default: the resolve message)</label>
+          <textarea id="close-message" name="message" rows={2} />
+          <button type="submit">Close</button>
+        </form>
+      )}
+      {may("reopened") && (
+        <form method="post" action={action}>
+          <input type="hidden" name="to" value="reopened" />
+          <button type="submit">Reopen</button>
+        </form>
+      )}
     </section>
   );
 };
@@ -176,11 +197,23 @@ export const LoopPage: FC<{
         <dd>
           {instant(loop.openedAt)} ({ago(loop.openedAt, now)})
         </dd>
-        <dt>Deadline</dt>
-        <dd>
-          {view.breached && <span class="badge late">breached</span>}{" "}
-          {view.dueAt ? `${instant(view.dueAt)} (${due(view.dueAt, now)})` : "none"}
-        </dd>
+        {loop.state === "closed" ? (
+          <>
+            <dt>Closed</dt>
+            <dd>
+              {view.breached && <span class="badge late">breached</span>} {instant(loop.updatedAt)}{" "}
+              ({ago(loop.updatedAt, now)})
+            </dd>
+          </>
+        ) : (
+          <>
+            <dt>Deadline</dt>
+            <dd>
+              {view.breached && <span class="badge late">breached</span>}{" "}
+              {view.dueAt ? `${instant(view.dueAt)} (${due(view.dueAt, now)})` : "none"}
+            </dd>
+          </>
+        )}
         <dt>Owner</dt>
         <dd>{loop.owner ?? "nobody yet"}</dd>
         {view.score && (
