@@ -85,6 +85,9 @@ function override(ctx: { zodSchema: unknown; jsonSchema: JsonObject }): void {
   if (ctx.zodSchema === TimestampSchema) ctx.jsonSchema.format = "date-time";
 }
 
+/** zod's formats for checks that its `pattern` already states. */
+const PATTERN_FORMATS = new Set(["starts_with", "ends_with", "includes", "lowercase", "uppercase"]);
+
 /** Removes what zod writes for a whole document but a component must not carry. */
 function tidy(schema: JsonObject): JsonObject {
   const { $schema: _schema, $id: _id, ...rest } = schema;
@@ -92,6 +95,8 @@ function tidy(schema: JsonObject): JsonObject {
     // `integer` already says it; zod's safe-integer bounds only add noise to every client.
     if (node.maximum === Number.MAX_SAFE_INTEGER) delete node.maximum;
     if (node.minimum === Number.MIN_SAFE_INTEGER) delete node.minimum;
+    // zod names some string checks as formats JSON Schema does not have; its `pattern` says it.
+    if (PATTERN_FORMATS.has(node.format as string) && node.pattern) delete node.format;
   });
 }
 
@@ -277,7 +282,7 @@ export function openApiDocument(): JsonObject & {
         title: "Closeloop collector",
         version: VERSION,
         description:
-          "The HTTP API of the Closeloop collector. Keys: `authorization: Bearer <key>`; the public key (`pk_…`) may only ingest, read surveys and read closure notices, and is the one for browsers; the secret key (`sk_…`) may do everything and must stay on servers. Every error is `{ error: { code, message, issues? } }` with a stable `code`. An unknown path is 404 `not_found`; a known path with another method is 405 `method_not_allowed` with `Allow`. Guide: docs/http-api.md.",
+          "The HTTP API of the Closeloop collector. Keys: `authorization: Bearer <key>`; the public key (`pk_…`) may only ingest, read surveys and read closure notices, and is the one for browsers; the secret key (`sk_…`) may do everything and must stay on servers. Every error is `{ error: { code, message, issues? } }` with a stable `code`. An unknown path is 404 `not_found`; a known path with another method is 405 `method_not_allowed` with `Allow`. Only the public-key routes answer web pages on other origins: a preflight (`OPTIONS`) to any other route is 403 `cross_origin_refused`. Guide: docs/http-api.md.",
         license: { name: "MIT", identifier: "MIT" },
       },
       jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
