@@ -72,6 +72,7 @@ function typeOf(schema) {
   const tag = union && tagOf(union);
   if (tag)
     return `one of, by \`${tag}\`: ${union.map((v) => typeOf(v.properties[tag])).join(", ")}`;
+  if (union?.every((v) => v.properties)) return `one of ${union.length} forms (their fields below)`;
   if (union) return `one of: ${union.map(typeOf).join("; ")}`;
   if (schema.type === "array") return `array of ${typeOf(schema.items)}`;
   if (schema.type === "object" && schema.additionalProperties && !schema.properties) {
@@ -105,7 +106,7 @@ function rulesOf(schema) {
 function fieldRows(schema, prefix = "", depth = 0) {
   const rows = [];
   const variants = schema.oneOf ?? schema.anyOf;
-  if (variants && depth < 4) {
+  if (variants && depth < 6) {
     for (const v of variants) {
       const tag = Object.entries(v.properties ?? {}).find(([, p]) => p.const !== undefined);
       const label = tag ? `${prefix}(${tag[0]} ${JSON.stringify(tag[1].const)})` : prefix;
@@ -113,7 +114,7 @@ function fieldRows(schema, prefix = "", depth = 0) {
     }
     return rows;
   }
-  if (schema.type === "array" && schema.items && !refName(schema.items) && depth < 4) {
+  if (schema.type === "array" && schema.items && !refName(schema.items) && depth < 6) {
     return fieldRows(schema.items, `${prefix}[]`, depth + 1);
   }
   for (const [name, prop] of Object.entries(schema.properties ?? {})) {
@@ -122,8 +123,11 @@ function fieldRows(schema, prefix = "", depth = 0) {
     rows.push(
       `| \`${path}\` | ${cell(typeOf(prop))} | ${required ? "yes" : ""} | ${cell(rulesOf(prop))} |`,
     );
+    // A list's items, or a map's values (`routes.<segment>`), are opened like an object.
+    const map = prop.additionalProperties?.properties ? prop.additionalProperties : undefined;
+    if (depth < 5 && map) rows.push(...fieldRows(map, `${path}.<key>`, depth + 1));
     const inner = prop.type === "array" ? prop.items : prop;
-    if (depth < 3 && inner && !refName(inner) && (inner.properties || inner.oneOf)) {
+    if (depth < 5 && inner && !refName(inner) && (inner.properties || inner.oneOf || inner.anyOf)) {
       rows.push(...fieldRows(inner, prop.type === "array" ? `${path}[]` : path, depth + 1));
     }
   }
@@ -146,7 +150,9 @@ function curlOf(method, path, op) {
     const value = p.example;
     if (value === undefined) continue;
     if (p.in === "path") url = url.replace(`{${p.name}}`, encodeURIComponent(value));
-    else query.push(`${encodeURIComponent(p.name)}=${encodeURIComponent(value)}`);
+    // Commas and colons are as valid in a query as they are easier to read unescaped.
+    else
+      query.push(`${p.name}=${encodeURIComponent(value).replace(/%2C|%3A/g, decodeURIComponent)}`);
   }
   const lines = [
     `curl -sS${method === "get" ? "" : ` -X ${method.toUpperCase()}`} "$CLOSELOOP_URL${url}${query.length ? `?${query.join("&")}` : ""}"`,
@@ -193,8 +199,15 @@ function render(doc) {
     "  and, for bad input, every issue with its path:",
     "",
     "  ```json",
-    '  { "error": { "code": "invalid_transition", "message": "Invalid transition: to: must be one of: …",',
-    '      "issues": [{ "path": "to", "code": "invalid_value", "message": "must be one of: …" }] } }',
+    "  {",
+    '    "error": {',
+    '      "code": "invalid_transition",',
+    '      "message": "Invalid transition (1 issue):\\n  - to: must be one of: captured, received, acknowledged, assigned, resolved, closed, reopened [invalid_value]",',
+    '      "issues": [',
+    '        { "path": "to", "code": "invalid_value", "message": "must be one of: captured, received, acknowledged, assigned, resolved, closed, reopened" }',
+    "      ]",
+    "    }",
+    "  }",
     "  ```",
     "",
     "  Besides each route's own codes below: an unknown path is 404 `not_found`; a known path",
@@ -212,6 +225,9 @@ function render(doc) {
     "export CLOSELOOP_PUBLIC_KEY=pk_…   # printed once by `closeloop serve` on an empty store",
     "export CLOSELOOP_SECRET_KEY=sk_…",
     "```",
+    "",
+    "They build on each other: the survey, the feedback policy and the batch's response fit",
+    "together. The loop examples carry a placeholder id; use one that `GET /v1/loops` lists.",
     "",
     "## Routes",
     "",
