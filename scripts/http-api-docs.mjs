@@ -217,6 +217,8 @@ function render(doc) {
     "  `GET /v1/closures`) answer web pages on other origins, from the origins the environment",
     "  allows (`PUT /v1/allowed-origins`); a preflight to any other route is 403",
     "  `cross_origin_refused`.",
+    "- **Not here**: the loop desk at `/desk` is a web app for people (pages, forms, a session",
+    "  cookie), not part of this API; see [desk.md](desk.md).",
     "",
     "The curl examples read the collector's URL and keys from the environment:",
     "",
