@@ -6,7 +6,7 @@
 import { uuidv7 } from "@closeloop/core";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openApiDocument } from "../src/openapi/document.js";
 import { type Running, response, startCollector } from "./collector-harness.js";
 
@@ -14,6 +14,9 @@ import { type Running, response, startCollector } from "./collector-harness.js";
 type Json = any;
 const doc: Json = JSON.parse(JSON.stringify(openApiDocument()));
 const BASE = "https://closeloop.test/openapi.json";
+
+// A real collector on a loaded machine (the whole suite at once) takes longer than vitest's 5 s.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats.default(ajv);

@@ -4,12 +4,15 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Validator } from "@seriousme/openapi-schema-validator";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { errorsOf, openApiDocument, openApiPath } from "../src/openapi/document.js";
 import { OPERATIONS } from "../src/openapi/operations.js";
 import { createApiRouter } from "../src/routes/api-router.js";
 import type { RouteDeps } from "../src/routes/deps.js";
 import { type Running, startCollector } from "./collector-harness.js";
+
+// Compiling the OpenAPI schema to validate against takes a second or more; on a loaded machine more.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 let c: Running;
 beforeAll(async () => {
