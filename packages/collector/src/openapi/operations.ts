@@ -414,11 +414,9 @@ export const OPERATIONS: readonly Operation[] = [
     ],
     example: {
       path: { id: "0193a5b0-7c1f-7e2a-8b3c-4d5e6f708192" },
-      body: {
-        to: "resolved",
-        actor: "agent:ana",
-        message: "We fixed the export button; it works again since this morning.",
-      },
+      // The first move of a new loop; then `assigned` (with `owner`), `resolved` (with the
+      // `message` the customer is shown) and `closed`.
+      body: { to: "acknowledged", actor: "agent:ana", note: "Called the customer back." },
     },
   },
   {
