@@ -3,18 +3,11 @@ import type { AddressInfo } from "node:net";
 import { createDesk } from "./desk/app.js";
 import { envCache } from "./env-cache.js";
 import { preflight, withCors } from "./http/cors.js";
-import { errorResponse, HttpError, json } from "./http/errors.js";
+import { errorResponse, HttpError } from "./http/errors.js";
 import { nodeListener } from "./http/node-adapter.js";
-import { createRouter } from "./http/router.js";
 import { createRateLimiter, type RateLimit } from "./rate-limit.js";
-import { getAllowedOrigins, putAllowedOrigins } from "./routes/allowed-origins.js";
-import { postBatch } from "./routes/batch.js";
-import { getClosures } from "./routes/closures.js";
+import { createApiRouter } from "./routes/api-router.js";
 import type { RouteDeps } from "./routes/deps.js";
-import { getLoop, listLoops, postTransition } from "./routes/loops.js";
-import { getMetrics } from "./routes/metrics.js";
-import { getSurveys, putFeedbackPolicy, putSurvey } from "./routes/surveys.js";
-import { deleteWebhook, getDeliveries, putWebhook, rotateWebhook } from "./routes/webhooks.js";
 import type { CollectorStore } from "./store/types.js";
 
 /** Options of {@link createCollector}. Every limit has a default. */
@@ -98,36 +91,7 @@ export function createCollector(options: CollectorOptions): Collector {
     ...(options.desk?.pollMs ? { pollMs: options.desk.pollMs } : {}),
   });
 
-  const router = createRouter();
-  router.add("GET", "/healthz", async () => {
-    try {
-      await store.ping();
-      return json({ ok: true, store: store.kind });
-    } catch (e) {
-      return json({ ok: false, store: store.kind, error: String((e as Error)?.message ?? e) }, 503);
-    }
-  });
-  router.add("POST", "/v1/batch", (r) => postBatch(r, deps));
-  router.add("GET", "/v1/surveys", (r) => getSurveys(r, deps));
-  router.add("PUT", "/v1/surveys/:id", (r, p) => putSurvey(r, deps, p.id as string));
-  router.add("PUT", "/v1/feedback-policy", (r) => putFeedbackPolicy(r, deps));
-  router.add("GET", "/v1/loops", (r) => listLoops(r, deps));
-  router.add("GET", "/v1/loops/:id", (r, p) => getLoop(r, deps, p.id as string));
-  router.add("POST", "/v1/loops/:id/transitions", (r, p) =>
-    postTransition(r, deps, p.id as string),
-  );
-  router.add("GET", "/v1/closures", (r) => getClosures(r, deps));
-  router.add("GET", "/v1/metrics", (r) => getMetrics(r, deps));
-  router.add("GET", "/v1/allowed-origins", (r) => getAllowedOrigins(r, deps));
-  router.add("PUT", "/v1/allowed-origins", (r) => putAllowedOrigins(r, deps));
-  router.add("PUT", "/v1/webhooks/:name", (r, p) => putWebhook(r, deps, p.name as string));
-  router.add("DELETE", "/v1/webhooks/:name", (r, p) => deleteWebhook(r, deps, p.name as string));
-  router.add("POST", "/v1/webhooks/:name/rotate", (r, p) =>
-    rotateWebhook(r, deps, p.name as string),
-  );
-  router.add("GET", "/v1/webhooks/:name/deliveries", (r, p) =>
-    getDeliveries(r, deps, p.name as string),
-  );
+  const router = createApiRouter(deps);
 
   /** Every answer, with CORS headers on the public-key routes' (`http/cors.ts`). */
   async function handle(request: Request): Promise<Response> {

@@ -52,8 +52,6 @@ export type {
 } from "./store/webhook-types.js";
 export type { Sweeper, SweeperOptions } from "./sweeper.js";
 export { startSweeper, sweepBreaches } from "./sweeper.js";
+export { VERSION } from "./version.js";
 export type { WebhookWorker, WebhookWorkerOptions } from "./webhook-delivery/worker.js";
 export { DEFAULT_RETRY_SCHEDULE_MS, startWebhookWorker } from "./webhook-delivery/worker.js";
-
-/** The version of this package. */
-export const VERSION = "0.1.0";

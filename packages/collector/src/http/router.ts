@@ -11,6 +11,10 @@ interface Route {
 export function createRouter() {
   const routes: Route[] = [];
   return {
+    /** Every route added, as `{ method, path }` with its `:params` (what the API document must name). */
+    routes(): { method: string; path: string }[] {
+      return routes.map((r) => ({ method: r.method, path: `/${r.parts.join("/")}` }));
+    },
     add(method: string, path: string, handler: Handler) {
       routes.push({ method, parts: path.split("/").filter(Boolean), handler });
     },

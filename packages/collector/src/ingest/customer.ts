@@ -4,7 +4,8 @@ import type { IngestContext, ItemOutcome } from "./context.js";
 import { claimKey, type ItemKey } from "./idempotency.js";
 import { parseItem } from "./parse-item.js";
 
-const CustomerEventSchema = z.strictObject({
+/** `data` of a `customer` batch item. */
+export const CustomerEventSchema = z.strictObject({
   customerId: z.string().check(z.minLength(1), z.maxLength(256)),
   event: z.enum(["gained", "lost"]),
   value: z.optional(CustomerValueSchema),

@@ -5,14 +5,16 @@ import { claimKey, type ItemKey } from "./idempotency.js";
 import { acknowledgeSeen, later, saveLoop } from "./loops.js";
 import { parseItem } from "./parse-item.js";
 
-const AckSeenSchema = z.strictObject({
+/** `data` of an `ack-seen` batch item. */
+export const AckSeenSchema = z.strictObject({
   /** The response whose route's acknowledgement the respondent saw. */
   responseId: z.string().check(z.minLength(1), z.maxLength(128)),
   locale: z.optional(z.string().check(z.maxLength(35))),
   at: z.optional(z.string().check(z.maxLength(40))),
 });
 
-const ClosureSeenSchema = z.strictObject({
+/** `data` of a `closure-seen` batch item. */
+export const ClosureSeenSchema = z.strictObject({
   /** The closure notice the respondent saw. */
   noticeId: IdSchema,
   at: z.optional(z.string().check(z.maxLength(40))),

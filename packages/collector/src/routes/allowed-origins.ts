@@ -7,7 +7,8 @@ import { HttpError, json } from "../http/errors.js";
 import { parseRequest } from "../http/parse-request.js";
 import type { RouteDeps } from "./deps.js";
 
-const AllowedOriginsBodySchema = z.strictObject({ origins: z.array(z.string()) });
+/** Body of `PUT /v1/allowed-origins`. */
+export const AllowedOriginsBodySchema = z.strictObject({ origins: z.array(z.string()) });
 
 /**
  * `GET /v1/allowed-origins`, secret key: `{ origins }`, the origins whose web pages may use this

@@ -8,7 +8,8 @@ import { moveLoop } from "../loops/move.js";
 import type { LoopFilter } from "../store/types.js";
 import type { RouteDeps } from "./deps.js";
 
-const TransitionBodySchema = z.strictObject({
+/** Body of `POST /v1/loops/:id/transitions`. */
+export const TransitionBodySchema = z.strictObject({
   to: z.enum(LOOP_STATES),
   actor: z.string().check(z.minLength(1), z.maxLength(256)),
   note: z.optional(z.string().check(z.maxLength(10_000))),

@@ -5,7 +5,8 @@ import { HttpError, json } from "../http/errors.js";
 import { parseRequest } from "../http/parse-request.js";
 import type { RouteDeps } from "./deps.js";
 
-const QuerySchema = z.strictObject({
+/** The query of `GET /v1/metrics`. */
+export const MetricsQuerySchema = z.strictObject({
   from: z.optional(TimestampSchema),
   to: z.optional(TimestampSchema),
   groupBy: z.optional(z.enum(DIMENSIONS)),
@@ -23,7 +24,7 @@ const DEFAULT_DAYS = 30;
 export async function getMetrics(request: Request, deps: RouteDeps): Promise<Response> {
   const caller = await authenticate(request, deps.store, "secret");
   const raw = Object.fromEntries(new URL(request.url).searchParams);
-  const q = parseRequest(QuerySchema, raw, "metrics query", "invalid_query");
+  const q = parseRequest(MetricsQuerySchema, raw, "metrics query", "invalid_query");
   const now = deps.now();
   const to = q.to ?? now;
   const from = q.from ?? new Date(Date.parse(to) - DEFAULT_DAYS * 86_400_000).toISOString();

@@ -8,14 +8,16 @@ import { HttpError, json } from "../http/errors.js";
 import { parseRequest } from "../http/parse-request.js";
 import type { RouteDeps } from "./deps.js";
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** What an endpoint's name may be. */
+export const WEBHOOK_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** How long a rotated-out secret still signs deliveries, unless the request says otherwise. */
 const DEFAULT_ROTATION_GRACE_SECONDS = 86_400;
 /** The longest grace a rotation may ask for (7 days). */
 const MAX_ROTATION_GRACE_SECONDS = 7 * 86_400;
 
-const EndpointBodySchema = z.strictObject({
+/** Body of `PUT /v1/webhooks/:name`. */
+export const EndpointBodySchema = z.strictObject({
   url: z.string().check(
     z.maxLength(2048),
     z.refine((u) => {
@@ -30,7 +32,8 @@ const EndpointBodySchema = z.strictObject({
   events: z.optional(z.array(z.enum(WEBHOOK_EVENT_TYPES)).check(z.minLength(1))),
 });
 
-const RotateBodySchema = z.strictObject({
+/** Body of `POST /v1/webhooks/:name/rotate` (optional). */
+export const RotateBodySchema = z.strictObject({
   graceSeconds: z.optional(z.number().check(z.int(), z.gte(0), z.lte(MAX_ROTATION_GRACE_SECONDS))),
 });
 
@@ -44,9 +47,9 @@ function shown(endpoint: WebhookEndpoint, now: string) {
 }
 
 function checkName(name: string): void {
-  if (!NAME.test(name)) {
+  if (!WEBHOOK_NAME.test(name)) {
     throw new HttpError(400, "invalid_name", "An endpoint name is 1–64 of A–Z a–z 0–9 . _ -", {
-      issues: [{ path: "name", code: "invalid_format", message: `must match ${NAME}` }],
+      issues: [{ path: "name", code: "invalid_format", message: `must match ${WEBHOOK_NAME}` }],
     });
   }
 }
