@@ -168,7 +168,7 @@ export const OPERATIONS: readonly Operation[] = [
       "",
       "A signed-in respondent's `respondent.id` needs its respondent token (`token`) when sent with the public key; an anonymous respondent is an `anonymousId` of 16–128 characters.",
       "",
-      "Codes an item may be rejected with: `invalid` (the data does not fit its type; issues name each field), `unknown_survey` (no such survey version is published), `conflict` (the response id belongs to another survey version), `invalid_token` (the respondent token is wrong), `no_feedback_policy`, `unknown_response` (no loop for that response, `ack-seen`), `unknown_notice` (`closure-seen`), `incomplete` (a finished response without the required scoring answer), `invalid_answer` (an answer does not fit its question) and `loop_transition_invalid` (the loop cannot take that move now).",
+      "Codes an item may be rejected with: `invalid` (the data does not fit its type; issues name each field), `unknown_survey` (no such survey version is published), `conflict` (the response id belongs to another survey version), `invalid_token` (the respondent token is wrong), `no_feedback_policy`, `unknown_response` (no loop for that response, `ack-seen`), `unknown_notice` (`closure-seen`), `incomplete` (a finished response without the required scoring answer), `invalid_answer` (an answer does not fit its question), `loop_transition_invalid` (the loop cannot take that move now) and `idempotency_conflict` (the `idempotencyKey` was used before for another item: a retry must resend the very item).",
     ].join("\n"),
     key: "public",
     body: { component: "BatchRequest", required: true },
