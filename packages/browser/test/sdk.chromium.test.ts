@@ -183,6 +183,22 @@ describe.skipIf(skipChromium)("the browser SDK against a collector", { timeout: 
     expect(loop.source).toEqual({ kind: "feedback", id });
   });
 
+  it("shows the widget's words in the page's language as the collector sent them", async () => {
+    c = await shopCollector();
+    const page = await b.page(SDK_PAGE, {
+      init: sdkInit(c, { locale: "fr-CA" }),
+      path: "/french.html",
+    });
+    await waitForEvent(page, "survey:shown"); // the survey list, and with it the words, arrived
+    expect(await dialog(page).getAttribute("lang")).toBe("fr");
+    await page.getByRole("button", { name: "Suivant" }).waitFor();
+    await page.keyboard.press("Escape");
+    expect(await page.evaluate(() => (window as Json).sdk.openFeedback())).toBe(true);
+    expect(await page.locator("closeloop-widget h2").textContent()).toBe("Votre avis");
+    await page.getByRole("button", { name: "Annuler" }).click();
+    expect(await page.locator("closeloop-widget").count()).toBe(0);
+  });
+
   it("reports a refused origin once, as an error event naming the origin", async () => {
     c = await shopCollector();
     await c.call("PUT", "/v1/allowed-origins", c.sk, { origins: ["https://shop.example"] });

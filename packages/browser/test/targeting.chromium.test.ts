@@ -187,7 +187,8 @@ describe.skipIf(skipChromium)("targeting in Chromium", () => {
     await call(
       page,
       "start",
-      [survey("late", { url: [{ match: "prefix", value: "/app" }], delayMs: 200 })],
+      // A delay long enough that the calls before stop() finish first on a loaded machine.
+      [survey("late", { url: [{ match: "prefix", value: "/app" }], delayMs: 1_500 })],
       { prefix: prefix() },
     );
     expect(await call(page, "historyIsPristine")).toBe(false);
@@ -198,7 +199,7 @@ describe.skipIf(skipChromium)("targeting in Chromium", () => {
     expect(await call(page, "listeners")).toEqual(before);
     expect(await call(page, "historyIsPristine")).toBe(true);
     await page.evaluate(() => history.pushState(null, "", "/app/again"));
-    await new Promise((r) => setTimeout(r, 400));
+    await new Promise((r) => setTimeout(r, 2_000));
     expect(await ids(page)).toEqual([]);
     await page.close();
   });

@@ -1,39 +1,32 @@
-// The widget's UI strings: every language has every string, Arabic and Hebrew decode to the
-// text below (they are stored in ASCII to keep the bundle small), unknown languages get English.
+// The widget's words: English built in, every translation the collector sends complete, a
+// language's words picked by locale with English for whatever is missing.
+import { WIDGET_STRINGS_EN, WIDGET_TRANSLATIONS } from "@closeloop/core";
 import { describe, expect, it } from "vitest";
-import { isRtl, S, stringsFor } from "../src/widget/strings.js";
+import { isRtl, stringsFor } from "../src/widget/strings.js";
 
-const COUNT = Object.keys(S).length / 2; // a numeric enum maps both ways
-/** The strings as the array they are. */
-const list = (locale: string) => stringsFor(locale) as unknown as string[];
-
-const READABLE: Record<string, string> = {
-  ar: "التالي|السابق|إرسال|إغلاق|شكرًا!|مطلوب|تحقق من إجابتك|أخرى|من|غير محتمل|محتمل جدًا|غير راضٍ|راضٍ جدًا|صعب جدًا|سهل جدًا|أوافق|ملاحظاتك|الفئة|خلل|فكرة|إلغاء|أخبرتنا|ما فعلناه",
-  he: "הבא|הקודם|שליחה|סגירה|תודה!|חובה|בדקו את התשובה|אחר|מתוך|לא סביר|סביר מאוד|לא מרוצה|מרוצה מאוד|קשה מאוד|קל מאוד|מסכים/ה|המשוב שלך|קטגוריה|תקלה|רעיון|ביטול|אמרת לנו|מה עשינו",
-};
-
-describe("stringsFor", () => {
-  it("gives every language every string, none empty", () => {
-    for (const lang of ["en", "fr", "ar", "he"]) {
-      const s = list(lang);
-      expect(s, lang).toHaveLength(COUNT);
+describe("the widget's words", () => {
+  it("has every word in every language the collector sends, none empty", () => {
+    const names = Object.keys(WIDGET_STRINGS_EN).sort();
+    for (const [lang, words] of Object.entries(WIDGET_TRANSLATIONS)) {
+      expect(Object.keys(words).sort(), lang).toEqual(names);
       expect(
-        s.every((w) => w.trim() !== ""),
+        Object.values(words).every((w) => w.trim() !== ""),
         lang,
       ).toBe(true);
     }
   });
 
-  it("decodes Arabic and Hebrew to their letters", () => {
-    expect(list("ar").join("|")).toBe(READABLE.ar);
-    expect(list("he-IL").join("|")).toBe(READABLE.he);
-    expect(stringsFor("he")[S.next]).toBe("הבא");
+  it("picks the locale's language from the translations, else English", () => {
+    expect(stringsFor("fr-CA", WIDGET_TRANSLATIONS).next).toBe("Suivant");
+    expect(stringsFor("he", WIDGET_TRANSLATIONS).next).toBe("הבא");
+    expect(stringsFor("de", WIDGET_TRANSLATIONS).next).toBe("Next");
+    expect(stringsFor("fr").next).toBe("Next");
+    expect(stringsFor("en", WIDGET_TRANSLATIONS).did).toBe("What we did");
   });
 
-  it("picks by language and falls back to English", () => {
-    expect(stringsFor("fr-CA")[S.next]).toBe("Suivant");
-    expect(stringsFor("de")[S.next]).toBe("Next");
-    expect(stringsFor("en")[S.did]).toBe("What we did");
+  it("fills a word a translation lacks in English", () => {
+    const s = stringsFor("fr", { fr: { next: "Suivant" } });
+    expect([s.next, s.back]).toEqual(["Suivant", "Back"]);
   });
 
   it("knows which languages run right to left", () => {

@@ -107,6 +107,13 @@ describe("PUT /v1/surveys/:id and GET /v1/surveys", () => {
     expect(r.body.error.code).toBe("id_mismatch");
   });
 
+  it("sends the widget's words in other languages with the surveys", async () => {
+    const r = await c.call("GET", "/v1/surveys", c.pk);
+    expect(Object.keys(r.body.strings).sort()).toEqual(["ar", "fr", "he"]);
+    expect(r.body.strings.fr.next).toBe("Suivant");
+    expect(r.body.strings.he.next).toBe("הבא");
+  });
+
   it("lists active surveys with an ETag and answers 304 to If-None-Match", async () => {
     const r = await c.call("GET", "/v1/surveys", c.pk);
     expect(r.body.surveys.map((s: { id: string }) => s.id)).toEqual(["onboarding-nps"]);

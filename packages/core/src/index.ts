@@ -180,3 +180,5 @@ export type {
 } from "./wire/webhook-endpoints.js";
 export type { WebhookEventData, WebhookEventType, WebhookPayload } from "./wire/webhook-events.js";
 export { isWebhookEventType, WEBHOOK_EVENT_TYPES } from "./wire/webhook-events.js";
+export type { WidgetStrings, WidgetTranslations } from "./wire/widget-strings.js";
+export { WIDGET_STRINGS_EN, WIDGET_TRANSLATIONS } from "./wire/widget-strings.js";

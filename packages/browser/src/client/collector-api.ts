@@ -1,4 +1,9 @@
-import { CloseloopError, type ClosureNotice, type Survey } from "@closeloop/core";
+import {
+  CloseloopError,
+  type ClosureNotice,
+  type Survey,
+  type WidgetTranslations,
+} from "@closeloop/core";
 import { type BaseParts, refusal } from "./base.js";
 
 /** A GET to the collector with the public key; a non-2xx answer becomes a `CloseloopError` with the server's code. */
@@ -38,7 +43,13 @@ const looksLikeSurvey = (s: Partial<Survey>): s is Survey =>
 interface CachedSurveys {
   etag: string;
   surveys: Survey[];
+  /** The widget's words in other languages, sent with the surveys. */
+  strings?: WidgetTranslations;
 }
+
+/** The widget's translations from the last survey list, for the views (English without). */
+export const translationsOf = (parts: BaseParts): WidgetTranslations | undefined =>
+  parts.kv.get<CachedSurveys>("surveys")?.strings;
 
 /**
  * The environment's active surveys, revalidated with the ETag kept from the last answer (a
@@ -49,10 +60,11 @@ export async function fetchSurveys(parts: BaseParts): Promise<Survey[]> {
   try {
     const res = await get(parts, "/v1/surveys", cached ? { "if-none-match": cached.etag } : {});
     if (res.status === 304 && cached) return cached.surveys;
-    const body = (await res.json()) as { surveys?: Partial<Survey>[] };
+    const body = (await res.json()) as { surveys?: Partial<Survey>[]; strings?: unknown };
     const surveys = (body.surveys ?? []).filter(looksLikeSurvey);
+    const strings = typeof body.strings === "object" ? (body.strings as WidgetTranslations) : {};
     const etag = res.headers.get("etag");
-    if (etag) parts.kv.set("surveys", { etag, surveys });
+    if (etag) parts.kv.set("surveys", { etag, surveys, strings });
     return surveys;
   } catch (e) {
     parts.report(e);

@@ -3,7 +3,7 @@ import { createTargeting } from "../targeting/index.js";
 import { mountClosureNotice, mountFeedback, mountTrigger } from "../widget/index.js";
 import type { ViewHandle } from "../widget/types.js";
 import { createBase, type LiteClient } from "./base.js";
-import { fetchClosures, fetchSurveys } from "./collector-api.js";
+import { fetchClosures, fetchSurveys, translationsOf } from "./collector-api.js";
 import type { InitOptions } from "./options.js";
 import { hasSavedRun, runSurvey } from "./survey-run.js";
 import { widgetOptions } from "./widget-options.js";
@@ -45,6 +45,7 @@ export function init(options: InitOptions): Client {
     container: o.container ?? document.body,
     theme: o.theme,
     locale: o.locale,
+    translations: translationsOf(parts),
     nonce: o.nonce,
   });
   // Whatever is on screen calls this when it goes: the next notice may show.

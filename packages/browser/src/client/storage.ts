@@ -1,3 +1,5 @@
+import { memoryStorage } from "../outbox/memory-storage.js";
+
 /** A small JSON key-value view of `localStorage` under one prefix. */
 export interface KeyValue {
   get<T>(key: string): T | undefined;
@@ -11,43 +13,36 @@ export interface KeyValue {
  * resume are weaker but nothing breaks the host page.
  */
 export function keyValue(prefix: string): KeyValue {
-  const memory = new Map<string, string>();
-  let ls: Storage | undefined;
-  try {
-    ls = globalThis.localStorage;
-  } catch {}
-  // Memory first: it holds what storage refused to take, newer than what storage still has.
-  const read = (k: string) => {
+  // Memory is read first: it holds what storage refused to take, newer than what storage has.
+  const memory = memoryStorage();
+  const quietly = <T>(fn: () => T): T | undefined => {
     try {
-      return memory.get(k) ?? ls?.getItem(k);
+      return fn();
     } catch {
       return undefined;
     }
   };
   return {
-    get(key) {
-      try {
-        const raw = read(prefix + key);
-        return raw == null ? undefined : JSON.parse(raw);
-      } catch {
-        return undefined;
-      }
-    },
+    get: (key) =>
+      quietly(
+        () =>
+          JSON.parse(
+            (memory.getItem(prefix + key) ??
+              globalThis.localStorage.getItem(prefix + key)) as string,
+          ) ?? undefined,
+      ),
     set(key, value) {
       const raw = JSON.stringify(value);
       try {
-        if (!ls) throw new Error("no localStorage");
-        ls.setItem(prefix + key, raw);
-        memory.delete(prefix + key);
+        globalThis.localStorage.setItem(prefix + key, raw);
+        memory.removeItem(prefix + key);
       } catch {
-        memory.set(prefix + key, raw);
+        memory.setItem(prefix + key, raw);
       }
     },
     remove(key) {
-      memory.delete(prefix + key);
-      try {
-        ls?.removeItem(prefix + key);
-      } catch {}
+      memory.removeItem(prefix + key);
+      quietly(() => globalThis.localStorage.removeItem(prefix + key));
     },
   };
 }

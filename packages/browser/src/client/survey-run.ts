@@ -2,6 +2,7 @@ import { createSurveySession, type Survey, type SurveySession, uuidv7 } from "@c
 import { mountSurvey } from "../widget/index.js";
 import type { ViewHandle } from "../widget/types.js";
 import type { BaseParts } from "./base.js";
+import { translationsOf } from "./collector-api.js";
 
 /** What is kept per unfinished survey so that a reload resumes it (docs/browser.md). */
 interface SavedRun {
@@ -81,6 +82,7 @@ export function runSurvey(
     container: options.container ?? document.body,
     theme: options.theme,
     locale: session.locale,
+    translations: translationsOf(parts),
     nonce: options.nonce,
     session,
     modal: survey.display.modal,

@@ -1,6 +1,5 @@
 import { h } from "./h.js";
 import { openShell } from "./shell.js";
-import { S } from "./strings.js";
 import type { ClosureViewOptions, ViewHandle } from "./types.js";
 
 /**
@@ -18,8 +17,8 @@ export function mountClosureNotice(o: ClosureViewOptions): ViewHandle {
   const { s } = shell;
   const said = notice.youSaid;
   shell.end(
-    ...(said ? [h("h2", { id: "t" }, s[S.told]), h("blockquote", { dir: "auto" }, said)] : []),
-    h("h2", { id: said ? undefined : "t" }, s[S.did]),
+    ...(said ? [h("h2", { id: "t" }, s.told), h("blockquote", { dir: "auto" }, said)] : []),
+    h("h2", { id: said ? undefined : "t" }, s.did),
     h("p", { dir: "auto" }, notice.message),
   );
   o.onSeen();

@@ -1,6 +1,5 @@
 import { h } from "./h.js";
 import { openShell } from "./shell.js";
-import { S } from "./strings.js";
 import type { FeedbackViewOptions, ViewHandle } from "./types.js";
 
 /**
@@ -16,9 +15,9 @@ export function mountFeedback(o: FeedbackViewOptions): ViewHandle {
   const shell = openShell(o, true, o.onDismiss);
   const { s } = shell;
   const categories = o.categories ?? [
-    { id: "bug", label: s[S.bug] },
-    { id: "idea", label: s[S.idea] },
-    { id: "other", label: s[S.other] },
+    { id: "bug", label: s.bug },
+    { id: "idea", label: s.idea },
+    { id: "other", label: s.other },
   ];
   const select = h(
     "select",
@@ -31,8 +30,8 @@ export function mountFeedback(o: FeedbackViewOptions): ViewHandle {
     "aria-describedby": "e",
   });
   const error = h("p", { id: "e", class: "err", role: "alert" });
-  const send = h("button", { class: "p" }, s[S.submit]);
-  const cancel = h("button", { type: "button" }, s[S.cancel]);
+  const send = h("button", { class: "p" }, s.submit);
+  const cancel = h("button", { type: "button" }, s.cancel);
   cancel.addEventListener("click", () => {
     shell.close();
     o.onDismiss();
@@ -40,8 +39,8 @@ export function mountFeedback(o: FeedbackViewOptions): ViewHandle {
   const form = h(
     "form",
     { novalidate: true },
-    h("h2", { id: "t" }, s[S.feedback]),
-    h("label", { for: "k" }, s[S.category]),
+    h("h2", { id: "t" }, s.feedback),
+    h("label", { for: "k" }, s.category),
     select,
     area,
     error,
@@ -50,17 +49,17 @@ export function mountFeedback(o: FeedbackViewOptions): ViewHandle {
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     if (area.value.trim() === "") {
-      error.textContent = s[S.required];
+      error.textContent = s.required;
       area.setAttribute("aria-invalid", "true");
       area.focus();
       return;
     }
     send.disabled = true;
     (async () => o.onSubmit({ category: select.value, text: area.value }))().then(
-      () => shell.end(h("h2", { id: "t", role: "status" }, s[S.thanks])),
+      () => shell.end(h("h2", { id: "t", role: "status" }, s.thanks)),
       () => {
         send.disabled = false;
-        error.textContent = s[S.invalid];
+        error.textContent = s.invalid;
       },
     );
   });

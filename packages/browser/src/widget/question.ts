@@ -1,6 +1,6 @@
 import type { QuestionView } from "@closeloop/core";
 import { h } from "./h.js";
-import { S, type Strings } from "./strings.js";
+import type { Strings } from "./strings.js";
 
 /**
  * One question's controls and how to read them: the answer as the session takes it,
@@ -9,11 +9,11 @@ import { S, type Strings } from "./strings.js";
  */
 export type QuestionControls = [el: HTMLElement, read: () => unknown];
 
-/** Lowest and highest score of the fixed scales, and the string naming their low end (the high end follows it). */
+/** Lowest and highest score of the fixed scales, and the strings naming their ends. */
 const SCALES = {
-  nps: [0, 10, S.npsLow],
-  csat: [1, 5, S.csatLow],
-  ces: [1, 7, S.cesLow],
+  nps: [0, 10, "npsLow", "npsHigh"],
+  csat: [1, 5, "csatLow", "csatHigh"],
+  ces: [1, 7, "cesLow", "cesHigh"],
 } as const;
 const FACES = ["😞", "🙁", "😐", "🙂", "😄"];
 
@@ -59,8 +59,14 @@ function group(role: string, cls: string, describedBy = "e"): HTMLElement {
 }
 
 /** A row of radios from `min` to `max` shown as numbers, stars or faces, with the scale's end labels. */
-function scale(v: QuestionView, s: Strings, min: number, max: number, low?: S): QuestionControls {
-  const g = group("radiogroup", `s ${v.display ?? "number"}`, low === undefined ? "e" : "d e");
+function scale(
+  v: QuestionView,
+  s: Strings,
+  min: number,
+  max: number,
+  ends?: readonly [keyof Strings, keyof Strings],
+): QuestionControls {
+  const g = group("radiogroup", `s ${v.display ?? "number"}`, ends ? "d e" : "e");
   for (let n = min; n <= max; n++) {
     const glyph =
       v.display === "stars"
@@ -83,11 +89,11 @@ function scale(v: QuestionView, s: Strings, min: number, max: number, low?: S): 
       ),
     );
   }
-  const ends =
-    low !== undefined &&
-    h("div", { id: "d", class: "e m" }, h("span", {}, s[low]), h("span", {}, s[(low + 1) as S]));
+  const words =
+    ends &&
+    h("div", { id: "d", class: "e m" }, h("span", {}, s[ends[0]]), h("span", {}, s[ends[1]]));
   return [
-    h("div", {}, g, ends || ""),
+    h("div", {}, g, words || ""),
     () => {
       const c = checked(g)[0];
       return c ? Number(c.value) : undefined;
@@ -107,7 +113,7 @@ function choice(v: QuestionView, s: Strings, multi: boolean): QuestionControls {
   for (const o of v.options ?? []) box(o.id, o.text, given.includes(o.id));
   const other = h("input", { type: "text", class: "o", maxlength: 1000 });
   if (v.other !== undefined) {
-    const label = v.other || s[S.other];
+    const label = v.other || s.other;
     const said = given.find((a) => typeof a === "object") as { other: string } | undefined;
     const otherBox = box("", label, said !== undefined);
     other.value = said?.other ?? "";
@@ -161,10 +167,10 @@ export function questionControls(v: QuestionView, s: Strings): QuestionControls 
       checked: v.answer === true,
     });
     return [
-      h("div", { class: "c" }, h("label", {}, box, h("span", {}, s[S.agree]))),
+      h("div", { class: "c" }, h("label", {}, box, h("span", {}, s.agree))),
       () => box.checked,
     ];
   }
-  const [min, max, low] = SCALES[type];
-  return scale(v, s, min, max, low);
+  const [min, max, low, high] = SCALES[type];
+  return scale(v, s, min, max, [low, high]);
 }

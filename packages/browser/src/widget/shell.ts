@@ -1,5 +1,5 @@
 import { h } from "./h.js";
-import { isRtl, S, type Strings, stringsFor } from "./strings.js";
+import { isRtl, type Strings, stringsFor } from "./strings.js";
 import { CSS } from "./styles.js";
 import type { ViewEnv } from "./types.js";
 
@@ -67,7 +67,7 @@ export function openShell(env: ViewEnv, modal: boolean, dismiss: () => void): Sh
   const doc = env.container.ownerDocument;
   let before = doc.activeElement as HTMLElement | null;
   while (before?.shadowRoot?.activeElement) before = before.shadowRoot.activeElement as HTMLElement;
-  const s = stringsFor(env.locale);
+  const s = stringsFor(env.locale, env.translations);
   let open = true;
   const close = () => {
     if (!open) return;
@@ -83,7 +83,7 @@ export function openShell(env: ViewEnv, modal: boolean, dismiss: () => void): Sh
     }
   };
   const button = () => {
-    const b = h("button", { type: "button", class: "x", "aria-label": s[S.close] }, "×");
+    const b = h("button", { type: "button", class: "x", "aria-label": s.close }, "×");
     b.addEventListener("click", done);
     return b;
   };
@@ -102,7 +102,7 @@ export function openShell(env: ViewEnv, modal: boolean, dismiss: () => void): Sh
     end(...nodes) {
       const b = button();
       b.className = "p";
-      b.textContent = s[S.close];
+      b.textContent = s.close;
       body.replaceChildren(...nodes, h("div", { class: "n" }, b));
       b.focus();
     },

@@ -2,7 +2,6 @@ import { InvalidAnswerError } from "@closeloop/core";
 import { h } from "./h.js";
 import { questionControls } from "./question.js";
 import { openShell } from "./shell.js";
-import { S } from "./strings.js";
 import type { SurveyViewOptions, ViewHandle } from "./types.js";
 
 /**
@@ -27,7 +26,7 @@ export function mountSurvey(o: SurveyViewOptions): ViewHandle {
     const outcome = session.outcome();
     if (outcome) o.onFinish(outcome);
     shell.end(
-      h("h2", { id: "t" }, s[S.thanks]),
+      h("h2", { id: "t" }, s.thanks),
       h("p", { role: "status", dir: "auto" }, outcome?.acknowledgement ?? ""),
     );
     o.onAcknowledgementShown();
@@ -39,11 +38,11 @@ export function mountSurvey(o: SurveyViewOptions): ViewHandle {
     const [controls, read] = questionControls(v, s);
     const error = h("p", { id: "e", class: "err", role: "alert" });
     // Every path starts at the first question and never returns to it: nothing before it.
-    const back = h("button", { type: "button", hidden: v.index === 0 }, s[S.back]);
+    const back = h("button", { type: "button", hidden: v.index === 0 }, s.back);
     const form = h(
       "form",
       { novalidate: true },
-      h("p", { class: "m" }, `${v.index + 1} ${s[S.of]} ${v.total}`),
+      h("p", { class: "m" }, `${v.index + 1} ${s.of} ${v.total}`),
       h("progress", { max: v.total, value: v.index + 1, "aria-hidden": "true" }),
       h("h2", { id: "t" }, v.text),
       controls,
@@ -52,7 +51,7 @@ export function mountSurvey(o: SurveyViewOptions): ViewHandle {
         "div",
         { class: "n" },
         back,
-        h("button", { class: "p" }, s[v.index === v.total - 1 ? S.submit : S.next]),
+        h("button", { class: "p" }, v.index === v.total - 1 ? s.submit : s.next),
       ),
     );
     // The checked choice, else the first control: where keyboard users continue.
@@ -72,7 +71,7 @@ export function mountSurvey(o: SurveyViewOptions): ViewHandle {
         session.next();
       } catch (x) {
         if (!(x instanceof InvalidAnswerError)) throw x;
-        error.textContent = s[x.reason === "required" ? S.required : S.invalid];
+        error.textContent = x.reason === "required" ? s.required : s.invalid;
         form.querySelector("[aria-describedby~=e]")?.setAttribute("aria-invalid", "true");
         focus();
         return;

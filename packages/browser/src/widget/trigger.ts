@@ -1,6 +1,6 @@
 import { h } from "./h.js";
 import { mountHost } from "./shell.js";
-import { S, stringsFor } from "./strings.js";
+import { stringsFor } from "./strings.js";
 import type { ViewEnv, ViewHandle } from "./types.js";
 
 /**
@@ -15,7 +15,7 @@ export function mountTrigger(
   const button = h(
     "button",
     { type: "button", class: "p t" },
-    label ?? stringsFor(env.locale)[S.feedback],
+    label ?? stringsFor(env.locale, env.translations).feedback,
   );
   button.addEventListener("click", onClick);
   const host = mountHost(env, button);

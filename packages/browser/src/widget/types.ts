@@ -1,4 +1,9 @@
-import type { ClosureNotice, SessionOutcome, SurveySession } from "@closeloop/core";
+import type {
+  ClosureNotice,
+  SessionOutcome,
+  SurveySession,
+  WidgetTranslations,
+} from "@closeloop/core";
 
 /** Light, dark, or whatever the visitor's system prefers (`prefers-color-scheme`). */
 export type ThemeMode = "light" | "dark" | "system";
@@ -34,6 +39,8 @@ export interface ViewEnv {
   theme: Theme;
   /** The locale the text is shown in (already resolved); sets `lang` and, for `ar`/`he`/…, `dir="rtl"`. */
   locale: string;
+  /** The widget's words in other languages, as the collector sent them; English without. */
+  translations?: WidgetTranslations | undefined;
   /** A CSP nonce for a `<style nonce>` fallback where constructable stylesheets are missing. */
   nonce?: string | undefined;
 }

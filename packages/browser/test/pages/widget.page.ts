@@ -6,6 +6,7 @@ import {
   defineSurvey,
   type SurveyInput,
   type SurveySession,
+  WIDGET_TRANSLATIONS,
 } from "@closeloop/core";
 import {
   mountClosureNotice,
@@ -36,6 +37,8 @@ let view: ViewHandle | undefined;
 const env = (o: MountOptions) => ({
   container: document.body,
   locale: o.locale ?? "en",
+  // What the collector sends with the surveys (GET /v1/surveys), as the client passes it on.
+  translations: WIDGET_TRANSLATIONS,
   theme: { mode: o.mode ?? "light", ...(o.vars ? { vars: o.vars } : {}) },
   ...(o.nonce ? { nonce: o.nonce } : {}),
 });

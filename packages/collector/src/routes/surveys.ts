@@ -1,15 +1,24 @@
 import { createHash } from "node:crypto";
-import { checkSurvey, defineFeedbackPolicy, SurveyDefinitionError } from "@closeloop/core";
+import {
+  checkSurvey,
+  defineFeedbackPolicy,
+  SurveyDefinitionError,
+  WIDGET_TRANSLATIONS,
+} from "@closeloop/core";
 import { authenticate, authenticatePublicRoute } from "../auth.js";
 import { readJson } from "../http/body.js";
 import { HttpError, json } from "../http/errors.js";
 import type { RouteDeps } from "./deps.js";
 
-/** `GET /v1/surveys`, public key: the active version of each survey, with an ETag. */
+/**
+ * `GET /v1/surveys`, public key: the active version of each survey, and the widget's words in
+ * the languages the collector knows (`strings`, so the browser SDK carries English only), with
+ * an ETag.
+ */
 export async function getSurveys(request: Request, deps: RouteDeps): Promise<Response> {
   const caller = await authenticatePublicRoute(request, deps.store, deps.allowedOrigins);
   const surveys = await deps.store.activeSurveys(caller.envId);
-  const body = JSON.stringify({ surveys });
+  const body = JSON.stringify({ surveys, strings: WIDGET_TRANSLATIONS });
   const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
   const headers = { etag, "cache-control": "no-cache" };
   if (request.headers.get("if-none-match") === etag)
