@@ -9,6 +9,7 @@ import {
   LoopSchema,
   SurveySchema,
   WEBHOOK_EVENT_TYPES,
+  WIDGET_STRINGS_EN,
 } from "@closeloop/core";
 import * as z from "zod/mini";
 
@@ -115,8 +116,19 @@ export const LoopPageSchema = z.object({
   next: z.optional(z.string()),
 });
 
-/** The answer of `GET /v1/surveys`: the active version of each survey. */
-export const SurveyListSchema = z.object({ surveys: z.array(SurveySchema) });
+/** The widget's words in one language (`WidgetStrings`), any of them left to English. */
+const WidgetStringsSchema = z.partial(
+  z.object(Object.fromEntries(Object.keys(WIDGET_STRINGS_EN).map((k) => [k, z.string()]))),
+);
+
+/**
+ * The answer of `GET /v1/surveys`: the active version of each survey, and the widget's words in
+ * the languages the collector knows, by language code (the SDK carries English only).
+ */
+export const SurveyListSchema = z.object({
+  surveys: z.array(SurveySchema),
+  strings: z.record(z.string(), WidgetStringsSchema),
+});
 
 /** The answer of `PUT /v1/surveys/:id`: the survey as stored, and the gate's warnings. */
 export const PublishedSurveySchema = z.object({

@@ -224,7 +224,8 @@ export const OPERATIONS: readonly Operation[] = [
     answers: [
       {
         status: 200,
-        description: "The surveys, each as stored (defaults filled in).",
+        description:
+          "The surveys, each as stored (defaults filled in), and the widget's words by language (`strings`).",
         body: "SurveyList",
         headers: { etag: "The list's version, for `If-None-Match`." },
       },
