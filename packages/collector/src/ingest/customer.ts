@@ -1,5 +1,6 @@
 import { CustomerValueSchema, TimestampSchema, uuidv7 } from "@closeloop/core";
 import * as z from "zod/mini";
+import { backendOnly } from "./backend-only.js";
 import type { IngestContext, ItemOutcome } from "./context.js";
 import { parseItem } from "./parse-item.js";
 
@@ -10,12 +11,13 @@ const CustomerEventSchema = z.strictObject({
   at: TimestampSchema,
 });
 
-/** `customer`: a customer gained or lost, for customer asset growth. */
+/** `customer`: a customer gained or lost, for customer asset growth (secret key only). */
 export async function ingestCustomer(
   ctx: IngestContext,
   key: string,
   data: Record<string, unknown>,
 ): Promise<ItemOutcome> {
+  backendOnly(ctx, "type", "A customer event");
   const event = parseItem<z.infer<typeof CustomerEventSchema>>(
     CustomerEventSchema,
     data,
