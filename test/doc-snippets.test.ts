@@ -15,7 +15,7 @@
 // - Every `ts`/`tsx` block marked `run` or `typecheck` is type-checked against the packages'
 //   public types, as one program (`tsx` with React's JSX).
 import { type ChildProcess, spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -220,6 +220,7 @@ for (const doc of docsWithRunnable) {
       await worker?.stop();
       await listening?.close();
       await closeStore?.();
+      if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
     for (const s of snippets.filter(
