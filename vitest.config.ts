@@ -28,6 +28,8 @@ export default defineConfig({
         resolve,
         test: { name: "collector", root: "packages/collector", include: ["test/**/*.test.ts"] },
       },
+      // The docs' snippets (test/doc-snippets.test.ts), run against the sources.
+      { resolve, test: { name: "docs", root: ".", include: ["test/**/*.test.ts"] } },
     ],
   },
 });

@@ -85,6 +85,19 @@ describe("closeloop check", () => {
   });
 });
 
+describe("closeloop output", () => {
+  it("finishes quietly with its own status when the reader stops early (| head -n 1)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "closeloop-epipe-"));
+    const good = join(dir, "good.json");
+    writeFileSync(good, JSON.stringify(onboardingNps()));
+    const p = run(["check", good, good, good]);
+    // Closed before the command writes a line: each write meets EPIPE.
+    p.child.stdout?.destroy();
+    expect(await p.exited).toBe(0);
+    expect(p.stderr()).toBe("");
+  });
+});
+
 describe("closeloop users", () => {
   it("adds a desk user with a password shown once, who signs in at /desk; lists and removes them", async () => {
     const db = join(mkdtempSync(join(tmpdir(), "closeloop-users-")), "closeloop.db");
@@ -119,7 +132,7 @@ describe("closeloop users", () => {
     } finally {
       await stop(serving.child, serving.exited);
     }
-  });
+  }, 60_000); // several processes and scrypt hashes: slow on a loaded machine
 });
 
 describe("closeloop serve and keys", () => {

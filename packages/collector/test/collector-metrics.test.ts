@@ -136,7 +136,7 @@ describe("GET /v1/metrics: who may ask, and what", () => {
     }
   });
 
-  it("refuses customer values that could overflow a sum, so no one can break the metrics", async () => {
+  it("refuses customer values that could overflow a sum, so no backend can break the metrics", async () => {
     const c = await startCollector();
     try {
       await c.call("PUT", "/v1/feedback-policy", c.sk, feedbackPolicy());
@@ -144,7 +144,7 @@ describe("GET /v1/metrics: who may ask, and what", () => {
       const r = await c.call(
         "POST",
         "/v1/batch",
-        c.pk,
+        c.sk,
         batch(
           { type: "feedback", data: { channel: "support", text: "x", customer: huge } },
           {

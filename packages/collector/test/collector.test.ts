@@ -338,6 +338,24 @@ describe("POST /v1/batch", () => {
     );
     expect(r.body.accepted).toHaveLength(1);
   });
+
+  it("takes customer events only from a secret key", async () => {
+    // A public key is in every web page: whatever it may send, anyone may.
+    const event = { customerId: "c-9", event: "gained", value: 9000, at: new Date().toISOString() };
+    const r = await ingest([
+      { type: "customer", data: event },
+      { type: "feedback", data: { channel: "support", text: "Refund?" } },
+    ]);
+    expect(
+      r.body.rejected.map((x: { index: number; code: string; issues: { path: string }[] }) => [
+        x.index,
+        x.code,
+        x.issues[0]?.path,
+      ]),
+    ).toEqual([[0, "secret_key_required", "type"]]);
+    expect(r.body.accepted.map((x: { index: number }) => x.index)).toEqual([1]);
+    expect((await ingest([{ type: "customer", data: event }], c.sk)).body.accepted).toHaveLength(1);
+  });
 });
 
 describe("the loop, moved by the browser and by people", () => {

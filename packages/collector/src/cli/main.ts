@@ -14,7 +14,16 @@ const USAGE = `closeloop — the Closeloop collector
   closeloop users [list | add <email> --role agent|lead|viewer [--handle name] | remove <email>]
                   [--db … | --postgres …]`;
 
-const out = (line: string) => process.stdout.write(`${line}\n`);
+// A reader that stops early (`closeloop keys list | head -n 1`) closes the pipe: from then on the
+// output goes nowhere, and the command still finishes its work and exits with its own status.
+let reading = true;
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code !== "EPIPE") throw e;
+  reading = false;
+});
+const out = (line: string) => {
+  if (reading) process.stdout.write(`${line}\n`);
+};
 
 async function main(argv: string[]): Promise<number | undefined> {
   const { values, positionals } = parseArgs({

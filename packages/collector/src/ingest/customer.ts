@@ -1,5 +1,6 @@
 import { CustomerValueSchema, TimestampSchema, uuidv7 } from "@closeloop/core";
 import * as z from "zod/mini";
+import { backendOnly } from "./backend-only.js";
 import type { IngestContext, ItemOutcome } from "./context.js";
 import { claimKey, type ItemKey } from "./idempotency.js";
 import { parseItem } from "./parse-item.js";
@@ -12,12 +13,13 @@ export const CustomerEventSchema = z.strictObject({
   at: TimestampSchema,
 });
 
-/** `customer`: a customer gained or lost, for customer asset growth. */
+/** `customer`: a customer gained or lost, for customer asset growth (secret key only). */
 export async function ingestCustomer(
   ctx: IngestContext,
   item: ItemKey,
   data: Record<string, unknown>,
 ): Promise<ItemOutcome> {
+  backendOnly(ctx, "type", "A customer event");
   const event = parseItem<z.infer<typeof CustomerEventSchema>>(
     CustomerEventSchema,
     data,
