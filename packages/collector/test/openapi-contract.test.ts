@@ -157,9 +157,16 @@ describe("the document's examples, sent to a real collector", () => {
       ],
     };
     documentedBody("POST", "/v1/batch", more);
-    const m = await call("POST", "/v1/batch", "/v1/batch", c.pk, more);
+    // A backend's batch: customer events need the secret key.
+    const m = await call("POST", "/v1/batch", "/v1/batch", c.sk, more);
     expect(m.body.accepted).toHaveLength(2);
     expect(m.body.rejected[0].issues.length).toBeGreaterThan(0);
+    const fromPage = await call("POST", "/v1/batch", "/v1/batch", c.pk, {
+      items: [{ ...more.items[1], idempotencyKey: uuidv7() }],
+    });
+    expect(fromPage.body.rejected.map((x: { code: string }) => x.code)).toEqual([
+      "secret_key_required",
+    ]);
   });
 
   it("lists surveys, with a 304 for an unchanged ETag", async () => {
