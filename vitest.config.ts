@@ -14,22 +14,27 @@ const resolve = {
   },
 };
 
+// How long a test may wait for its processes, browsers and servers. Tests assert behaviour, never
+// speed (benchmarks measure that), and on a busy 2-core machine a real Chromium page or an
+// `npm pack` can take longer than vitest's default 5 s.
+const testTimeout = 20_000;
+
+/** A project: one package's tests (or the docs'), run against the sources. */
+const project = (name: string, root: string) => ({
+  resolve,
+  test: { name, root, include: ["test/**/*.test.ts"], testTimeout },
+});
+
 // One workspace config: each package is a project, run together by `pnpm test`.
 export default defineConfig({
   test: {
     projects: [
-      { resolve, test: { name: "core", root: "packages/core", include: ["test/**/*.test.ts"] } },
-      {
-        resolve,
-        test: { name: "browser", root: "packages/browser", include: ["test/**/*.test.ts"] },
-      },
-      { resolve, test: { name: "node", root: "packages/node", include: ["test/**/*.test.ts"] } },
-      {
-        resolve,
-        test: { name: "collector", root: "packages/collector", include: ["test/**/*.test.ts"] },
-      },
-      // The docs' snippets (test/doc-snippets.test.ts), run against the sources.
-      { resolve, test: { name: "docs", root: ".", include: ["test/**/*.test.ts"] } },
+      project("core", "packages/core"),
+      project("browser", "packages/browser"),
+      project("node", "packages/node"),
+      project("collector", "packages/collector"),
+      // The docs' snippets (test/doc-snippets.test.ts).
+      project("docs", "."),
     ],
   },
 });
