@@ -135,6 +135,16 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
       write(() => {
         w(storeSql.insertEnvironment).run(environmentRow(env));
       }),
+    // Read and written on the writer inside BEGIN IMMEDIATE: the file's write lock keeps another
+    // process starting on the same file from creating a second environment meanwhile.
+    createFirstEnvironment: (env, keys) =>
+      write(() => {
+        const first = one<Environment>(w(storeSql.listEnvironments), []);
+        if (first) return first;
+        w(storeSql.insertEnvironment).run(environmentRow(env));
+        for (const key of keys) w(storeSql.insertKey).run(keyRow(key));
+        return env;
+      }),
     listEnvironments: () => read(() => all<Environment>(r(storeSql.listEnvironments), [])),
     addKey: (key: KeyRecord) =>
       write(() => {
