@@ -15,6 +15,7 @@ import { getLoop, listLoops, postTransition } from "./routes/loops.js";
 import { getMetrics } from "./routes/metrics.js";
 import { getSurveys, putFeedbackPolicy, putSurvey } from "./routes/surveys.js";
 import { deleteWebhook, getDeliveries, putWebhook, rotateWebhook } from "./routes/webhooks.js";
+import { StoreFullError } from "./store/store-full.js";
 import type { CollectorStore } from "./store/types.js";
 
 /** Options of {@link createCollector}. Every limit has a default. */
@@ -49,6 +50,9 @@ export interface ListeningCollector {
    */
   close(options?: { graceMs?: number }): Promise<void>;
 }
+
+/** The `Retry-After` of a write refused because the database is full, in seconds. */
+const STORE_FULL_RETRY_AFTER_S = 30;
 
 /** How long `close()` lets requests in flight finish, by default, before it cuts their connections. */
 const CLOSE_GRACE_MS = 3_000;
@@ -162,6 +166,15 @@ export function createCollector(options: CollectorOptions): Collector {
       return await found.handler(request, found.params ?? {});
     } catch (e) {
       if (e instanceof HttpError) return errorResponse(e);
+      if (e instanceof StoreFullError) {
+        // Space comes back on an operator's time, not in a second: ask clients to wait longer.
+        onError(e);
+        return errorResponse(
+          new HttpError(503, e.code, `${e.message}; retry later`, {
+            headers: { "retry-after": String(STORE_FULL_RETRY_AFTER_S) },
+          }),
+        );
+      }
       // The store failed (or a bug): the request may be retried; the collector stays up.
       onError(e);
       return errorResponse(
