@@ -125,18 +125,23 @@ async function prepared(target: Target) {
   return { c, send, responseId: waiting.id, noticeId: notice.id as string };
 }
 
-/** Each item type: a good item, and a bad one that is rejected late (after parsing). */
+/**
+ * Each item type: a good item, another good one with other content (`other`), and a bad one
+ * that is rejected late (after parsing).
+ */
 function itemsOf(p: { responseId: string; noticeId: string }) {
   return {
     response: {
       good: () => response({ score: 9 }, { anonymousId: "anon-idempotency-000002" }),
       // Finished without the scoring answer: refused once the survey is read.
       bad: () => response({}, { anonymousId: "anon-idempotency-000003" }),
+      other: () => response({ score: 3 }, { anonymousId: "anon-idempotency-000005" }),
     },
     feedback: {
       good: () => ({ channel: "support", text: "The export button does nothing" }),
       // A respondent id without its token: refused once the respondent is checked.
       bad: () => ({ channel: "support", text: "Hi", respondent: { id: "user-1", token: "x" } }),
+      other: () => ({ channel: "support", text: "The import button does nothing" }),
     },
     customer: {
       good: () => ({
@@ -146,14 +151,17 @@ function itemsOf(p: { responseId: string; noticeId: string }) {
         at: new Date().toISOString(),
       }),
       bad: () => ({ customerId: "cust-1", event: "moved", at: new Date().toISOString() }),
+      other: () => ({ customerId: "cust-2", event: "lost", at: new Date().toISOString() }),
     },
     "ack-seen": {
       good: () => ({ responseId: p.responseId }),
       bad: () => ({ responseId: "0190c000-0000-7000-8000-000000000000" }),
+      other: () => ({ responseId: p.responseId, locale: "fr" }),
     },
     "closure-seen": {
       good: () => ({ noticeId: p.noticeId }),
       bad: () => ({ noticeId: "no-such-notice" }),
+      other: () => ({ noticeId: p.noticeId, at: new Date(0).toISOString() }),
     },
   } as const;
 }
@@ -195,6 +203,22 @@ for (const target of targets) {
           loops: before.loops + 1,
           loopEvents: before.loopEvents + 1,
         });
+      });
+
+      it(`a ${type} item sent with a key already used for other content is rejected and stores nothing`, async () => {
+        const p = await prepared(target);
+        const items = itemsOf(p)[type];
+        const first = await p.send({ type, idempotencyKey: `reused-${type}`, data: items.good() });
+        expect(first.rejected).toStrictEqual([]);
+        const before = await target.state(p.c);
+        const reused = await p.send({
+          type,
+          idempotencyKey: `reused-${type}`,
+          data: items.other(),
+        });
+        expect(reused.accepted).toStrictEqual([]);
+        expect(reused.rejected).toMatchObject([{ index: 0, code: "idempotency_key_reused" }]);
+        expect(await target.state(p.c)).toStrictEqual(before);
       });
 
       it(`a rejected ${type} item leaves its key free for the corrected resend`, async () => {

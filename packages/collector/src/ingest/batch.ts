@@ -12,6 +12,7 @@ import { withWebhookEvents } from "../webhook-delivery/emit.js";
 import type { IngestContext, ItemOutcome } from "./context.js";
 import { ingestCustomer } from "./customer.js";
 import { ingestFeedback } from "./feedback.js";
+import { bindingKeyTo, itemDigest } from "./item-digest.js";
 import { ingestResponse } from "./response.js";
 import { ingestAckSeen, ingestClosureSeen } from "./seen.js";
 import { badTextPath } from "./text.js";
@@ -103,7 +104,8 @@ export async function ingestBatch(
         continue;
       }
       try {
-        const outcome = await handler(ctx, item.idempotencyKey, item.data);
+        const bound = { ...ctx, tx: bindingKeyTo(ctx.tx, itemDigest(item.type, item.data)) };
+        const outcome = await handler(bound, item.idempotencyKey, item.data);
         if ("reject" in outcome) result.rejected.push({ index, ...outcome.reject });
         else result.accepted.push({ index, id: outcome.id, duplicate: outcome.duplicate === true });
       } catch (e) {

@@ -22,6 +22,7 @@ const STEPS = [
   { key: "webhookRotation", version: 4, name: "webhook secret rotation" },
   { key: "allowedOrigins", version: 5, name: "allowed origins" },
   { key: "desk", version: 6, name: "loop desk" },
+  { key: "idempotencyDigest", version: 7, name: "idempotency digest" },
 ] as const;
 
 /** A step by the name a dialect's `migrations/index.ts` gives its SQL. */

@@ -20,9 +20,12 @@ export interface ColumnReader<Json, Instant> {
 }
 
 /** A row of the `idempotency` table as read (`record_id AS id`). */
-export const idempotencyRecord = (row: IdempotencyRecord): IdempotencyRecord => ({
+export const idempotencyRecord = (
+  row: Omit<IdempotencyRecord, "digest"> & { digest?: string | null },
+): IdempotencyRecord => ({
   type: row.type,
   id: row.id,
+  ...(row.digest ? { digest: row.digest } : {}),
 });
 
 /** A `webhook_endpoints` row without its secrets. */

@@ -109,10 +109,15 @@ export interface LoopFilter {
   journey?: string;
 }
 
-/** A response's idempotency record: the first id a key produced. */
+/** An idempotency record: the first id a key produced, and what it was first used for. */
 export interface IdempotencyRecord {
   type: string;
   id: string;
+  /**
+   * A hash of the first item's type and data: a key sent again with other content is refused.
+   * Absent on records kept before the store recorded it.
+   */
+  digest?: string;
 }
 
 /** What may be read and written inside one `transaction`: the ingest and transition paths. */

@@ -91,9 +91,10 @@ export const storeSql = {
   getAllowedOrigins: "SELECT data FROM allowed_origins WHERE env_id = $1",
 
   // Waits for a concurrent claim of the same key to commit or roll back, then inserts or not.
-  claimIdempotency: `INSERT INTO idempotency (env_id, key, type, record_id, created_at)
-    VALUES ($1, $2, $3, $4, ${toTimestamp("$5")}) ON CONFLICT (env_id, key) DO NOTHING`,
-  getIdempotency: "SELECT type, record_id AS id FROM idempotency WHERE env_id = $1 AND key = $2",
+  claimIdempotency: `INSERT INTO idempotency (env_id, key, type, record_id, created_at, digest)
+    VALUES ($1, $2, $3, $4, ${toTimestamp("$5")}, $6) ON CONFLICT (env_id, key) DO NOTHING`,
+  getIdempotency:
+    "SELECT type, record_id AS id, digest FROM idempotency WHERE env_id = $1 AND key = $2",
 
   getResponse: "SELECT data FROM responses WHERE env_id = $1 AND id = $2",
   lockResponse: "SELECT data FROM responses WHERE env_id = $1 AND id = $2 FOR UPDATE",

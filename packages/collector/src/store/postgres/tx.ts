@@ -23,6 +23,7 @@ export function postgresTx(c: () => PoolClient): StoreTx {
         record.type,
         record.id,
         ms(at),
+        record.digest ?? null,
       ]);
       if (claim.rowCount === 1) return undefined;
       const { rows } = await run<IdempotencyRecord>(db, storeSql.getIdempotency, [envId, key]);

@@ -57,9 +57,10 @@ export const storeSql = {
     ON CONFLICT (env_id) DO UPDATE SET updated_at = excluded.updated_at, data = excluded.data`,
   getAllowedOrigins: "SELECT data FROM allowed_origins WHERE env_id = ?",
 
-  claimIdempotency: `INSERT INTO idempotency (env_id, key, type, record_id, created_at)
-    VALUES (?, ?, ?, ?, ?) ON CONFLICT (env_id, key) DO NOTHING`,
-  getIdempotency: "SELECT type, record_id AS id FROM idempotency WHERE env_id = ? AND key = ?",
+  claimIdempotency: `INSERT INTO idempotency (env_id, key, type, record_id, created_at, digest)
+    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (env_id, key) DO NOTHING`,
+  getIdempotency:
+    "SELECT type, record_id AS id, digest FROM idempotency WHERE env_id = ? AND key = ?",
 
   getResponse: "SELECT data FROM responses WHERE env_id = ? AND id = ?",
 

@@ -16,7 +16,14 @@ export function sqliteTx(use: () => Prepared): StoreTx {
     ...sqliteWebhookTx(use),
     async claimIdempotency(envId, key, record, at) {
       const s = use();
-      const claimed = s(storeSql.claimIdempotency).run(envId, key, record.type, record.id, ms(at));
+      const claimed = s(storeSql.claimIdempotency).run(
+        envId,
+        key,
+        record.type,
+        record.id,
+        ms(at),
+        record.digest ?? null,
+      );
       if (claimed.changes === 1) return undefined;
       return idempotencyRecord(s(storeSql.getIdempotency).get(envId, key) as IdempotencyRecord);
     },

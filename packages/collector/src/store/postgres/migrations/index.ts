@@ -7,6 +7,15 @@ import { loopMetrics } from "./003-metrics.js";
 import { webhookRotation } from "./004-webhook-rotation.js";
 import { allowedOrigins } from "./005-allowed-origins.js";
 import { desk } from "./006-desk.js";
+import { idempotencyDigest } from "./007-idempotency-digest.js";
 
-const sql = { initial, webhooks, loopMetrics, webhookRotation, allowedOrigins, desk };
+const sql = {
+  initial,
+  webhooks,
+  loopMetrics,
+  webhookRotation,
+  allowedOrigins,
+  desk,
+  idempotencyDigest,
+};
 export const MIGRATIONS: readonly Migration[] = migrationsOf(sql);
