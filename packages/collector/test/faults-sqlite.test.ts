@@ -2,11 +2,14 @@
 // runs as a real process on a real file; every item is counted end to end, and what was
 // acknowledged before the kill must be in the file after it (lost = 0).
 import { mkdtempSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { beforeAll, describe, expect, it } from "vitest";
-import { feedbackPolicy } from "./collector-harness.js";
+import { onboardingNps } from "../../core/test/fixtures.js";
+import { batch, feedbackPolicy, response } from "./collector-harness.js";
 import { bundleCli, type CollectorProcess, serveProcess } from "./collector-process.js";
 import { feedbackItem, startLoad, tally } from "./fault-load.js";
 
@@ -61,4 +64,53 @@ describe("a collector on SQLite, through faults", () => {
     expect(counts.acknowledged).toBe(counts.sent);
     expect(load.rejected).toStrictEqual([]);
   }, 120_000);
+
+  it("ends a drain that cannot finish at --drain-timeout: a webhook receiver that never answers holds the worker, and the process exits 1 at the bound", async () => {
+    // A receiver that takes every delivery and never answers.
+    const hanging = createServer(() => undefined);
+    await new Promise<void>((r) => hanging.listen(0, "127.0.0.1", r));
+    let arrived = 0;
+    hanging.on("request", () => {
+      arrived++;
+    });
+    const db = join(mkdtempSync(join(tmpdir(), "closeloop-faults-")), "closeloop.db");
+    const c = await serveProcess(cli, ["--db", db, "--drain-timeout", "2"], KEYS);
+    try {
+      const put = (path: string, body: unknown) =>
+        fetch(`${c.url}${path}`, {
+          method: "PUT",
+          headers: { authorization: `Bearer ${KEYS.CLOSELOOP_SECRET_KEY}` },
+          body: JSON.stringify(body),
+        });
+      expect((await put("/v1/surveys/onboarding-nps", onboardingNps())).status).toBe(201);
+      const port = (hanging.address() as AddressInfo).port;
+      expect((await put("/v1/webhooks/slow", { url: `http://127.0.0.1:${port}/` })).status).toBe(
+        201,
+      );
+      const sent = await fetch(`${c.url}/v1/batch`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${KEYS.CLOSELOOP_PUBLIC_KEY}` },
+        body: JSON.stringify(batch({ type: "response", data: response({ score: 9 }) })),
+      });
+      expect(sent.status).toBe(200);
+      await expect.poll(() => arrived, { timeout: 15_000 }).toBeGreaterThan(0);
+
+      const signalled = Date.now();
+      c.child.kill("SIGTERM");
+      const exit = await c.exited;
+      const took = Date.now() - signalled;
+      console.log(`  drain bound 2 s: exited ${exit.code} after ${took} ms`);
+      expect(exit).toStrictEqual({ code: 1, signal: null });
+      expect(c.lines).toContain(
+        "closeloop collector stopped (SIGTERM): the drain took longer than 2 s",
+      );
+      // The bound, not the worker's 10 s attempt timeout, ended it.
+      expect(took).toBeGreaterThanOrEqual(1_900);
+      expect(took).toBeLessThan(8_000);
+    } finally {
+      c.child.kill("SIGKILL");
+      hanging.closeAllConnections();
+      hanging.close();
+    }
+  }, 60_000);
 });
