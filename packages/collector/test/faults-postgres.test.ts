@@ -36,7 +36,9 @@ afterAll(async () => {
 });
 
 async function serve(url: string, env: Record<string, string> = KEYS): Promise<CollectorProcess> {
-  const c = await serveProcess(cli, ["--postgres", url], env);
+  // The timeouts as an operator would set them; the defaults are 5 s and 30 s.
+  const flags = ["--connect-timeout", "3", "--statement-timeout", "20"];
+  const c = await serveProcess(cli, ["--postgres", url, ...flags], env);
   running.push(c);
   return c;
 }

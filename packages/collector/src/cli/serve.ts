@@ -22,6 +22,8 @@ export async function serve(
     host?: string;
     "allowed-origins"?: string;
     "drain-timeout"?: string;
+    "connect-timeout"?: string;
+    "statement-timeout"?: string;
   },
   out: (line: string) => void,
 ): Promise<() => Promise<void>> {
