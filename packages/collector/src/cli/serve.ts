@@ -90,14 +90,14 @@ export async function serve(
     process.once(signal, () => {
       out(`closeloop collector draining (${signal}): at most ${drainSeconds} s`);
       // Past the bound the process ends anyway: what is not committed by then was never
-      // acknowledged, so its sender still holds it and retries.
-      const bound = setTimeout(() => {
+      // acknowledged, so its sender still holds it and retries. Not unref'd: a drain stuck on a
+      // promise with nothing else alive must still end here, with the line saying why.
+      setTimeout(() => {
         out(
           `closeloop collector stopped (${signal}): the drain took longer than ${drainSeconds} s`,
         );
         process.exit(1);
       }, drainMs);
-      bound.unref();
       stop().then(
         () => {
           out(`closeloop collector stopped (${signal})`);
