@@ -8,6 +8,7 @@ import { nodeListener } from "./http/node-adapter.js";
 import { createRateLimiter, type RateLimit } from "./rate-limit.js";
 import { createApiRouter } from "./routes/api-router.js";
 import type { RouteDeps } from "./routes/deps.js";
+import { StoreFullError } from "./store/store-full.js";
 import type { CollectorStore } from "./store/types.js";
 
 /** Options of {@link createCollector}. Every limit has a default. */
@@ -34,11 +35,19 @@ export interface ListeningCollector {
   server: Server;
   /** `http://host:port` it listens on. */
   url: string;
-  /** Stops listening; requests in flight get 3 s to finish, then their connections are cut. */
-  close(): Promise<void>;
+  /**
+   * Drains: stops accepting connections, ends the desk's event streams (their pages reconnect,
+   * to another collector if there is one), lets requests in flight finish (each answered with
+   * `connection: close`, so no client sends another on a connection about to go), and after
+   * `graceMs` (default 3 s) cuts the connections still open.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
-/** How long `close()` lets requests in flight finish before it cuts their connections. */
+/** The `Retry-After` of a write refused because the database is full, in seconds. */
+const STORE_FULL_RETRY_AFTER_S = 30;
+
+/** How long `close()` lets requests in flight finish, by default, before it cuts their connections. */
 const CLOSE_GRACE_MS = 3_000;
 
 /** The collector: a web-standard handler, and `listen` to serve it on node:http. */
@@ -121,6 +130,15 @@ export function createCollector(options: CollectorOptions): Collector {
       return await found.handler(request, found.params ?? {});
     } catch (e) {
       if (e instanceof HttpError) return errorResponse(e);
+      if (e instanceof StoreFullError) {
+        // Space comes back on an operator's time, not in a second: ask clients to wait longer.
+        onError(e);
+        return errorResponse(
+          new HttpError(503, e.code, `${e.message}; retry later`, {
+            headers: { "retry-after": String(STORE_FULL_RETRY_AFTER_S) },
+          }),
+        );
+      }
       // The store failed (or a bug): the request may be retried; the collector stays up.
       onError(e);
       return errorResponse(
@@ -134,7 +152,8 @@ export function createCollector(options: CollectorOptions): Collector {
   return {
     fetch: handle,
     async listen({ port = 7345, host = "127.0.0.1" } = {}) {
-      const server = createServer(nodeListener(handle, maxBodyBytes));
+      const draining = new AbortController();
+      const server = createServer(nodeListener(handle, maxBodyBytes, draining.signal));
       server.keepAliveTimeout = 65_000;
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
@@ -144,15 +163,16 @@ export function createCollector(options: CollectorOptions): Collector {
       return {
         server,
         url: `http://${host.includes(":") ? `[${host}]` : host}:${bound}`,
-        close: () =>
+        close: ({ graceMs = CLOSE_GRACE_MS } = {}) =>
           new Promise<void>((resolve) => {
-            // Requests in flight may finish; after a grace period every connection is cut, or a
-            // desk page's event stream (which never ends by itself) would hold the stop forever.
-            const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+            // Requests in flight may finish; after the grace period every connection is cut, so
+            // a request stuck on the store cannot hold the stop forever.
+            const force = setTimeout(() => server.closeAllConnections(), graceMs);
             server.close(() => {
               clearTimeout(force);
               resolve();
             });
+            draining.abort();
             server.closeIdleConnections();
           }),
       };

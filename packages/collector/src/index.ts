@@ -42,7 +42,7 @@ export type {
   StoredResponse,
   StoreTx,
 } from "./store/index.js";
-export { postgresStore, sqliteStore } from "./store/index.js";
+export { postgresStore, StoreFullError, sqliteStore } from "./store/index.js";
 export type {
   AttemptOutcome,
   ClaimedDelivery,

@@ -16,6 +16,8 @@ export interface Provisioned {
  * creates them — from `publicKey` / `secretKey` when given (`CLOSELOOP_PUBLIC_KEY`,
  * `CLOSELOOP_SECRET_KEY`), else random — and returns them so they can be printed once. On a
  * store that has an environment it adds the given keys if they are new, and returns nothing else.
+ * Collectors starting together on one empty store make one environment (the store's
+ * `createFirstEnvironment`); the others answer it without keys, having created none.
  */
 export async function provision(
   store: CollectorStore,
@@ -36,27 +38,35 @@ export async function provision(
       ]);
     }
   }
-  const envs = await store.listEnvironments();
-  let envId = envs[0]?.id;
-  const out: Provisioned = { envId: envId ?? "" };
-  if (!envId) {
-    envId = `env_${randomBytes(8).toString("hex")}`;
-    out.envId = envId;
-    await store.createEnvironment({ id: envId, name: "default", createdAt: now });
-    out.publicKey = given.publicKey ?? generateKey("public");
-    out.secretKey = given.secretKey ?? generateKey("secret");
-    await store.addKey(keyRecord(envId, "public", out.publicKey, now));
-    await store.addKey(keyRecord(envId, "secret", out.secretKey, now));
-    return out;
+  // A store already provisioned (every start but the first) answers without taking a lock.
+  let env = (await store.listEnvironments())[0];
+  if (!env) {
+    const made = { id: `env_${randomBytes(8).toString("hex")}`, name: "default", createdAt: now };
+    const publicKey = given.publicKey ?? generateKey("public");
+    const secretKey = given.secretKey ?? generateKey("secret");
+    env = await store.createFirstEnvironment(made, [
+      keyRecord(made.id, "public", publicKey, now),
+      keyRecord(made.id, "secret", secretKey, now),
+    ]);
+    // Another collector starting at the same time may have made the environment first: then
+    // these keys were never stored, and only the given ones are added below.
+    if (env.id === made.id) return { envId: made.id, publicKey, secretKey };
   }
+  const out: Provisioned = { envId: env.id };
   for (const [kind, key] of [
     ["public", given.publicKey],
     ["secret", given.secretKey],
   ] as const) {
-    if (key && !(await store.findKey(hashKey(key)))) {
-      await store.addKey(keyRecord(envId, kind, key, now));
-      out[kind === "public" ? "publicKey" : "secretKey"] = key;
+    if (!key || (await store.findKey(hashKey(key)))) continue;
+    try {
+      await store.addKey(keyRecord(env.id, kind, key, now));
+    } catch (error) {
+      // Collectors given the same key and starting together each try to add it: the one that
+      // lost the race finds it stored (keys are unique by hash), which is all it wanted.
+      if (await store.findKey(hashKey(key))) continue;
+      throw error;
     }
+    out[kind === "public" ? "publicKey" : "secretKey"] = key;
   }
   return out;
 }

@@ -1,12 +1,20 @@
+import { backoffDelay } from "./backoff.js";
 import type { CollectorStore } from "./store/types.js";
 import { fireMissedDeadlines } from "./webhook-delivery/breached.js";
+
+/** The first wait after a failed sweep, in ms. */
+const FIRST_RETRY_MS = 1_000;
 
 /** Options of {@link startSweeper}. */
 export interface SweeperOptions {
   store: CollectorStore;
   /** The time source (epoch ms). Default `Date.now`. */
   now?: () => number;
-  /** How often to sweep, in ms. Default 30 s. `0`: never by itself (call `sweepOnce`). */
+  /**
+   * How often to sweep, in ms. Default 30 s. `0`: never by itself (call `sweepOnce`). After a
+   * sweep the store failed, the next comes sooner — 1 s, then doubling up to `intervalMs` — so
+   * deadlines missed during a database outage fire soon after it ends.
+   */
   intervalMs?: number;
   /** Loops handled per transaction. Default 100. */
   batchSize?: number;
@@ -65,15 +73,25 @@ export function startSweeper(options: SweeperOptions): Sweeper {
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let inFlight: Promise<void> = Promise.resolve();
+  let failures = 0;
   const tick = () => {
     timer = undefined;
     if (stopped) return;
     inFlight = sweepOnce().then(
-      () => undefined,
-      (e) => onError(e),
+      () => {
+        failures = 0;
+      },
+      (e) => {
+        failures += 1;
+        onError(e);
+      },
     );
     inFlight.then(() => {
-      if (!stopped) timer = setTimeout(tick, intervalMs);
+      const wait =
+        failures === 0
+          ? intervalMs
+          : backoffDelay(failures, Math.min(FIRST_RETRY_MS, intervalMs), intervalMs);
+      if (!stopped) timer = setTimeout(tick, wait);
     });
   };
   if (intervalMs > 0) timer = setTimeout(tick, 0);

@@ -346,5 +346,15 @@ describe("closeloop serve and keys", () => {
     const p = run(["serve", "--port", "99999"]);
     expect(await p.exited).toBe(1);
     expect(p.stderr()).toContain("--port");
-  });
+    const drain = run(["serve", "--drain-timeout", "0"]);
+    expect(await drain.exited).toBe(1);
+    expect(drain.stderr()).toContain("--drain-timeout must be seconds above 0");
+    const dir = mkdtempSync(join(tmpdir(), "closeloop-cli-"));
+    const sqliteTimeout = run(["serve", "--db", join(dir, "x.db"), "--statement-timeout", "5"]);
+    expect(await sqliteTimeout.exited).toBe(1);
+    expect(sqliteTimeout.stderr()).toContain("apply to --postgres only");
+    const badTimeout = run(["serve", "--postgres", "postgres://h/db", "--connect-timeout", "x"]);
+    expect(await badTimeout.exited).toBe(1);
+    expect(badTimeout.stderr()).toContain("--connect-timeout must be seconds");
+  }, 30_000);
 });

@@ -141,7 +141,7 @@ describe("POST /v1/batch", () => {
     expect(mine[0]).toMatchObject({ segment: "detractor", state: "received", owner: "support" });
   });
 
-  it("answers a replayed key with duplicate: true and the first id, creating nothing", async () => {
+  it("answers a replayed key with duplicate: true and the first id, creating nothing; refuses it with other content", async () => {
     const res = response({ score: 9 });
     const key = uuidv7();
     const first = await ingest([{ type: "response", idempotencyKey: key, data: res }]);
@@ -151,6 +151,11 @@ describe("POST /v1/batch", () => {
     expect(again.body.accepted).toEqual([
       { index: 0, id: first.body.accepted[0].id, duplicate: true },
     ]);
+    const other = await ingest([
+      { type: "response", idempotencyKey: key, data: { ...res, id: uuidv7() } },
+    ]);
+    expect(other.body.accepted).toEqual([]);
+    expect(other.body.rejected).toMatchObject([{ index: 0, code: "idempotency_conflict" }]);
     const loops = await c.call("GET", "/v1/loops?limit=500", c.sk);
     expect(
       loops.body.loops.filter((l: { source: { id: string } }) => l.source.id === res.id),

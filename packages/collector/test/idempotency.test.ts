@@ -99,6 +99,39 @@ describe.each(stores)("idempotency keys on %s", (_name, open) => {
     },
   );
 
+  it.skipIf(skip)(
+    "a replay inside a larger batch is duplicate, and the batch's new items are stored",
+    async () => {
+      const replayed = {
+        type: "feedback",
+        idempotencyKey: uuidv7(),
+        data: { channel: "support", text: `Sent twice ${uuidv7()}` },
+      };
+      const first = await send(replayed);
+      const before = (await loops()).length;
+      const fresh = response({ score: 4 });
+      const r = await c.call("POST", "/v1/batch", c.sk, {
+        items: [
+          { type: "response", idempotencyKey: uuidv7(), data: fresh },
+          replayed,
+          {
+            type: "feedback",
+            idempotencyKey: uuidv7(),
+            data: { channel: "support", text: `New ${uuidv7()}` },
+          },
+        ],
+      });
+      expect(r.body.rejected).toEqual([]);
+      expect(r.body.accepted.map((a: { duplicate: boolean }) => a.duplicate)).toEqual([
+        false,
+        true,
+        false,
+      ]);
+      expect(r.body.accepted[1].id).toBe(first.accepted[0]?.id);
+      expect((await loops()).length).toBe(before + 2);
+    },
+  );
+
   it.skipIf(skip)("a replayed feedback item is duplicate and opens no second loop", async () => {
     // No id in the item: a broken claim would store it again under a new id.
     const item = {

@@ -5,6 +5,8 @@ import { randomBytes } from "node:crypto";
 import type { CustomerEvent, Loop } from "@closeloop/core";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { hashKey } from "../src/keys.js";
+import { provision } from "../src/provision.js";
 import { postgresStore } from "../src/store/index.js";
 import { MIGRATIONS } from "../src/store/postgres/migrations/index.js";
 import type { CollectorStore, StoredFeedback } from "../src/store/types.js";
@@ -90,6 +92,32 @@ describe.skipIf(unreachable !== undefined)("postgresStore", () => {
       expect(await (stores[3] as CollectorStore).listEnvironments()).toStrictEqual([
         environment("a"),
       ]);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
+  it("makes one environment when 6 collectors provision an empty database at once", async () => {
+    const schema = newSchema();
+    const stores = await Promise.all(Array.from({ length: 6 }, () => openIn(schema, 2)));
+    try {
+      // Half are given the same keys, as replicas started from one deployment would be.
+      const given = { publicKey: `pk_${"a".repeat(24)}`, secretKey: `sk_${"b".repeat(24)}` };
+      const results = await Promise.all(
+        stores.map((s, i) => provision(s, i % 2 === 0 ? given : {})),
+      );
+      const envs = await (stores[0] as CollectorStore).listEnvironments();
+      expect(envs).toHaveLength(1);
+      expect(new Set(results.map((r) => r.envId))).toStrictEqual(new Set([envs[0]?.id]));
+      // One start created the environment with two keys; the given ones are stored too, once.
+      const keys = await (stores[5] as CollectorStore).listKeys();
+      const made = results.filter(
+        (r) => r.secretKey !== undefined && r.secretKey !== given.secretKey,
+      );
+      expect(keys.length).toBe(made.length === 1 ? 4 : 2);
+      for (const k of [given.publicKey, given.secretKey]) {
+        expect(await (stores[1] as CollectorStore).findKey(hashKey(k))).toBeDefined();
+      }
     } finally {
       await Promise.all(stores.map((s) => s.close()));
     }

@@ -61,6 +61,24 @@ export function storeConformance(
         await expect(store.createEnvironment(environment("a"))).rejects.toThrow();
       }));
 
+    it("creates the first environment with its keys once; later calls answer it and write nothing", async () => {
+      const store = await open();
+      try {
+        const keys = [keyRecord("a", "public", 1), keyRecord("a", "secret", 2)];
+        expect(await store.createFirstEnvironment(environment("a"), keys)).toStrictEqual(
+          environment("a"),
+        );
+        const late = [keyRecord("b", "public", 3)];
+        expect(await store.createFirstEnvironment(environment("b"), late)).toStrictEqual(
+          environment("a"),
+        );
+        expect(await store.listEnvironments()).toStrictEqual([environment("a")]);
+        expect(await store.listKeys()).toStrictEqual(keys);
+      } finally {
+        await store.close();
+      }
+    });
+
     it("finds keys by hash, lists them per environment, revokes once", () =>
       withStore(async (store) => {
         const pk = keyRecord("a", "public", 1);

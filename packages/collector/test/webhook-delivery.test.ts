@@ -87,6 +87,54 @@ async function setup(path?: string): Promise<Setup> {
 }
 
 describe("webhook delivery (SQLite)", () => {
+  it("records an attempt once the store answers again, so the receiver gets it once, not again at lease end", async () => {
+    const s = await setup();
+    await s.register("crm", ["response.received"]);
+    await s.ingest({ type: "response", data: response({ score: 9 }) });
+    let refusals = 2;
+    const webhooks = {
+      ...s.c.store.webhooks,
+      recordAttempt: (...args: Parameters<CollectorStore["webhooks"]["recordAttempt"]>) =>
+        refusals-- > 0
+          ? Promise.reject(new Error("Connection terminated unexpectedly"))
+          : s.c.store.webhooks.recordAttempt(...args),
+    };
+    const w = s.worker({ store: { ...s.c.store, webhooks } });
+    expect(await w.runOnce()).toBe(1);
+    expect(refusals).toBe(-1);
+    // The lease would have ended by now: nothing is claimable again, and nothing was sent twice.
+    s.clock.t += 3_600_000;
+    await s.drain(w);
+    expect(s.rx.received).toHaveLength(1);
+    const { deliveries } = await s.log("crm");
+    expect(deliveries.map((d: Json) => [d.status, d.attempts.length])).toStrictEqual([
+      ["delivered", 1],
+    ]);
+  });
+
+  it("backs off while the store fails and resumes by itself", async () => {
+    const s = await setup();
+    await s.register("crm", ["response.received"]);
+    await s.ingest({ type: "response", data: response({ score: 9 }) });
+    let refusals = 3;
+    const errors: unknown[] = [];
+    const webhooks = {
+      ...s.c.store.webhooks,
+      claimDeliveries: (...args: Parameters<CollectorStore["webhooks"]["claimDeliveries"]>) =>
+        refusals-- > 0
+          ? Promise.reject(new Error("connect ECONNREFUSED"))
+          : s.c.store.webhooks.claimDeliveries(...args),
+    };
+    const w = s.worker({
+      store: { ...s.c.store, webhooks },
+      intervalMs: 20,
+      onError: (e) => errors.push(e),
+    });
+    cleanups.push(() => w.stop());
+    await expect.poll(() => s.rx.received.length, { timeout: 10_000 }).toBe(1);
+    expect(errors).toHaveLength(3);
+  });
+
   it("registers an endpoint, answering its secret once, and checks keys and input", async () => {
     const s = await setup();
     await s.register("crm");

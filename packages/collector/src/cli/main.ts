@@ -9,6 +9,8 @@ const USAGE = `closeloop — the Closeloop collector
 
   closeloop serve [--db closeloop.db | --postgres URL] [--port 7345] [--host 127.0.0.1]
                   [--allowed-origins https://shop.example,https://www.shop.example | '*']
+                  [--drain-timeout 10]  (seconds a SIGTERM's drain may take)
+                  [--connect-timeout 5] [--statement-timeout 30]  (seconds; PostgreSQL only)
   closeloop check <survey.json…>
   closeloop keys [list | rotate public|secret [--keep-old] | revoke <id>] [--db … | --postgres …]
   closeloop users [list | add <email> --role agent|lead|viewer [--handle name] | remove <email>]
@@ -35,6 +37,9 @@ async function main(argv: string[]): Promise<number | undefined> {
       port: { type: "string" },
       host: { type: "string" },
       "allowed-origins": { type: "string" },
+      "drain-timeout": { type: "string" },
+      "connect-timeout": { type: "string" },
+      "statement-timeout": { type: "string" },
       "keep-old": { type: "boolean" },
       role: { type: "string" },
       handle: { type: "string" },

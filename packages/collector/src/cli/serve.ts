@@ -10,8 +10,9 @@ import { openStore } from "./open-store.js";
  * (printed once: `public key: pk_…`, `secret key: sk_…`, or taken from CLOSELOOP_PUBLIC_KEY and
  * CLOSELOOP_SECRET_KEY), sets the environment's allowed origins when `--allowed-origins` or
  * CLOSELOOP_ALLOWED_ORIGINS gives them (comma-separated; otherwise the stored list stands),
- * listens, delivers webhooks and sweeps SLA breaches in the background, and shuts down
- * gracefully on SIGTERM or SIGINT.
+ * listens, delivers webhooks and sweeps SLA breaches in the background, and drains on SIGTERM
+ * or SIGINT: stops accepting, lets requests in flight finish, stops the background work, closes
+ * the store and exits 0 — or exits 1 once `--drain-timeout` seconds (default 10) have passed.
  */
 export async function serve(
   flags: {
@@ -20,12 +21,21 @@ export async function serve(
     port?: string;
     host?: string;
     "allowed-origins"?: string;
+    "drain-timeout"?: string;
+    "connect-timeout"?: string;
+    "statement-timeout"?: string;
   },
   out: (line: string) => void,
 ): Promise<() => Promise<void>> {
   const port = Number(flags.port ?? 7345);
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new Error(`--port must be 0–65535, not ${flags.port}`);
+  const drainSeconds = Number(flags["drain-timeout"] ?? 10);
+  if (!Number.isFinite(drainSeconds) || drainSeconds <= 0 || drainSeconds > 3_600)
+    throw new Error(
+      `--drain-timeout must be seconds above 0, up to 3600, not ${flags["drain-timeout"]}`,
+    );
+  const drainMs = drainSeconds * 1000;
   // An empty variable is unset, as for the keys; an empty flag is refused below.
   const originsText =
     flags["allowed-origins"] ?? (process.env.CLOSELOOP_ALLOWED_ORIGINS || undefined);
@@ -67,20 +77,44 @@ export async function serve(
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      await listening.close();
-      await Promise.all([worker.stop(), sweeper.stop()]);
+      // Requests get most of the bound; the rest is for the store to close. The background work
+      // stops meanwhile: its round in flight finishes, no new one starts.
+      await Promise.all([
+        listening.close({ graceMs: drainMs * DRAIN_SHARE_FOR_REQUESTS }),
+        worker.stop(),
+        sweeper.stop(),
+      ]);
       await store.close();
     })());
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {
-      void stop().then(() => {
-        out(`closeloop collector stopped (${signal})`);
-        process.exit(0);
-      });
+      out(`closeloop collector draining (${signal}): at most ${drainSeconds} s`);
+      // Past the bound the process ends anyway: what is not committed by then was never
+      // acknowledged, so its sender still holds it and retries. Not unref'd: a drain stuck on a
+      // promise with nothing else alive must still end here, with the line saying why.
+      setTimeout(() => {
+        out(
+          `closeloop collector stopped (${signal}): the drain took longer than ${drainSeconds} s`,
+        );
+        process.exit(1);
+      }, drainMs);
+      stop().then(
+        () => {
+          out(`closeloop collector stopped (${signal})`);
+          process.exit(0);
+        },
+        (e: unknown) => {
+          out(`closeloop collector stopped (${signal}): ${(e as Error)?.message ?? e}`);
+          process.exit(1);
+        },
+      );
     });
   }
   return stop;
 }
+
+/** The part of the drain bound that requests in flight may take before their connections are cut. */
+const DRAIN_SHARE_FOR_REQUESTS = 0.8;
 
 /**
  * The comma-separated list of `--allowed-origins` / CLOSELOOP_ALLOWED_ORIGINS. Empty is refused,

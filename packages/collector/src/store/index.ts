@@ -17,6 +17,7 @@ export type { PostgresStoreOptions } from "./postgres/store.js";
 export { postgresStore } from "./postgres/store.js";
 export type { SqliteStoreOptions } from "./sqlite/store.js";
 export { sqliteStore } from "./sqlite/store.js";
+export { StoreFullError } from "./store-full.js";
 export type {
   CollectorStore,
   Environment,

@@ -15,6 +15,7 @@ export type StoreMethod = Exclude<keyof CollectorStore, "kind" | "webhooks">;
 const STORE_WRITES: readonly StoreMethod[] = [
   "migrate",
   "createEnvironment",
+  "createFirstEnvironment",
   "addKey",
   "revokeKey",
   "publishSurvey",

@@ -109,7 +109,7 @@ export interface LoopFilter {
   journey?: string;
 }
 
-/** A response's idempotency record: the first id a key produced. */
+/** An idempotency record: the first id a key produced, and what it was first used for. */
 export interface IdempotencyRecord {
   type: string;
   id: string;
@@ -181,6 +181,14 @@ export interface CollectorStore extends DeskStore {
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
 
   createEnvironment(env: Environment): Promise<void>;
+  /**
+   * First start, atomic across collectors sharing the store: when the store has no environment
+   * yet, creates `env` with `keys` (their `envId` is `env.id`) and answers `env`; otherwise
+   * writes nothing and answers the first environment. Collectors that call it at once make one
+   * environment, and every one of them learns which (PostgreSQL: an advisory lock; SQLite: the
+   * file's write lock).
+   */
+  createFirstEnvironment(env: Environment, keys: readonly KeyRecord[]): Promise<Environment>;
   listEnvironments(): Promise<Environment[]>;
   addKey(key: KeyRecord): Promise<void>;
   /** The key with this hash, revoked or not (the caller refuses revoked keys). */

@@ -1,6 +1,7 @@
 import type { DeliveryAttempt } from "@closeloop/core";
 import { parseRetryAfter } from "@closeloop/core";
 import { signWebhook } from "@closeloop/node";
+import { backoffDelay, pause, STORE_BACKOFF_CAP_MS } from "../backoff.js";
 import type { CollectorStore } from "../store/types.js";
 import type { AttemptOutcome, ClaimedDelivery } from "../store/webhook-types.js";
 
@@ -12,6 +13,10 @@ export const DEFAULT_RETRY_SCHEDULE_MS: readonly number[] = [
   5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
 ];
 
+/** The first wait before recording an attempt again, in ms; it doubles up to 5 s. */
+const RECORD_RETRY_MS = 250;
+const RECORD_RETRY_CAP_MS = 5_000;
+
 /** Options of {@link startWebhookWorker}. */
 export interface WebhookWorkerOptions {
   store: CollectorStore;
@@ -19,7 +24,10 @@ export interface WebhookWorkerOptions {
   fetch?: typeof fetch;
   /** The time source (epoch ms). Default `Date.now`. */
   now?: () => number;
-  /** How often the queue is polled when it was empty, in ms. Default 1000. `0`: never (call `runOnce`). */
+  /**
+   * How often the queue is polled when it was empty, in ms. Default 1000. `0`: never (call
+   * `runOnce`). While the store fails, polls back off from this, doubling, up to 30 s.
+   */
   intervalMs?: number;
   /** Deliveries claimed per round. Default 20. */
   batchSize?: number;
@@ -37,7 +45,11 @@ export interface WebhookWorkerOptions {
 export interface WebhookWorker {
   /** Claims and delivers one round of due deliveries; answers how many were attempted. */
   runOnce(): Promise<number>;
-  /** Stops polling and waits for the round in flight. */
+  /**
+   * Stops polling and waits for the round in flight. An attempt whose outcome could not be
+   * recorded yet (the store is down) stops retrying the record: that delivery is sent again
+   * once its lease ends, with the same `webhook-id`.
+   */
   stop(): Promise<void>;
 }
 
@@ -127,7 +139,32 @@ export function startWebhookWorker(options: WebhookWorkerOptions): WebhookWorker
     }
     record.durationMs = Math.round(performance.now() - clock);
     const outcome = outcomeOf(status, retryAfter, delivery.attempts, started, schedule, random);
-    await store.webhooks.recordAttempt(delivery, record, outcome);
+    await recordWhileLeased(delivery, record, outcome, clock);
+  }
+
+  /**
+   * Records the attempt, retrying while the store fails and the lease lasts (less one attempt's
+   * time, the margin for the record itself). The receiver has the delivery already: unrecorded,
+   * it would be sent again when the lease ends, so a database restart would deliver it twice.
+   * A retry after a record whose answer was lost changes nothing: the first cleared the lease.
+   */
+  async function recordWhileLeased(
+    delivery: ClaimedDelivery,
+    record: DeliveryAttempt,
+    outcome: AttemptOutcome,
+    claimedAt: number,
+  ): Promise<void> {
+    const until = claimedAt + leaseMs - timeoutMs;
+    for (let failures = 1; ; failures++) {
+      try {
+        await store.webhooks.recordAttempt(delivery, record, outcome);
+        return;
+      } catch (e) {
+        const wait = backoffDelay(failures, RECORD_RETRY_MS, RECORD_RETRY_CAP_MS);
+        if (stopping.signal.aborted || performance.now() + wait > until) throw e;
+        await pause(wait, stopping.signal);
+      }
+    }
   }
 
   async function runOnce(): Promise<number> {
@@ -141,18 +178,23 @@ export function startWebhookWorker(options: WebhookWorkerOptions): WebhookWorker
   }
 
   let stopped = false;
+  const stopping = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let inFlight: Promise<void> = Promise.resolve();
+  let failures = 0;
   const loop = () => {
     timer = undefined;
     if (stopped) return;
     inFlight = runOnce().then(
       (n) => {
+        failures = 0;
         if (!stopped) timer = setTimeout(loop, n === batchSize ? 0 : intervalMs);
       },
       (e) => {
+        failures += 1;
         onError(e);
-        if (!stopped) timer = setTimeout(loop, intervalMs);
+        const wait = backoffDelay(failures, intervalMs, Math.max(intervalMs, STORE_BACKOFF_CAP_MS));
+        if (!stopped) timer = setTimeout(loop, wait);
       },
     );
   };
@@ -162,6 +204,7 @@ export function startWebhookWorker(options: WebhookWorkerOptions): WebhookWorker
     runOnce,
     async stop() {
       stopped = true;
+      stopping.abort();
       if (timer) clearTimeout(timer);
       await inFlight;
     },

@@ -3,16 +3,33 @@
 // starting together queue on the lock, and each one after the first finds every step recorded
 // and applies nothing. DDL is transactional in PostgreSQL, so a failed step leaves no half-made
 // table behind.
-import type { Pool } from "pg";
+import type { Pool, PoolClient, QueryConfig } from "pg";
 import { applySteps } from "../migration.js";
 import { pg } from "../native.js";
 import { MIGRATIONS } from "./migrations/index.js";
 import { inTransaction } from "./transaction.js";
 
+/** How long one migration statement (the lock wait included) may take, in ms: 10 minutes. */
+const MIGRATION_STATEMENT_MS = 600_000;
+
+/** A statement of the migration, with the client's own bound widened to {@link MIGRATION_STATEMENT_MS}. */
+function migrationQuery(client: PoolClient, text: string, values?: unknown[]) {
+  // Without values a step goes by the simple protocol, which runs several statements in one text.
+  // pg reads `query_timeout` from a query's config, though its types leave it out.
+  const config: QueryConfig & { query_timeout: number } = {
+    text,
+    ...(values ? { values } : {}),
+    query_timeout: MIGRATION_STATEMENT_MS,
+  };
+  return client.query(config);
+}
+
 /** Applies the steps `schema` lacks. */
 export async function applyMigrations(pool: Pool, schema: string): Promise<void> {
   await inTransaction(pool, async (client) => {
-    await client.query(
+    await client.query(`SET LOCAL statement_timeout = ${MIGRATION_STATEMENT_MS}`);
+    await migrationQuery(
+      client,
       "SELECT pg_advisory_xact_lock(hashtext('closeloop.migrate'), hashtext($1))",
       [schema],
     );
@@ -31,7 +48,7 @@ export async function applyMigrations(pool: Pool, schema: string): Promise<void>
       atomically: (body) => body(),
       applied: (version) => recorded.has(version),
       async apply(step) {
-        await client.query(step.sql);
+        await migrationQuery(client, step.sql);
         await client.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [
           step.version,
           step.name,

@@ -60,6 +60,7 @@ export const rowWrites = {
 export const storeSql = {
   ping: "SELECT 1",
   listEnvironments: "SELECT data FROM environments ORDER BY created_at, id",
+  lockFirstStart: "SELECT pg_advisory_xact_lock(hashtext('closeloop.first-start'), hashtext($1))",
   findKey: "SELECT data FROM keys WHERE hash = $1",
   listKeys: "SELECT data FROM keys ORDER BY created_at, id",
   listEnvKeys: "SELECT data FROM keys WHERE env_id = $1 ORDER BY created_at, id",

@@ -2,7 +2,6 @@ import type { ClosureNotice, FeedbackPolicy, Loop, Survey } from "@closeloop/cor
 import { canonicalJson, ms } from "../columns.js";
 import { listLoopsSql } from "../loop-query.js";
 import { type MetricsRow, metricsReport } from "../metrics-report.js";
-import { pg } from "../native.js";
 import { environmentRow, keyRow } from "../records.js";
 import { guardReentry } from "../reentry.js";
 import { whileLive } from "../tx-lifetime.js";
@@ -10,6 +9,7 @@ import type { CollectorStore, Environment, KeyRecord, StoredResponse } from "../
 import { postgresDesk } from "./desk.js";
 import { postgresDialect } from "./dialect.js";
 import { applyMigrations } from "./migrate.js";
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS, openPool } from "./pool.js";
 import { all, one, rowWrites, run, storeSql } from "./queries.js";
 import { inTransaction } from "./transaction.js";
 import { postgresTx } from "./tx.js";
@@ -24,6 +24,16 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Connections in the pool; default 10. */
   max?: number;
+  /**
+   * How long getting a connection may take, in ms, whether opening one or waiting for a busy
+   * pool to free one; past it the call rejects (the collector answers 503). Default 5000.
+   */
+  connectTimeoutMs?: number;
+  /**
+   * How long one statement may run, in ms, before the server cancels it (the client gives up
+   * `connectTimeoutMs` later on a server that cannot answer at all). Default 30000.
+   */
+  statementTimeoutMs?: number;
 }
 
 const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -48,20 +58,12 @@ export function postgresStore(url: string, options: PostgresStoreOptions = {}): 
   if (!SCHEMA.test(schema)) {
     throw new RangeError(`schema must match ${SCHEMA}, got ${JSON.stringify(schema)}`);
   }
-  // Set on each new connection before the pool hands it out: `onConnect` is awaited first, so no
-  // query is ever issued while the SET still runs (pg deprecates overlapping queries on one
-  // client). A startup `options` parameter would be overridden by any `?options=` in the URL.
-  const setPath = `SET search_path TO ${pg().escapeIdentifier(schema)}`;
-  const pool = new (pg().Pool)({
-    connectionString: url,
+  const pool = openPool(url, {
+    schema,
     max: options.max ?? 10,
-    onConnect: async (client) => {
-      await client.query(setPath);
-    },
+    connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    statementTimeoutMs: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
   });
-  // An idle connection that drops would otherwise be an uncaught 'error'; the next query on the
-  // pool opens a new one, or fails and the collector answers 503.
-  pool.on("error", () => undefined);
 
   return guardReentry({
     kind: "postgres",
@@ -94,6 +96,20 @@ export function postgresStore(url: string, options: PostgresStoreOptions = {}): 
         rowWrites.insertEnvironment.values(environmentRow(env)),
       );
     },
+    // The lock is transaction-scoped and keyed by the schema: collectors starting together queue
+    // on it, and each after the first finds the environment the first one committed.
+    createFirstEnvironment: (env, keys) =>
+      inTransaction(pool, async (client) => {
+        await run(client, storeSql.lockFirstStart, [schema]);
+        const first = await one<Environment>(client, storeSql.listEnvironments, []);
+        if (first) return first;
+        const row = rowWrites.insertEnvironment;
+        await run(client, row.text, row.values(environmentRow(env)));
+        for (const key of keys) {
+          await run(client, rowWrites.insertKey.text, rowWrites.insertKey.values(keyRow(key)));
+        }
+        return env;
+      }),
     listEnvironments: () => all<Environment>(pool, storeSql.listEnvironments, []),
     async addKey(key: KeyRecord) {
       await run(pool, rowWrites.insertKey.text, rowWrites.insertKey.values(keyRow(key)));

@@ -6,6 +6,7 @@ import { type MetricsRow, metricsReport } from "../metrics-report.js";
 import { betterSqlite3 } from "../native.js";
 import { environmentRow, keyRow } from "../records.js";
 import { guardReentry, type StoreMethod } from "../reentry.js";
+import { fullAsStoreFull } from "../store-full.js";
 import { whileLive } from "../tx-lifetime.js";
 import type { CollectorStore, Environment, KeyRecord, StoredResponse } from "../types.js";
 import { sqliteDesk } from "./desk.js";
@@ -25,6 +26,12 @@ export interface SqliteStoreOptions {
    * `closeloop keys` while a collector runs), in ms. Default 5000.
    */
   busyTimeoutMs?: number;
+  /**
+   * The largest the database file may grow, in bytes (rounded down to whole pages). A write that
+   * would pass it is refused with a `StoreFullError`, as on a full disk: the collector answers
+   * 503 `store_full`, reads keep working. Default: no limit but the disk's.
+   */
+  maxBytes?: number;
 }
 
 function connect(path: string, busyTimeoutMs: number, fileMustExist = false): Database.Database {
@@ -40,6 +47,16 @@ function connect(path: string, busyTimeoutMs: number, fileMustExist = false): Da
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
   return db;
+}
+
+/** Caps the file at `maxBytes` (whole pages): SQLite answers SQLITE_FULL past it. */
+function limitSize(db: Database.Database, maxBytes: number): void {
+  if (!Number.isInteger(maxBytes) || maxBytes <= 0) {
+    throw new RangeError(`maxBytes must be a positive integer, got ${maxBytes}`);
+  }
+  const pageSize = db.pragma("page_size", { simple: true }) as number;
+  // PRAGMAs take no bound parameters; the value is an integer computed here.
+  db.pragma(`max_page_count = ${Math.max(1, Math.floor(maxBytes / pageSize))}`);
 }
 
 const isMemory = (path: string) => path === "" || path === ":memory:";
@@ -90,6 +107,7 @@ const READS: readonly StoreMethod[] = [
 export function sqliteStore(path: string, options: SqliteStoreOptions = {}): CollectorStore {
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   const writer = connect(path, busyTimeoutMs);
+  if (options.maxBytes !== undefined) limitSize(writer, options.maxBytes);
   const reader = isMemory(path) ? undefined : connect(path, busyTimeoutMs, true);
   reader?.pragma("query_only = ON");
   const w = prepared(writer);
@@ -103,7 +121,9 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
   };
   /** A write: queued behind any open transaction, atomic on its own. */
   const write = async <T>(body: () => T): Promise<T> =>
-    exclusive(() => writer.transaction(body).immediate());
+    exclusive(() => writer.transaction(body).immediate()).catch((e: unknown) => {
+      throw fullAsStoreFull(e);
+    });
   /** A read of committed data. */
   const read = async <T>(body: () => T): Promise<T> => (reader ? body() : exclusive(body));
 
@@ -127,13 +147,27 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
     },
 
     async transaction(fn) {
-      const result = await group.run((live) => fn(sqliteTx(whileLive("sqlite", w, live))));
+      const result = await group
+        .run((live) => fn(sqliteTx(whileLive("sqlite", w, live))))
+        .catch((e: unknown) => {
+          throw fullAsStoreFull(e);
+        });
       return result as Awaited<ReturnType<typeof fn>>;
     },
 
     createEnvironment: (env: Environment) =>
       write(() => {
         w(storeSql.insertEnvironment).run(environmentRow(env));
+      }),
+    // Read and written on the writer inside BEGIN IMMEDIATE: the file's write lock keeps another
+    // process starting on the same file from creating a second environment meanwhile.
+    createFirstEnvironment: (env, keys) =>
+      write(() => {
+        const first = one<Environment>(w(storeSql.listEnvironments), []);
+        if (first) return first;
+        w(storeSql.insertEnvironment).run(environmentRow(env));
+        for (const key of keys) w(storeSql.insertKey).run(keyRow(key));
+        return env;
       }),
     listEnvironments: () => read(() => all<Environment>(r(storeSql.listEnvironments), [])),
     addKey: (key: KeyRecord) =>
