@@ -54,7 +54,12 @@ const LOAD_ERRORS: ErrorCase[] = [
   {
     status: 503,
     code: "unavailable",
-    when: "The store failed; nothing was done. Retry after `Retry-After` seconds.",
+    when: "The store failed or the database is away (a restart, a failover); nothing was done. Retry after `Retry-After` seconds.",
+  },
+  {
+    status: 503,
+    code: "store_full",
+    when: "A write found the SQLite database full (its disk, or `maxBytes`); nothing was done, reads still work. Retry after `Retry-After` (30) seconds.",
   },
 ];
 
