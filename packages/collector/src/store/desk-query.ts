@@ -55,12 +55,19 @@ export function inboxPageSql(
   match: WordsMatch,
 ): string {
   // Built in text order: SQLite's `?` placeholders bind by position.
-  const select = columns(Date.parse(q.now), d);
+  const urgency = `${breachedSql(() => d.time(Date.parse(q.now)))} AS breached, ${DUE} AS due_at`;
   const where = inboxWhere(envId, q, d, match);
-  // A subquery, so that ORDER BY may use the computed columns on both dialects.
-  return `SELECT * FROM (SELECT ${select} FROM loops WHERE ${where}) AS open_loops
-    ORDER BY breached DESC, (due_at IS NULL), due_at, opened_at, id
-    LIMIT ${d.param(q.limit)} OFFSET ${d.param(q.offset)}`;
+  const order = (t: string) =>
+    `ORDER BY ${t}breached DESC, (${t}due_at IS NULL), ${t}due_at, ${t}opened_at, ${t}id`;
+  // Every open loop is sorted on the state index's columns alone (schema step 8); only the
+  // page's rows are then read, for their wide `data` and `meta`. Reading those for each open
+  // loop was most of the inbox's time (226 ms → 24 ms at 100,000 open loops on SQLite).
+  // (A subquery, so that ORDER BY may use the computed columns on both dialects.)
+  const page = `SELECT * FROM (SELECT id, opened_at, ${urgency} FROM loops WHERE ${where}) AS u
+    ${order("")} LIMIT ${d.param(q.limit)} OFFSET ${d.param(q.offset)}`;
+  return `SELECT l.data, l.meta, p.opened_at, p.id, p.breached, p.due_at FROM (${page}) AS p
+    JOIN loops AS l ON l.env_id = ${d.param(envId)} AND l.id = p.id
+    ${order("p.")}`;
 }
 
 /** How many loops the inbox's filters match. */

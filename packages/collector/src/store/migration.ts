@@ -23,6 +23,7 @@ const STEPS = [
   { key: "allowedOrigins", version: 5, name: "allowed origins" },
   { key: "desk", version: 6, name: "loop desk" },
   { key: "idempotencyDigests", version: 7, name: "idempotency digests" },
+  { key: "inboxIndex", version: 8, name: "inbox index" },
 ] as const;
 
 /** A step by the name a dialect's `migrations/index.ts` gives its SQL. */

@@ -8,6 +8,7 @@ import { webhookRotation } from "./004-webhook-rotation.js";
 import { allowedOrigins } from "./005-allowed-origins.js";
 import { desk } from "./006-desk.js";
 import { idempotencyDigests } from "./007-idempotency-digests.js";
+import { inboxIndex } from "./008-inbox-index.js";
 
 const sql = {
   initial,
@@ -17,5 +18,6 @@ const sql = {
   allowedOrigins,
   desk,
   idempotencyDigests,
+  inboxIndex,
 };
 export const MIGRATIONS: readonly Migration[] = migrationsOf(sql);

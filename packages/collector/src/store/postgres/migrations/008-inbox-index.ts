@@ -1,0 +1,7 @@
+// Schema step 8 (same step as the SQLite store's): the state index carries the inbox's sort
+// columns, so the inbox sorts open loops by an index-only scan and reads one page's rows.
+export const inboxIndex = `
+DROP INDEX loops_state;
+CREATE INDEX loops_state ON loops (env_id, state, id) INCLUDE (acknowledge_by, acknowledged_at,
+  close_by, closed_at, opened_at);
+`;
