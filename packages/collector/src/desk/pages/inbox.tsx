@@ -52,7 +52,8 @@ const Row: FC<{ row: InboxRow; now: string; money: boolean }> = ({ row, now, mon
       <td>{age(loop.openedAt, now)}</td>
       <td>
         {row.breached && <span class="badge late">breached</span>}{" "}
-        {row.dueAt ? due(row.dueAt, now) : "–"}
+        {/* A closed loop owes nothing more: no deadline ahead. */}
+        {loop.state !== "closed" && row.dueAt ? due(row.dueAt, now) : "–"}
       </td>
       <td>{loop.state}</td>
       <td>{loop.owner ?? "–"}</td>
