@@ -103,6 +103,8 @@ export type {
   WebhookEventData,
   WebhookEventType,
   WebhookPayload,
+  WidgetStrings,
+  WidgetTranslations,
 } from "@closeloop/core";
 // The core domain, for backends: survey definitions and the no-partial-loop gate, feedback
 // policies, the loop state machine, metrics, the outbox and its ports, the wire types
@@ -224,6 +226,8 @@ export {
   validateAnswer,
   valueAtRisk,
   WEBHOOK_EVENT_TYPES,
+  WIDGET_STRINGS_EN,
+  WIDGET_TRANSLATIONS,
 } from "@closeloop/core";
 export type {
   AllowedOriginsApi,
