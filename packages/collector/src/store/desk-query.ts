@@ -25,9 +25,13 @@ export const searchWords = (text: string): string[] =>
 /** The loop's next deadline: acknowledging while unacknowledged, else closing. */
 const DUE = `CASE WHEN acknowledged_at IS NULL AND acknowledge_by IS NOT NULL THEN acknowledge_by ELSE close_by END`;
 
+/** Whether the loop is breached as of `now`, and its next deadline: what the inbox sorts by. */
+const urgency = (now: number, d: SqlDialect) =>
+  `${breachedSql(() => d.time(now))} AS breached, ${DUE} AS due_at`;
+
 /** The columns every desk row reads: the loop, its meta, and urgency as of `now`. */
 function columns(now: number, d: SqlDialect): string {
-  return `data, meta, opened_at, id, ${breachedSql(() => d.time(now))} AS breached, ${DUE} AS due_at`;
+  return `data, meta, opened_at, id, ${urgency(now, d)}`;
 }
 
 function inboxWhere(envId: string, q: InboxQuery, d: SqlDialect, match: WordsMatch): string {
@@ -55,7 +59,7 @@ export function inboxPageSql(
   match: WordsMatch,
 ): string {
   // Built in text order: SQLite's `?` placeholders bind by position.
-  const urgency = `${breachedSql(() => d.time(Date.parse(q.now)))} AS breached, ${DUE} AS due_at`;
+  const rank = urgency(Date.parse(q.now), d);
   const where = inboxWhere(envId, q, d, match);
   const order = (t: string) =>
     `ORDER BY ${t}breached DESC, (${t}due_at IS NULL), ${t}due_at, ${t}opened_at, ${t}id`;
@@ -63,7 +67,7 @@ export function inboxPageSql(
   // page's rows are then read, for their wide `data` and `meta`. Reading those for each open
   // loop was most of the inbox's time (226 ms → 24 ms at 100,000 open loops on SQLite).
   // (A subquery, so that ORDER BY may use the computed columns on both dialects.)
-  const page = `SELECT * FROM (SELECT id, opened_at, ${urgency} FROM loops WHERE ${where}) AS u
+  const page = `SELECT * FROM (SELECT id, opened_at, ${rank} FROM loops WHERE ${where}) AS u
     ${order("")} LIMIT ${d.param(q.limit)} OFFSET ${d.param(q.offset)}`;
   return `SELECT l.data, l.meta, p.opened_at, p.id, p.breached, p.due_at FROM (${page}) AS p
     JOIN loops AS l ON l.env_id = ${d.param(envId)} AND l.id = p.id
