@@ -14,7 +14,12 @@ import {
   provision,
   sqliteStore,
 } from "../packages/collector/dist/index.js";
-import { createLoop, segmentForScore, transition } from "../packages/core/dist/index.js";
+import {
+  createLoop,
+  riskSignals,
+  segmentForScore,
+  transition,
+} from "../packages/core/dist/index.js";
 
 const N = Number(process.env.BENCH_LOOPS ?? 100_000);
 const PG = process.env.BENCH_POSTGRES ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -89,11 +94,28 @@ async function fill(store) {
       for (const { loop, meta } of items) await tx.putLoop(envId, loop, meta);
     });
   };
+  // The risk signals ingest would have kept as each answer arrived (docs/stores.md, step 9).
+  const answers = {};
+  const loopAt = new Map();
   for (const item of loops(envId)) {
     chunk.push(item);
+    const c = item.meta.respondent.id;
+    answers[c] ??= [];
+    answers[c].push({
+      at: item.loop.openedAt,
+      score: item.meta.score.value,
+      segment: item.loop.segment,
+    });
+    loopAt.set(`${c} ${item.loop.openedAt}`, item.loop.id);
     if (chunk.length === 5000) await flush();
   }
   await flush();
+  await store.transaction(async (tx) => {
+    for (const { customerId, at, reason } of riskSignals(answers)) {
+      const loopId = loopAt.get(`${customerId} ${at}`);
+      await tx.putRiskSignal(envId, { customerId, loopId, at, reason });
+    }
+  });
   await store.addDeskUser({
     id: "bench-lead",
     envId,

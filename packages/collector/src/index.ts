@@ -40,6 +40,7 @@ export type {
   SqliteStoreOptions,
   StoredFeedback,
   StoredResponse,
+  StoredRiskSignal,
   StoreTx,
 } from "./store/index.js";
 export { postgresStore, StoreFullError, sqliteStore } from "./store/index.js";

@@ -286,3 +286,80 @@ describe("schema step 3 (loop metrics) on data written before it", () => {
     },
   );
 });
+
+describe("schema step 9 (risk signals) on data written before it", () => {
+  const q = (to: string) => ({
+    from: "2026-01-01T00:00:00Z",
+    to,
+    asOf: to,
+    groupBy: "segment" as const,
+  });
+  // Undoes step 9, as a database of an earlier version is: no table, no record of the step.
+  const UNDO = "DROP TABLE risk_signals; DELETE FROM schema_migrations WHERE version = 9;";
+
+  it("sqlite: the signals of answers stored before the step are found again, as ingest kept them", async () => {
+    const c = await startCollector();
+    await seed(c);
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const envId = (await c.store.listEnvironments())[0]?.id as string;
+    const before = await c.store.metrics(envId, q(to));
+    expect(before.total.atRisk).toEqual({ customers: 2 });
+    await c.close();
+    const db = new Database(c.path);
+    const kept = db.prepare("SELECT * FROM risk_signals ORDER BY loop_id, reason").all();
+    expect(kept.length).toBeGreaterThanOrEqual(2);
+    db.exec(UNDO);
+    db.close();
+
+    const store = sqliteStore(c.path);
+    try {
+      await store.migrate();
+      expect(await store.metrics(envId, q(to))).toEqual(before);
+    } finally {
+      await store.close();
+    }
+    const after = new Database(c.path);
+    try {
+      expect(after.prepare("SELECT * FROM risk_signals ORDER BY loop_id, reason").all()).toEqual(
+        kept,
+      );
+    } finally {
+      after.close();
+    }
+  });
+
+  it.skipIf(unreachable !== undefined)(
+    "postgres: the signals of answers stored before the step are found again, as ingest kept them",
+    async () => {
+      const schema = newPgSchema();
+      const [store] = await pgStores(1, schema);
+      const c = await startCollector({ store: store as CollectorStore });
+      await seed(c);
+      const to = new Date(Date.now() + 60_000).toISOString();
+      const envId = (await c.store.listEnvironments())[0]?.id as string;
+      const before = await c.store.metrics(envId, q(to));
+      expect(before.total.atRisk).toEqual({ customers: 2 });
+      await c.close();
+
+      const client = new pg.Client(PG_URL);
+      await client.connect();
+      const signals = () =>
+        client.query("SELECT * FROM risk_signals ORDER BY loop_id, reason").then((r) => r.rows);
+      try {
+        await client.query(`SET search_path TO ${pg.escapeIdentifier(schema)}`);
+        const kept = await signals();
+        expect(kept.length).toBeGreaterThanOrEqual(2);
+        await client.query(UNDO);
+        const again = (await pgStores(1, schema))[0] as CollectorStore;
+        try {
+          expect(await again.metrics(envId, q(to))).toEqual(before);
+        } finally {
+          await again.close();
+        }
+        expect(await signals()).toEqual(kept);
+      } finally {
+        await client.end();
+      }
+    },
+  );
+});

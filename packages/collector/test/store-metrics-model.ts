@@ -1,6 +1,7 @@
 // A fast-check property: `store.metrics` over random loops agrees with core's metric functions
 // (nps, csat, ces, loopHealth, valueAtRisk, riskSignals, customerAssetGrowth) applied to the same
-// loops in memory, grouped with core's loopDimension.
+// loops in memory, grouped with core's loopDimension. Risk signals are stored as ingest stores
+// them (judged per answer, in time order); the store counts them per period and group.
 
 import type { GroupMetrics, MetricsReport } from "@closeloop/core";
 import {
@@ -28,6 +29,7 @@ import {
 } from "@closeloop/core";
 import fc from "fast-check";
 import { expect } from "vitest";
+import type { StoredRiskSignal } from "../src/store/risk-signals.js";
 import type { CollectorStore, LoopScore } from "../src/store/types.js";
 import { at, environment } from "./store-fixtures.js";
 
@@ -162,6 +164,31 @@ function withCustomer(s: Spec, events: readonly (CustomerEvent & { id: string })
   };
 }
 
+/**
+ * The risk signals ingest keeps as each answer arrives (core's `riskSignals` per respondent and
+ * scoring type, in time order), with the loop of the answer that raised each.
+ */
+function signalsOf(specs: Spec[]): StoredRiskSignal[] {
+  const byCustomer: Record<string, { at: string; score: number; segment: string }[]> = {};
+  const loopAt = new Map<string, Spec>();
+  for (const s of specs) {
+    if (!s.respondent || !s.score) continue;
+    const k = `${s.respondent}\u0000${s.score.type}`;
+    byCustomer[k] ??= [];
+    byCustomer[k].push({ at: s.loop.openedAt, score: s.score.value, segment: s.loop.segment });
+    loopAt.set(`${k}\u0000${s.loop.openedAt}`, s);
+  }
+  return riskSignals(byCustomer).map((signal) => {
+    const s = loopAt.get(`${signal.customerId}\u0000${signal.at}`) as Spec;
+    return {
+      customerId: s.respondent as string,
+      loopId: s.loop.id,
+      at: signal.at,
+      reason: signal.reason,
+    };
+  });
+}
+
 function expected(
   group: Spec[],
   history: Spec[],
@@ -172,23 +199,9 @@ function expected(
   const scores = (type: LoopScore["type"]) =>
     group.filter((s) => s.score?.type === type).map((s) => s.score?.value as number);
   const inGroup = new Set(group.map((s) => s.loop.id));
-  const byCustomer: Record<string, { at: string; score: number; segment: string }[]> = {};
-  const loopAt = new Map<string, Spec>();
-  for (const s of history) {
-    if (!s.respondent || !s.score) continue;
-    const k = `${s.respondent}\u0000${s.score.type}`;
-    byCustomer[k] ??= [];
-    byCustomer[k].push({
-      at: s.loop.openedAt,
-      score: s.score.value,
-      segment: s.loop.segment,
-    });
-    loopAt.set(`${k}\u0000${s.loop.openedAt}`, s);
-  }
   const atRisk = new Set<string>();
-  for (const signal of riskSignals(byCustomer)) {
-    const s = loopAt.get(`${signal.customerId}\u0000${signal.at}`) as Spec;
-    if (Date.parse(signal.at) >= from && inGroup.has(s.loop.id)) atRisk.add(s.respondent as string);
+  for (const signal of signalsOf(history)) {
+    if (Date.parse(signal.at) >= from && inGroup.has(signal.loopId)) atRisk.add(signal.customerId);
   }
   return {
     nps: nps(scores("nps")),
@@ -245,6 +258,7 @@ export async function metricsAgreeWithCore(store: CollectorStore, numRuns: numbe
             });
           }
           for (const e of withIds) await tx.insertCustomerEvent(envId, e.id, e);
+          for (const signal of signalsOf(specs)) await tx.putRiskSignal(envId, signal);
         });
         const [from, to] = [at(Math.min(a, b)), at(Math.max(a, b))];
         const asOf = at(Math.max(a, b) - 60);

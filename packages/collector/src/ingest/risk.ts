@@ -15,7 +15,8 @@ const signalsOf = (customerId: string, answers: ScoredLoop[]): RiskSignal[] =>
   });
 
 /**
- * Queues `customer.at_risk` for each risk signal a new scoring answer raises (core's
+ * Queues `customer.at_risk` and keeps the signal (for the metrics' customers at risk) for each
+ * risk signal a new scoring answer raises (core's
  * `riskSignals`: a drop of 3 or more from the respondent's previous answer of that type, or a
  * second detractor answer within 90 days), in the ingest transaction. Call it before the new
  * loop is saved. Answers are ordered as `GET /v1/metrics` orders them (time, then loop id), so
@@ -49,5 +50,14 @@ export async function announceRisk(
       { type: "customer.at_risk", timestamp: signal.at, data: signal },
       signal.at,
     );
+    // The answer that raised it: the new one, unless another collector's clock put a stored
+    // answer at the same or a later time.
+    const by = signal.at === now.at ? now : (history.find((h) => h.at === signal.at) ?? now);
+    await ctx.tx.putRiskSignal(ctx.envId, {
+      customerId: respondent.id,
+      loopId: by.loopId,
+      at: signal.at,
+      reason: signal.reason,
+    });
   }
 }

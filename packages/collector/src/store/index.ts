@@ -15,6 +15,7 @@
 export type { GroupMetrics, MetricsQuery, MetricsReport } from "@closeloop/core";
 export type { PostgresStoreOptions } from "./postgres/store.js";
 export { postgresStore } from "./postgres/store.js";
+export type { StoredRiskSignal } from "./risk-signals.js";
 export type { SqliteStoreOptions } from "./sqlite/store.js";
 export { sqliteStore } from "./sqlite/store.js";
 export { StoreFullError } from "./store-full.js";

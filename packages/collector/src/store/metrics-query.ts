@@ -19,7 +19,6 @@ const OPEN = list(OPEN_STATES);
 const NEGATIVE = list(NEGATIVE_SEGMENTS);
 /** The scoring types the metrics report (ratings have no standard metric: their scales differ). */
 const SCORED = list(["nps", "csat", "ces"]);
-const NINETY_DAYS_MS = 90 * 86_400_000;
 
 /** The quantiles loop health reports. */
 export const QUANTILES = [0.5, 0.9] as const;
@@ -120,29 +119,16 @@ export function metricsSql(
         "SELECT 0 AS whole, g, count(*) AS customers, sum(v) AS value FROM x GROUP BY g",
       )}`;
     },
-    // Mirrors core's `riskSignals` per customer and scoring type: a drop of 3 or more between
-    // consecutive answers, or the first detractor answer within 90 days of the previous one.
+    // The signals raised in the period (kept when each answer arrived: `risk-signals.ts`),
+    // grouped by the loop whose answer raised them.
     atRisk: (d) => {
-      const { env, from, to, g, inPeriod } = common(d);
-      // Only respondents who answered in the period can have a signal in it, but their whole
-      // history counts (a repeat detractor fires at the first repeat ever).
-      return `WITH h AS (
-        SELECT ${g} AS g, respondent_id AS c, id, opened_at AS t, segment, score,
-          lag(score) OVER (PARTITION BY respondent_id, score_type ORDER BY opened_at, id) AS prev
-        FROM loops WHERE env_id = ${env} AND respondent_id IS NOT NULL
-          AND score_type IN (${SCORED}) AND opened_at < ${to}
-          AND respondent_id IN (SELECT respondent_id FROM loops WHERE ${inPeriod}
-            AND respondent_id IS NOT NULL AND score_type IN (${SCORED}))),
-      dd AS (
-        SELECT g, c, id, t, lag(t) OVER (PARTITION BY c ORDER BY t, id) AS prev_t
-        FROM h WHERE segment = 'detractor'),
-      rep AS (
-        SELECT g, c, t, row_number() OVER (PARTITION BY c ORDER BY t, id) AS k FROM dd
-        WHERE prev_t IS NOT NULL AND ${d.durationMs("t", "prev_t")} <= ${d.param(NINETY_DAYS_MS)}),
-      x AS MATERIALIZED (
-        SELECT g, c FROM h WHERE prev IS NOT NULL AND prev - score >= 3 AND t >= ${from}
-        UNION ALL
-        SELECT g, c FROM rep WHERE k = 1 AND t >= ${from})
+      const { env, from, to, g } = common(d);
+      const join = dimension
+        ? " JOIN loops ON loops.env_id = rs.env_id AND loops.id = rs.loop_id"
+        : "";
+      return `WITH x AS MATERIALIZED (
+        SELECT ${g} AS g, rs.customer_id AS c FROM risk_signals AS rs${join}
+        WHERE rs.env_id = ${env} AND rs.at >= ${from} AND rs.at < ${to})
       ${both(
         "SELECT 1 AS whole, '' AS g, count(DISTINCT c) AS customers FROM x",
         "SELECT 0 AS whole, g, count(DISTINCT c) AS customers FROM x GROUP BY g",

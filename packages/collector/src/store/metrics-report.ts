@@ -95,9 +95,9 @@ export function groupMetrics(rows: MetricsRows): Map<string, GroupMetrics> {
 /** What a caller of `metrics` may leave out. */
 export interface MetricsOptions {
   /**
-   * `false`: skip value at risk and customers at risk, which read every answer of the period's
-   * respondents' whole history; they are then 0. For a caller that does not show them (the
-   * desk's weekly charts). Default `true`.
+   * `false`: skip value at risk (which looks up each open negative loop's customer value) and
+   * customers at risk; they are then 0. For a caller that does not show them (the desk's weekly
+   * charts). Default `true`.
    */
   customers?: boolean;
 }

@@ -13,6 +13,7 @@ import type {
 } from "@closeloop/core";
 import type { DeskStore } from "./desk-types.js";
 import type { MetricsOptions } from "./metrics-report.js";
+import type { StoredRiskSignal } from "./risk-signals.js";
 import type { WebhookStore, WebhookTx } from "./webhook-types.js";
 
 // The collector's storage port. `sqliteStore(path)` and `postgresStore(url)` implement it and
@@ -155,6 +156,11 @@ export interface StoreTx extends WebhookTx {
    * lock; SQLite writes are serial anyway), so two concurrent answers each see the other.
    */
   scoreHistory(envId: string, respondentId: string, type: LoopScore["type"]): Promise<ScoredLoop[]>;
+  /**
+   * Keeps a risk signal an answer raised, for the metrics' customers at risk. Once per
+   * `(loopId, reason)`: a replay is a no-op.
+   */
+  putRiskSignal(envId: string, signal: StoredRiskSignal): Promise<void>;
   putClosureNotice(envId: string, notice: ClosureNotice, respondent: RespondentRef): Promise<void>;
   /** The notice, locked for update. */
   getClosureNotice(envId: string, id: string): Promise<ClosureNotice | undefined>;

@@ -106,6 +106,8 @@ export const storeSql = {
   // Serialises readers of one respondent's history until their transactions end; a hash
   // collision only makes two respondents wait for each other.
   lockRespondent: "SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))",
+  putRiskSignal: `INSERT INTO risk_signals (env_id, customer_id, loop_id, at, reason)
+    VALUES ($1, $2, $3, ${toTimestamp("$4")}, $5) ON CONFLICT (env_id, loop_id, reason) DO NOTHING`,
   scoreHistory: `SELECT id AS "loopId", (extract(epoch from opened_at) * 1000)::float8 AS t, score,
       segment FROM loops
     WHERE env_id = $1 AND respondent_id = $2 AND score_type = $3 ORDER BY opened_at, id`,

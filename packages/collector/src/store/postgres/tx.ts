@@ -55,6 +55,9 @@ export function postgresTx(c: () => PoolClient): StoreTx {
       await run(c(), rowWrites.putLoop.text, rowWrites.putLoop.values(loopRow(envId, loop, meta)));
     },
     getLoopMeta: async (envId, id) => one<LoopMeta>(c(), storeSql.getLoopMeta, [envId, id], "meta"),
+    async putRiskSignal(envId, { customerId, loopId, at, reason }) {
+      await run(c(), storeSql.putRiskSignal, [envId, customerId, loopId, ms(at), reason]);
+    },
     async scoreHistory(envId, respondentId, type) {
       await run(c(), storeSql.lockRespondent, [envId, respondentId]);
       const { rows } = await run<HistoryRow>(c(), storeSql.scoreHistory, [

@@ -80,6 +80,9 @@ export const storeSql = {
   scoreHistory: `SELECT id AS loopId, opened_at AS t, score, segment FROM loops
     WHERE env_id = ? AND respondent_id = ? AND score_type = ? ORDER BY opened_at, id`,
 
+  putRiskSignal: `INSERT INTO risk_signals (env_id, customer_id, loop_id, at, reason)
+    VALUES (?, ?, ?, ?, ?) ON CONFLICT (env_id, loop_id, reason) DO NOTHING`,
+
   putClosureNotice: `INSERT INTO closure_notices (env_id, id, loop_id, respondent_id,
       anonymous_id, created_at, seen_at, data)
     VALUES (@envId, @id, @loopId, @respondentId, @anonymousId, @createdAt, @seenAt, @data)

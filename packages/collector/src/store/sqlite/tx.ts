@@ -57,6 +57,9 @@ export function sqliteTx(use: () => Prepared): StoreTx {
       const rows = use()(storeSql.scoreHistory).all(envId, respondentId, type) as HistoryRow[];
       return rows.map(scoredLoop);
     },
+    async putRiskSignal(envId, { customerId, loopId, at, reason }) {
+      use()(storeSql.putRiskSignal).run(envId, customerId, loopId, ms(at), reason);
+    },
     async putClosureNotice(envId, notice, respondent) {
       use()(storeSql.putClosureNotice).run(closureRow(envId, notice, respondent));
     },
