@@ -86,8 +86,8 @@ export async function weeklyCharts(
           groupBy: by,
           asOf: new Date(Math.min(from + WEEK_MS, end)).toISOString(),
         },
-        // The weekly charts show no customer figures: skip their history-wide statements.
-        { customers: false },
+        // The weekly charts show no customer figures, and durations for all loops only.
+        { customers: false, groupDurations: false },
       ),
     ),
   );
@@ -186,11 +186,16 @@ export async function headlineFigures(
 ): Promise<Headline> {
   const end = Date.parse(now);
   const period = (from: number, to: number) =>
-    store.metrics(envId, {
-      from: new Date(from).toISOString(),
-      to: new Date(to).toISOString(),
-      asOf: new Date(to).toISOString(),
-    });
+    store.metrics(
+      envId,
+      {
+        from: new Date(from).toISOString(),
+        to: new Date(to).toISOString(),
+        asOf: new Date(to).toISOString(),
+      },
+      // The headline shows customer figures only.
+      { loops: false },
+    );
   const [recent, before] = await Promise.all([
     period(end - MONTH_MS, end),
     period(end - 2 * MONTH_MS, end - MONTH_MS),

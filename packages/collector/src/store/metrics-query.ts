@@ -18,29 +18,31 @@ const list = (values: Iterable<string>) => [...values].map((v) => `'${v}'`).join
 const OPEN = list(OPEN_STATES);
 const NEGATIVE = list(NEGATIVE_SEGMENTS);
 /** The scoring types the metrics report (ratings have no standard metric: their scales differ). */
-const SCORED = list(["nps", "csat", "ces"]);
+export const SCORED_TYPES: ReadonlySet<string> = new Set(["nps", "csat", "ces"]);
 
 /** The quantiles loop health reports. */
 export const QUANTILES = [0.5, 0.9] as const;
 
 /** The statements of one metrics pass, by name; each binds its own values through the dialect given. */
 export type MetricsStatements = Record<
-  "scores" | "loops" | "acknowledge" | "close" | "valueAtRisk" | "atRisk",
+  "counts" | "acknowledge" | "close" | "valueAtRisk" | "atRisk",
   (d: SqlDialect) => string
 >;
 
 /**
  * The statements for one environment and period, in one pass. Without a dimension every row is
- * the whole period's (`g` is `''`). With one, `scores` and `loops` answer a row per group (the
- * whole period is their sum), and the other statements, whose figures do not add up across
+ * the whole period's (`g` is `''`). With one, `counts` answers rows per group (the whole
+ * period is their sum), and the other statements, whose figures do not add up across
  * groups (order statistics, distinct customers), answer both from one scan: rows with
  * `whole = 1` for the period, `whole = 0` per group. Each statement is built with a fresh
- * dialect, so its values are exactly the ones it uses.
+ * dialect, so its values are exactly the ones it uses. `groupDurations: false` leaves the
+ * groups' order statistics out (`MetricsOptions.groupDurations`).
  */
 export function metricsSql(
   envId: string,
   period: { from: number; to: number; asOf: number },
   dimension: Dimension | undefined,
+  groupDurations = true,
 ): MetricsStatements {
   const by = (...rest: string[]) => {
     const keys = dimension ? ["g", ...rest] : rest;
@@ -74,25 +76,26 @@ export function metricsSql(
     return `WITH x AS MATERIALIZED (
         SELECT ${g} AS g, ${d.durationMs(metAt, "opened_at")} AS v FROM loops
         WHERE ${inPeriod} AND ${metAt} IS NOT NULL)
-      ${both(
-        `SELECT 1 AS whole, '' AS g, n, i, v FROM (${stats("")}) r WHERE ${ranks}`,
-        `SELECT 0 AS whole, g, n, i, v FROM (${stats("PARTITION BY g ")}) r WHERE ${ranks}`,
-      )}`;
+      ${
+        groupDurations
+          ? both(
+              `SELECT 1 AS whole, '' AS g, n, i, v FROM (${stats("")}) r WHERE ${ranks}`,
+              `SELECT 0 AS whole, g, n, i, v FROM (${stats("PARTITION BY g ")}) r WHERE ${ranks}`,
+            )
+          : `SELECT 1 AS whole, '' AS g, n, i, v FROM (${stats("")}) r WHERE ${ranks}`
+      }`;
   };
 
   return {
-    scores: (d) => {
-      const { g, inPeriod } = common(d);
-      return `SELECT ${g} AS g, score_type, score, count(*) AS n FROM loops
-      WHERE ${inPeriod} AND score_type IN (${SCORED})${by("score_type", "score")}`;
-    },
-    loops: (d) => {
+    // One scan for the scores and the loop counts: a row per group and score (`score_type`
+    // null for loops without one), with how many of its loops are open and breached.
+    counts: (d) => {
       const { g, inPeriod } = common(d);
       const asOf = d.time(period.asOf);
-      return `SELECT ${g} AS g, count(*) AS total,
+      return `SELECT ${g} AS g, score_type, score, count(*) AS n,
         sum(CASE WHEN state IN (${OPEN}) THEN 1 ELSE 0 END) AS open,
         sum(CASE WHEN ${breachedSql(() => asOf)} THEN 1 ELSE 0 END) AS breached
-      FROM loops WHERE ${inPeriod}${by()}`;
+      FROM loops WHERE ${inPeriod}${by("score_type", "score")}`;
     },
     acknowledge: duration("first_acknowledged_at"),
     close: duration("first_closed_at"),

@@ -12,7 +12,7 @@ import {
 } from "@closeloop/core";
 import { ms } from "./columns.js";
 import type { SqlDialect } from "./dialect.js";
-import { customerGrowthSql, metricsSql } from "./metrics-query.js";
+import { customerGrowthSql, metricsSql, SCORED_TYPES } from "./metrics-query.js";
 
 type Cell = string | number | null;
 /** A result row; PostgreSQL answers bigint and numeric as strings, so every number is coerced. */
@@ -100,31 +100,46 @@ export interface MetricsOptions {
    * charts). Default `true`.
    */
   customers?: boolean;
+  /**
+   * `false`: skip the scores and loop health (they are then empty) — for a caller that reads
+   * only the customer figures (the desk's headline). Default `true`.
+   */
+  loops?: boolean;
+  /**
+   * `false`: with `groupBy`, the groups' time to acknowledge and to close are not computed
+   * (their p50 and p90 are `null`); the period's are. For a caller that draws the durations of
+   * the whole period only (the desk's weekly charts): each grouped order statistic is a second
+   * sort of the period's loops. Default `true`.
+   */
+  groupDurations?: boolean;
 }
 
 export type MetricsRunner = (build: (d: SqlDialect) => string) => Promise<MetricsRow[]>;
 
 /**
  * One pass of `metricsSql`: the period's figures and, with a dimension, each group's. Group rows
- * of `scores` and `loops` add up to the period's; the other statements answer both (`whole`).
+ * of `counts` add up to the period's; the other statements answer both (`whole`).
  */
 async function pass(
   run: MetricsRunner,
   envId: string,
   period: { from: number; to: number; asOf: number },
   dimension: MetricsQuery["groupBy"],
-  customers: boolean,
+  options: MetricsOptions,
 ): Promise<{ total: GroupMetrics; groups?: Map<string, GroupMetrics> }> {
-  const s = metricsSql(envId, period, dimension);
+  const s = metricsSql(envId, period, dimension, options.groupDurations !== false);
   const none = async (): Promise<MetricsRow[]> => [];
-  const [scores, loops, acknowledge, close, valueAtRisk, atRisk] = await Promise.all([
-    run(s.scores),
-    run(s.loops),
-    run(s.acknowledge),
-    run(s.close),
+  const loopsToo = options.loops !== false;
+  const customers = options.customers !== false;
+  const [counts, acknowledge, close, valueAtRisk, atRisk] = await Promise.all([
+    loopsToo ? run(s.counts) : none(),
+    loopsToo ? run(s.acknowledge) : none(),
+    loopsToo ? run(s.close) : none(),
     customers ? run(s.valueAtRisk) : none(),
     customers ? run(s.atRisk) : none(),
   ]);
+  const scores = counts.filter((r) => SCORED_TYPES.has(String(r.score_type)));
+  const loops = loopCounts(counts);
   const whole = (rows: MetricsRow[], w: boolean) => rows.filter((r) => (num(r.whole) === 1) === w);
   const totals: MetricsRows = {
     scores: dimension ? sumScores(scores) : scores,
@@ -145,6 +160,19 @@ async function pass(
     atRisk: whole(atRisk, false),
   });
   return { total, groups };
+}
+
+/** Each group's loop counts from its rows per score. */
+function loopCounts(rows: MetricsRow[]): MetricsRow[] {
+  const out = new Map<string, MetricsRow>();
+  for (const r of rows) {
+    const acc = out.get(key(r)) ?? { g: key(r), total: 0, open: 0, breached: 0 };
+    acc.total = num(acc.total) + num(r.n);
+    acc.open = num(acc.open) + num(r.open);
+    acc.breached = num(acc.breached) + num(r.breached);
+    out.set(key(r), acc);
+  }
+  return [...out.values()];
 }
 
 /** The period's score counts from the groups' (every scored loop is in exactly one group). */
@@ -179,7 +207,7 @@ export async function metricsReport(
     asOf: ms(query.asOf, "asOf"),
   };
   const [{ total, groups }, growth] = await Promise.all([
-    pass(run, envId, period, query.groupBy, options.customers !== false),
+    pass(run, envId, period, query.groupBy, options),
     run((d) => customerGrowthSql(envId, period, d)),
   ]);
   const gained = growth.find((r) => r.event === "gained");
