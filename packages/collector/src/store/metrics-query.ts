@@ -103,19 +103,23 @@ export function metricsSql(
     // loop's `customer.value`, else the last `gained` value `trackCustomer` recorded for them.
     // Negative: the least satisfied segment of a survey, or feedback that someone must follow up.
     // Each customer counts once, at their highest value: per group, and again over the period.
+    // The last `gained` value is looked up once per customer (and group), not once per loop.
     valueAtRisk: (d) => {
-      const { g, inPeriod } = common(d);
-      return `WITH x AS MATERIALIZED (
-        SELECT ${dimension ? "g" : "''"} AS g, c, max(v) AS v FROM (
-          SELECT ${g} AS g, coalesce(customer_id, respondent_id) AS c,
-            coalesce(customer_value, (SELECT ce.value FROM customer_events AS ce
-              WHERE ce.env_id = loops.env_id AND ce.customer_id = coalesce(loops.customer_id,
-                loops.respondent_id) AND ce.event = 'gained' AND ce.value IS NOT NULL
-              ORDER BY ce.at DESC, ce.id DESC LIMIT 1), 0) AS v
-          FROM loops WHERE ${inPeriod} AND state IN (${OPEN})
-            AND coalesce(customer_id, respondent_id) IS NOT NULL
-            AND (segment IN (${NEGATIVE}) OR (source_kind = 'feedback' AND action = 'follow-up'))
-        ) y${by("c")})
+      const { env, g, inPeriod } = common(d);
+      return `WITH y AS (
+        SELECT ${g} AS g, coalesce(customer_id, respondent_id) AS c, max(customer_value) AS cv,
+          sum(CASE WHEN customer_value IS NULL THEN 1 ELSE 0 END) AS missing
+        FROM loops WHERE ${inPeriod} AND state IN (${OPEN})
+          AND coalesce(customer_id, respondent_id) IS NOT NULL
+          AND (segment IN (${NEGATIVE}) OR (source_kind = 'feedback' AND action = 'follow-up'))
+        GROUP BY 1, 2),
+      x AS MATERIALIZED (
+        SELECT g, c, CASE WHEN missing = 0 THEN cv WHEN cv IS NOT NULL AND cv >= lv THEN cv
+          ELSE lv END AS v
+        FROM (SELECT g, c, cv, missing, CASE WHEN missing > 0 THEN coalesce(
+            (SELECT ce.value FROM customer_events AS ce WHERE ce.env_id = ${env}
+              AND ce.customer_id = y.c AND ce.event = 'gained' AND ce.value IS NOT NULL
+              ORDER BY ce.at DESC, ce.id DESC LIMIT 1), 0) END AS lv FROM y) w)
       ${both(
         `SELECT 1 AS whole, '' AS g, count(*) AS customers, sum(v) AS value
           FROM (SELECT c, max(v) AS v FROM x GROUP BY c) t`,
