@@ -25,7 +25,7 @@ export const QUANTILES = [0.5, 0.9] as const;
 
 /** The statements of one metrics pass, by name; each binds its own values through the dialect given. */
 export type MetricsStatements = Record<
-  "counts" | "acknowledge" | "close" | "valueAtRisk" | "atRisk",
+  "counts" | "durations" | "valueAtRisk" | "atRisk",
   (d: SqlDialect) => string
 >;
 
@@ -64,26 +64,32 @@ export function metricsSql(
     };
   };
 
-  const duration = (metAt: string) => (d: SqlDialect) => {
+  // Time to acknowledge (`a`) and to close (`c`) from one scan: for each, the two order
+  // statistics each quantile interpolates between, of the period (`whole = 1`) and per group.
+  const durations = (d: SqlDialect) => {
     const { g, inPeriod } = common(d);
     const ranks = QUANTILES.map((q) => {
       const lo = d.floor(`(n - 1) * ${d.double(q)}`);
       return `(i >= ${lo} AND i <= ${lo} + 1)`;
     }).join(" OR ");
-    const stats = (partition: string) =>
-      `SELECT g, v, row_number() OVER (${partition}ORDER BY v) - 1 AS i,
-          count(*) OVER (${partition.trim()}) AS n FROM x`;
+    const stats = (v: string, partition: string) =>
+      `SELECT g, ${v} AS v, row_number() OVER (${partition}ORDER BY ${v}) - 1 AS i,
+          count(*) OVER (${partition.trim()}) AS n FROM x WHERE ${v} IS NOT NULL`;
+    const parts = (["a", "c"] as const).flatMap((v) => {
+      const whole = `SELECT '${v}' AS k, 1 AS whole, '' AS g, n, i, v FROM (${stats(v, "")}) r
+        WHERE ${ranks}`;
+      if (!dimension || !groupDurations) return [whole];
+      return [
+        whole,
+        `SELECT '${v}' AS k, 0 AS whole, g, n, i, v FROM (${stats(v, "PARTITION BY g ")}) r
+          WHERE ${ranks}`,
+      ];
+    });
     return `WITH x AS MATERIALIZED (
-        SELECT ${g} AS g, ${d.durationMs(metAt, "opened_at")} AS v FROM loops
-        WHERE ${inPeriod} AND ${metAt} IS NOT NULL)
-      ${
-        groupDurations
-          ? both(
-              `SELECT 1 AS whole, '' AS g, n, i, v FROM (${stats("")}) r WHERE ${ranks}`,
-              `SELECT 0 AS whole, g, n, i, v FROM (${stats("PARTITION BY g ")}) r WHERE ${ranks}`,
-            )
-          : `SELECT 1 AS whole, '' AS g, n, i, v FROM (${stats("")}) r WHERE ${ranks}`
-      }`;
+        SELECT ${g} AS g, ${d.durationMs("first_acknowledged_at", "opened_at")} AS a,
+          ${d.durationMs("first_closed_at", "opened_at")} AS c FROM loops
+        WHERE ${inPeriod} AND (first_acknowledged_at IS NOT NULL OR first_closed_at IS NOT NULL))
+      ${parts.join("\n      UNION ALL\n      ")}`;
   };
 
   return {
@@ -97,8 +103,7 @@ export function metricsSql(
         sum(CASE WHEN ${breachedSql(() => asOf)} THEN 1 ELSE 0 END) AS breached
       FROM loops WHERE ${inPeriod}${by("score_type", "score")}`;
     },
-    acknowledge: duration("first_acknowledged_at"),
-    close: duration("first_closed_at"),
+    durations,
     // A loop's customer is its feedback customer, else its respondent; their value is the
     // loop's `customer.value`, else the last `gained` value `trackCustomer` recorded for them.
     // Negative: the least satisfied segment of a survey, or feedback that someone must follow up.

@@ -131,15 +131,16 @@ async function pass(
   const none = async (): Promise<MetricsRow[]> => [];
   const loopsToo = options.loops !== false;
   const customers = options.customers !== false;
-  const [counts, acknowledge, close, valueAtRisk, atRisk] = await Promise.all([
+  const [counts, durations, valueAtRisk, atRisk] = await Promise.all([
     loopsToo ? run(s.counts) : none(),
-    loopsToo ? run(s.acknowledge) : none(),
-    loopsToo ? run(s.close) : none(),
+    loopsToo ? run(s.durations) : none(),
     customers ? run(s.valueAtRisk) : none(),
     customers ? run(s.atRisk) : none(),
   ]);
   const scores = counts.filter((r) => SCORED_TYPES.has(String(r.score_type)));
   const loops = loopCounts(counts);
+  const acknowledge = durations.filter((r) => r.k === "a");
+  const close = durations.filter((r) => r.k === "c");
   const whole = (rows: MetricsRow[], w: boolean) => rows.filter((r) => (num(r.whole) === 1) === w);
   const totals: MetricsRows = {
     scores: dimension ? sumScores(scores) : scores,
