@@ -250,8 +250,12 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
       ),
     getResponse: (envId, id) =>
       read(() => one<StoredResponse>(r(storeSql.getResponse), [envId, id])),
-    metrics: async (envId, query, options) =>
-      await read(() =>
+    // A report's statements run back to back, in one synchronous block: no write comes between
+    // them, so they agree with each other. Reports yield to the event loop first, so the desk's
+    // dozen weekly reports never hold the process longer than one report (docs/desk.md).
+    metrics: async (envId, query, options) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      return await read(() =>
         metricsReport(
           envId,
           query,
@@ -268,7 +272,8 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
           },
           options,
         ),
-      ),
+      );
+    },
   };
   // Without a second connection reads queue behind the writer too, so they are refused as well.
   return guardReentry(store, reader ? [] : READS);
