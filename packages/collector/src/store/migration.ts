@@ -24,6 +24,7 @@ const STEPS = [
   { key: "desk", version: 6, name: "loop desk" },
   { key: "idempotencyDigests", version: 7, name: "idempotency digests" },
   { key: "inboxIndex", version: 8, name: "inbox index" },
+  { key: "ingestIndexes", version: 10, name: "ingest indexes" },
 ] as const;
 
 /** A step by the name a dialect's `migrations/index.ts` gives its SQL. */

@@ -9,6 +9,7 @@ import { allowedOrigins } from "./005-allowed-origins.js";
 import { desk } from "./006-desk.js";
 import { idempotencyDigests } from "./007-idempotency-digests.js";
 import { inboxIndex } from "./008-inbox-index.js";
+import { ingestIndexes } from "./010-ingest-indexes.js";
 
 const sql = {
   initial,
@@ -19,5 +20,6 @@ const sql = {
   desk,
   idempotencyDigests,
   inboxIndex,
+  ingestIndexes,
 };
 export const MIGRATIONS: readonly Migration[] = migrationsOf(sql);
