@@ -122,7 +122,10 @@ export interface StoreTx extends WebhookTx {
   /**
    * Optional: announces the idempotency keys a batch will claim and the responses it will read,
    * so that a store can read them all at once (PostgreSQL: two statements for the batch, not two
-   * per item). The calls that follow answer exactly as they would have without it.
+   * per item). The calls that follow answer exactly as they would have without it. When another
+   * transaction claims one of these keys before this one writes it, the store may run `fn` again
+   * from the start (`docs/stores.md`, Batched writes on PostgreSQL): call it only from an `fn`
+   * that writes nothing but through `tx`.
    */
   prefetchBatch?(
     envId: string,
