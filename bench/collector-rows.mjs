@@ -1,7 +1,7 @@
 // The second ceiling of bench/collector.mjs, in its own process: no HTTP and no validation, just
 // the very rows the collector writes for each finished response (its idempotency claim, the
-// response, the loop it opens, with every index and trigger of the migrated schema), batch after
-// batch, each batch in one transaction. SQLite: one writer, prepared statements. PostgreSQL:
+// response, the loop it opens, with every index of the migrated schema, and on SQLite the desk's
+// search words the store writes beside a new loop), batch after batch, one transaction each. SQLite: one writer, prepared statements. PostgreSQL:
 // `concurrency` writers, one multi-row INSERT per table per batch.
 // Usage: node collector-rows.mjs <sqlite|postgres> <db path | postgres url> <seconds> <batch> [concurrency]
 // Prints one JSON line: { responses, seconds, p50, p99 } (latency of one batch's transaction, ms).
@@ -31,14 +31,14 @@ if (sent.status !== 200) throw new Error(`template batch failed: ${sent.status}`
 const templateId = (await sent.json()).accepted[0].id;
 await store.close();
 
-/** Each table's template row as JSON text, and a copy with fresh ids. */
+let templateLoopId = "";
+/** A template row's text (a column, or the whole row as JSON) with fresh ids. */
 const fresh = (text, id, loopId) =>
   text.replaceAll(templateId, id).replaceAll(templateLoopId, loopId);
-let templateLoopId = "";
 
 const latencies = [];
 let responses = 0;
-const deadline = Date.now() + SECONDS * 1000;
+let deadline = 0;
 
 if (mode === "postgres") {
   const pg = require("pg");
@@ -71,6 +71,7 @@ if (mode === "postgres") {
     client.release();
   }
   const started = Date.now();
+  deadline = started + SECONDS * 1000;
   await Promise.all(Array.from({ length: Number(concurrency) }, writer));
   report((Date.now() - started) / 1000);
   await pool.query(`DROP SCHEMA ${schema} CASCADE`);
@@ -107,6 +108,7 @@ if (mode === "postgres") {
     }
   });
   const started = Date.now();
+  deadline = started + SECONDS * 1000;
   while (Date.now() < deadline) {
     const ids = Array.from({ length: BATCH }, () => [uuidv7(), uuidv7()]);
     const t0 = performance.now();
