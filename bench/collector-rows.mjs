@@ -43,39 +43,43 @@ let deadline = 0;
 if (mode === "postgres") {
   const pg = require("pg");
   const pool = new pg.Pool({ connectionString: where, max: Number(concurrency) });
-  const templates = {};
-  for (const table of TABLES) {
-    const { rows } = await pool.query(
-      `SELECT row_to_json(t)::text AS row FROM ${schema}.${table} t`,
-    );
-    templates[table] = rows[0].row;
-  }
-  templateLoopId = JSON.parse(templates.loops).id;
-  const insert = (table) =>
-    `INSERT INTO ${table} SELECT * FROM json_populate_recordset(null::${table}, $1::json)`;
-  async function writer() {
-    const client = await pool.connect();
-    await client.query(`SET search_path TO ${schema}`);
-    while (Date.now() < deadline) {
-      const ids = Array.from({ length: BATCH }, () => [uuidv7(), uuidv7()]);
-      const t0 = performance.now();
-      await client.query("BEGIN");
-      for (const table of TABLES) {
-        const rows = ids.map(([id, loopId]) => fresh(templates[table], id, loopId));
-        await client.query({ name: `rows_${table}`, text: insert(table), values: [`[${rows}]`] });
-      }
-      await client.query("COMMIT");
-      latencies.push(performance.now() - t0);
-      responses += BATCH;
+  // The schema is this process's own: dropped however the run ends.
+  try {
+    const templates = {};
+    for (const table of TABLES) {
+      const { rows } = await pool.query(
+        `SELECT row_to_json(t)::text AS row FROM ${schema}.${table} t`,
+      );
+      templates[table] = rows[0].row;
     }
-    client.release();
+    templateLoopId = JSON.parse(templates.loops).id;
+    const insert = (table) =>
+      `INSERT INTO ${table} SELECT * FROM json_populate_recordset(null::${table}, $1::json)`;
+    async function writer() {
+      const client = await pool.connect();
+      await client.query(`SET search_path TO ${schema}`);
+      while (Date.now() < deadline) {
+        const ids = Array.from({ length: BATCH }, () => [uuidv7(), uuidv7()]);
+        const t0 = performance.now();
+        await client.query("BEGIN");
+        for (const table of TABLES) {
+          const rows = ids.map(([id, loopId]) => fresh(templates[table], id, loopId));
+          await client.query({ name: `rows_${table}`, text: insert(table), values: [`[${rows}]`] });
+        }
+        await client.query("COMMIT");
+        latencies.push(performance.now() - t0);
+        responses += BATCH;
+      }
+      client.release();
+    }
+    const started = Date.now();
+    deadline = started + SECONDS * 1000;
+    await Promise.all(Array.from({ length: Number(concurrency) }, writer));
+    report((Date.now() - started) / 1000);
+  } finally {
+    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await pool.end();
   }
-  const started = Date.now();
-  deadline = started + SECONDS * 1000;
-  await Promise.all(Array.from({ length: Number(concurrency) }, writer));
-  report((Date.now() - started) / 1000);
-  await pool.query(`DROP SCHEMA ${schema} CASCADE`);
-  await pool.end();
 } else {
   const Database = require("better-sqlite3");
   const db = new Database(where);
