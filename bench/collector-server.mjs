@@ -1,18 +1,14 @@
 // The server side of bench/collector.mjs, in its own process: the collector on SQLite or
 // PostgreSQL, or the bare baseline (node:http + SQLite, no validation, no loops).
-// Usage: node collector-server.mjs <sqlite|postgres|bare> <db path | postgres url>
+// Usage: node collector-server.mjs <sqlite|postgres|bare> <db path | postgres url> [schema]
+// (PostgreSQL: the schema to use, shared by the collectors given the same one, dropped by none of
+// them; default a schema of this process's own, dropped on exit.)
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
-import {
-  createCollector,
-  postgresStore,
-  provision,
-  sqliteStore,
-} from "../packages/collector/dist/index.js";
+import { createCollector, postgresStore, sqliteStore } from "../packages/collector/dist/index.js";
+import { publishBenchSurvey } from "./collector-fixtures.mjs";
 
-const [mode, where] = process.argv.slice(2);
-const PK = "pk_bench_0123456789abcdefghij";
-const SK = "sk_bench_0123456789abcdefghij";
+const [mode, where, sharedSchema] = process.argv.slice(2);
 
 if (mode === "bare") {
   // The ceiling: parse the batch and insert each item's JSON in one transaction.
@@ -45,40 +41,22 @@ if (mode === "bare") {
     process.stdout.write(`http://127.0.0.1:${this.address().port}\n`);
   });
 } else {
-  const store =
-    mode === "postgres"
-      ? postgresStore(where, { schema: `bench_${process.pid}` })
-      : sqliteStore(where);
-  await store.migrate();
-  await provision(store, { publicKey: PK, secretKey: SK });
-  const collector = createCollector({ store, limits: { rate: { perSecond: 1e9, burst: 1e9 } } });
-  const survey = JSON.parse(
-    (await import("node:fs")).readFileSync(
-      new URL("../examples/loop-demo/survey.json", import.meta.url),
-      "utf8",
-    ),
-  );
-  const res = await collector.fetch(
-    new Request(`http://x/v1/surveys/${survey.id}`, {
-      method: "PUT",
-      headers: { authorization: `Bearer ${SK}` },
-      body: JSON.stringify(survey),
-    }),
-  );
-  if (res.status >= 300) throw new Error(`publish failed: ${res.status} ${await res.text()}`);
+  const schema = sharedSchema ?? `bench_${process.pid}`;
+  const store = mode === "postgres" ? postgresStore(where, { schema }) : sqliteStore(where);
+  const collector = await publishBenchSurvey(store, createCollector);
   const listening = await collector.listen({ port: 0 });
-  process.stdout.write(`${listening.url} ${survey.id} ${survey.version}\n`);
+  process.stdout.write(`${listening.url}\n`);
   // On SIGTERM: close, drop this run's PostgreSQL schema, and exit (which writes a CPU profile).
   process.once("SIGTERM", async () => {
     await listening.close();
     await store.close();
-    if (mode === "postgres") {
+    if (mode === "postgres" && sharedSchema === undefined) {
       const pg = createRequire(new URL("../packages/collector/package.json", import.meta.url))(
         "pg",
       );
       const client = new pg.Client(where);
       await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS bench_${process.pid} CASCADE`);
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await client.end();
     }
     process.exit(0);

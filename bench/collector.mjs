@@ -1,23 +1,32 @@
 // Benchmark: responses ingested per second by the collector over loopback, driven by autocannon
 // (in this process) against the collector in a child process, on SQLite and on PostgreSQL, beside
-// the bare ceiling (node:http + better-sqlite3 inserting the same batches, no checks, no loops).
-// Run: pnpm build && node bench/collector.mjs   (BENCH_SECONDS per case, default 10;
+// two ceilings measured in the same run: (i) a bare node:http + better-sqlite3 server inserting
+// each item's JSON as one row (no checks, no loops), and (ii) per store, a loop with no HTTP and
+// no validation writing the very rows and indexes the collector writes per response
+// (bench/collector-rows.mjs). Then two collectors on one PostgreSQL schema, the load split
+// between them. Run: pnpm build && node bench/collector.mjs   (BENCH_SECONDS per case, default 10;
 // BENCH_BATCH items per request, default 100; BENCH_CONNECTIONS, default 8; BENCH_ONLY and
 // BENCH_PROFILE below). Results: docs/benchmarks.md.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { uuidv7 } from "../packages/core/dist/index.js";
+import { batchBody, PK } from "./collector-fixtures.mjs";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const BATCH = Number(process.env.BENCH_BATCH ?? 100);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const PG = process.env.BENCH_POSTGRES ?? "postgres://postgres@127.0.0.1:5432/test";
-const PK = "pk_bench_0123456789abcdefghij";
+const CEILING_I = "bare node:http + SQLite (ceiling i)";
+const ROWS_SQLITE = "rows only, SQLite (ceiling ii)";
+const SQLITE = "collector, sqliteStore";
+const ROWS_POSTGRES = "rows only, PostgreSQL (ceiling ii)";
+const POSTGRES = "collector, postgresStore";
+const TWO = "two collectors, postgresStore";
 
-function startServer(mode, where) {
+function startServer(mode, where, schema) {
   const child = spawn(
     process.execPath,
     [
@@ -28,6 +37,7 @@ function startServer(mode, where) {
       new URL("./collector-server.mjs", import.meta.url).pathname,
       mode,
       where,
+      ...(schema ? [schema] : []),
     ],
     {
       stdio: ["ignore", "pipe", "inherit"],
@@ -39,43 +49,25 @@ function startServer(mode, where) {
   });
 }
 
-/** A fresh batch of finished NPS responses: new ids and keys on every request. */
-function body() {
-  const now = new Date().toISOString();
-  const items = [];
-  for (let i = 0; i < BATCH; i++) {
-    const id = uuidv7();
-    items.push({
-      type: "response",
-      idempotencyKey: id,
-      data: {
-        id,
-        surveyId: "onboarding-nps",
-        surveyVersion: 1,
-        respondent: { anonymousId: `anon-${id}` },
-        answers: { score: i % 11, why: "The export is slow" },
-        finished: true,
-        locale: "en",
-        createdAt: now,
-      },
-    });
-  }
-  return JSON.stringify({ items });
+/** CPU time (user + system) a process has used so far, in µs. */
+function cpuOf(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
-async function load(name, url) {
+async function load(name, url, connections = CONNECTIONS) {
   let accepted = 0;
   let errors = 0;
   const result = await autocannon({
     url,
-    connections: CONNECTIONS,
+    connections,
     duration: SECONDS,
     requests: [
       {
         method: "POST",
         path: "/v1/batch",
         headers: { authorization: `Bearer ${PK}`, "content-type": "application/json" },
-        setupRequest: (req) => ({ ...req, body: body() }),
+        setupRequest: (req) => ({ ...req, body: batchBody(BATCH) }),
         onResponse: (status, resBody) => {
           if (status !== 200) {
             errors++;
@@ -88,6 +80,7 @@ async function load(name, url) {
   });
   return {
     name,
+    accepted,
     responsesPerSec: Math.round(accepted / SECONDS),
     requestsPerSec: Math.round(result.requests.average),
     p50: result.latency.p50,
@@ -96,38 +89,131 @@ async function load(name, url) {
   };
 }
 
+/** Ceiling (ii): the rows alone, in a child process; one JSON line back. */
+function rows(name, mode, where) {
+  const child = spawn(
+    process.execPath,
+    [
+      new URL("./collector-rows.mjs", import.meta.url).pathname,
+      mode,
+      where,
+      String(SECONDS),
+      String(BATCH),
+      // As many writers as the collector has batches in flight at most.
+      String(Math.min(CONNECTIONS, 10)),
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  let out = "";
+  child.stdout.on("data", (b) => {
+    out += b;
+  });
+  return new Promise((resolve, reject) => {
+    child.once("exit", (code) => {
+      if (code !== 0) return reject(new Error(`${mode} rows exited with ${code}`));
+      const r = JSON.parse(out);
+      resolve({
+        name,
+        responsesPerSec: Math.round(r.responses / r.seconds),
+        requestsPerSec: Math.round(r.responses / r.seconds / BATCH),
+        p50: r.p50,
+        p99: r.p99,
+        errors: 0,
+      });
+    });
+  });
+}
+
+async function stop(child) {
+  child.kill("SIGTERM");
+  await new Promise((resolve) => child.once("exit", resolve));
+}
+
+/** One collector (or the bare server) under the whole load; its CPU per response beside. */
+async function oneServer(name, mode, where) {
+  const { child, url } = await startServer(mode, where);
+  try {
+    const cpu = cpuOf(child.pid);
+    const r = await load(name, url);
+    return { ...r, cpuPerResponse: (cpuOf(child.pid) - cpu) / Math.max(r.accepted, 1) };
+  } finally {
+    await stop(child);
+  }
+}
+
+/** Two collectors on one PostgreSQL schema, each under half the connections: the sum. */
+async function twoCollectors(name, where) {
+  const schema = `bench_two_${process.pid}`;
+  // One after the other: the second finds the first's schema, environment and survey.
+  const servers = [];
+  try {
+    servers.push(await startServer("postgres", where, schema));
+    servers.push(await startServer("postgres", where, schema));
+    const half = Math.max(1, Math.floor(CONNECTIONS / 2));
+    const each = await Promise.all(servers.map((s, i) => load(`${name} #${i + 1}`, s.url, half)));
+    return {
+      name,
+      responsesPerSec: each.reduce((sum, r) => sum + r.responsesPerSec, 0),
+      requestsPerSec: each.reduce((sum, r) => sum + r.requestsPerSec, 0),
+      p50: Math.max(...each.map((r) => r.p50)),
+      p99: Math.max(...each.map((r) => r.p99)),
+      errors: each.reduce((sum, r) => sum + r.errors, 0),
+    };
+  } finally {
+    for (const s of servers) await stop(s.child);
+    const pg = createRequire(new URL("../packages/collector/package.json", import.meta.url))("pg");
+    const client = new pg.Client(where);
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.end();
+  }
+}
+
 const dir = mkdtempSync(join(tmpdir(), "closeloop-bench-"));
 const cases = [
-  ["bare node:http + SQLite (ceiling)", "bare", join(dir, "bare.db")],
-  ["collector, sqliteStore", "sqlite", join(dir, "closeloop.db")],
-  ["collector, postgresStore", "postgres", PG],
+  [CEILING_I, "bare", () => oneServer(CEILING_I, "bare", join(dir, "bare.db"))],
+  [ROWS_SQLITE, "rows-sqlite", () => rows(ROWS_SQLITE, "sqlite", join(dir, "rows.db"))],
+  [SQLITE, "sqlite", () => oneServer(SQLITE, "sqlite", join(dir, "closeloop.db"))],
+  [ROWS_POSTGRES, "rows-postgres", () => rows(ROWS_POSTGRES, "postgres", PG)],
+  [POSTGRES, "postgres", () => oneServer(POSTGRES, "postgres", PG)],
+  [TWO, "postgres2", () => twoCollectors(TWO, PG)],
 ];
 console.log(
   `${BATCH} responses per request, ${CONNECTIONS} connections, ${SECONDS} s per case, node ${process.version}, ${new Date().toISOString()}`,
 );
-console.log("server | responses/s | requests/s | latency p50 | p99 | errors");
-console.log("---|---|---|---|---|---");
-const rows = [];
-// BENCH_ONLY=sqlite (or bare, postgres; comma-separated) runs only those cases.
+console.log(
+  "server | responses/s | requests/s | latency p50 | p99 | errors | server CPU µs/response | load average",
+);
+console.log("---|---|---|---|---|---|---|---");
+const results = new Map();
+// BENCH_ONLY=sqlite (or bare, rows-sqlite, rows-postgres, postgres, postgres2; comma-separated)
+// runs only those cases.
 const only = process.env.BENCH_ONLY?.split(",");
-for (const [name, mode, where] of cases.filter(([, m]) => !only || only.includes(m))) {
-  const { child, url } = await startServer(mode, where);
-  try {
-    const r = await load(name, url);
-    rows.push(r);
-    console.log(
-      `${r.name} | ${r.responsesPerSec.toLocaleString("en")} | ${r.requestsPerSec} | ${r.p50} ms | ${r.p99} ms | ${r.errors}`,
-    );
-  } finally {
-    child.kill("SIGTERM");
-    await new Promise((resolve) => child.once("exit", resolve));
-  }
-}
-const bare = rows.find((r) => r.name.startsWith("bare"));
-for (const r of bare ? rows.filter((x) => x !== bare) : []) {
+for (const [name, , run] of cases.filter(([, m]) => !only || only.includes(m))) {
+  const r = await run();
+  results.set(name, r);
+  const cpu = r.cpuPerResponse === undefined ? "—" : r.cpuPerResponse.toFixed(0);
   console.log(
-    `${r.name}: ${((r.responsesPerSec / bare.responsesPerSec) * 100).toFixed(0)}% of the ceiling`,
+    `${r.name} | ${r.responsesPerSec.toLocaleString("en")} | ${r.requestsPerSec} | ${r.p50} ms | ${r.p99} ms | ${r.errors} | ${cpu} | ${loadavg()[0].toFixed(2)}`,
   );
 }
+const ratio = (a, b) =>
+  a && b ? `${((a.responsesPerSec / b.responsesPerSec) * 100).toFixed(0)}%` : "—";
+const ceilingI = results.get(CEILING_I);
+for (const [name, rowsName] of [
+  [SQLITE, ROWS_SQLITE],
+  [POSTGRES, ROWS_POSTGRES],
+  [TWO, ROWS_POSTGRES],
+]) {
+  const r = results.get(name);
+  if (!r) continue;
+  console.log(
+    `${name}: ${ratio(r, ceilingI)} of ceiling (i), ${ratio(r, results.get(rowsName))} of ceiling (ii)`,
+  );
+}
+const one = results.get(POSTGRES);
+const two = results.get(TWO);
+if (one && two)
+  console.log(`two collectors / one: ${(two.responsesPerSec / one.responsesPerSec).toFixed(2)}×`);
 // The databases are hundreds of MB a run: leave nothing behind.
 rmSync(dir, { recursive: true, force: true });

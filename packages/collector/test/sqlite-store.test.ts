@@ -108,6 +108,49 @@ describe("sqliteStore", () => {
     await upgraded.close();
   });
 
+  it("upgrades a file written before step 10: search finds loops indexed by the old trigger and by the store", async () => {
+    const path = newPath();
+    const old = await openAt(path);
+    await old.createEnvironment(environment("a"));
+    await old.close();
+    // The file as a collector before step 10 left it: the trigger filled the search words.
+    const db = new Database(path);
+    db.exec(`DELETE FROM schema_migrations WHERE version = 10;
+      CREATE TRIGGER loops_words AFTER INSERT ON loops
+        WHEN json_extract(new.meta, '$.youSaid') IS NOT NULL
+        BEGIN
+          INSERT INTO loop_words (rowid, words) VALUES (new.rowid, json_extract(new.meta, '$.youSaid'));
+        END;`);
+    db.close();
+    const before = await openAt(path);
+    await before.transaction((tx) =>
+      tx.putLoop("a", loop({ id: "L1" }), { youSaid: "the invoice was wrong" }),
+    );
+    await before.close();
+    // Reopened: step 10 runs again (the record of it was deleted above) and drops the trigger.
+    const upgraded = await openAt(path);
+    await upgraded.transaction(async (tx) => {
+      await tx.putLoop("a", loop({ id: "L2" }), { youSaid: "another invoice, also wrong" });
+      // An update of a loop writes no second entry (the FTS rowid would clash).
+      await tx.putLoop("a", loop({ id: "L2", owner: "ana" }), {
+        youSaid: "another invoice, also wrong",
+      });
+    });
+    const found = (search: string) =>
+      upgraded
+        .inbox("a", { search, now: at(0), offset: 0, limit: 10 })
+        .then((r) => r.rows.map((row) => row.loop.id).sort());
+    expect(await found("invoice")).toStrictEqual(["L1", "L2"]);
+    expect(await found("another")).toStrictEqual(["L2"]);
+    const check = new Database(path, { readonly: true });
+    expect(check.prepare("SELECT count(*) AS n FROM loop_words").get()).toStrictEqual({ n: 2 });
+    expect(
+      check.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").all(),
+    ).toStrictEqual([]);
+    check.close();
+    await upgraded.close();
+  });
+
   it("answers reads while a transaction is open, from committed data", async () => {
     const store = await openAt(newPath());
     await store.createEnvironment(environment("a"));

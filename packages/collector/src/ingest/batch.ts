@@ -89,6 +89,12 @@ export async function ingestBatch(
       feedbackPolicy: () => (lookups.policy ??= store.getFeedbackPolicy(origin.envId)),
       secretKeys: () => (lookups.secretKeys ??= secretKeys()),
     };
+    await ctx.tx.prefetchBatch?.(origin.envId, {
+      keys: items.map((item) => item.idempotencyKey),
+      responseIds: items.flatMap((item) =>
+        item.type === "response" && typeof item.data.id === "string" ? [item.data.id] : [],
+      ),
+    });
     const result: BatchResult = { accepted: [], rejected: [] };
     for (const [index, item] of items.entries()) {
       const handler = HANDLERS[item.type] as Handler;

@@ -25,6 +25,7 @@ const STEPS = [
   { key: "idempotencyDigests", version: 7, name: "idempotency digests" },
   { key: "inboxIndex", version: 8, name: "inbox index" },
   { key: "riskSignals", version: 9, name: "risk signals" },
+  { key: "ingestIndexes", version: 10, name: "ingest indexes" },
 ] as const;
 
 /** A step by the name a dialect's `migrations/index.ts` gives its SQL. */

@@ -121,6 +121,18 @@ export interface IdempotencyRecord {
 /** What may be read and written inside one `transaction`: the ingest and transition paths. */
 export interface StoreTx extends WebhookTx {
   /**
+   * Optional: announces the idempotency keys a batch will claim and the responses it will read,
+   * so that a store can read them all at once (PostgreSQL: two statements for the batch, not two
+   * per item). The calls that follow answer exactly as they would have without it. When another
+   * transaction claims one of these keys before this one writes it, the store may run `fn` again
+   * from the start (`docs/stores.md`, Batched writes on PostgreSQL): call it only from an `fn`
+   * that writes nothing but through `tx`.
+   */
+  prefetchBatch?(
+    envId: string,
+    batch: { keys: readonly string[]; responseIds: readonly string[] },
+  ): Promise<void>;
+  /**
    * Records that `key` produced `id`, unless it already did: then answers the first record and
    * writes nothing. Concurrent claims of one key (two collectors) resolve to one winner.
    */

@@ -6,13 +6,13 @@ import { environmentRow, keyRow } from "../records.js";
 import { guardReentry } from "../reentry.js";
 import { whileLive } from "../tx-lifetime.js";
 import type { CollectorStore, Environment, KeyRecord, StoredResponse } from "../types.js";
+import { batchedPostgresTx, ClaimRaceError } from "./batched-tx.js";
 import { postgresDesk } from "./desk.js";
 import { postgresDialect } from "./dialect.js";
 import { applyMigrations } from "./migrate.js";
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS, openPool } from "./pool.js";
 import { all, one, rowWrites, run, storeSql } from "./queries.js";
 import { inTransaction } from "./transaction.js";
-import { postgresTx } from "./tx.js";
 import { postgresWebhooks } from "./webhooks.js";
 
 /** Options of {@link postgresStore}. */
@@ -37,6 +37,8 @@ export interface PostgresStoreOptions {
 }
 
 const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
+/** How often a transaction runs when concurrent claims keep taking its new keys. */
+const CLAIM_RACE_ATTEMPTS = 5;
 
 /**
  * The collector's store on PostgreSQL through a `pg` pool: for more than one collector. Any number
@@ -78,14 +80,23 @@ export function postgresStore(url: string, options: PostgresStoreOptions = {}): 
     },
     close: () => pool.end(),
 
+    // Writes are held back and sent per table before COMMIT (batched-tx.ts). A batch whose new
+    // key another collector claimed meanwhile runs again, and then finds that claim.
     async transaction(fn) {
-      let live = true;
-      try {
-        return await inTransaction(pool, (client) =>
-          fn(postgresTx(whileLive("postgres", client, () => live))),
-        );
-      } finally {
-        live = false;
+      for (let attempt = 1; ; attempt++) {
+        let live = true;
+        try {
+          return await inTransaction(pool, async (client) => {
+            const tx = batchedPostgresTx(whileLive("postgres", client, () => live));
+            const result = await fn(tx);
+            await tx.flush();
+            return result;
+          });
+        } catch (error) {
+          if (!(error instanceof ClaimRaceError) || attempt >= CLAIM_RACE_ATTEMPTS) throw error;
+        } finally {
+          live = false;
+        }
       }
     },
 

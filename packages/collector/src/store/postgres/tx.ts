@@ -8,13 +8,21 @@ import { type HistoryRow, scoredLoop } from "../history.js";
 import { closureRow, customerEventRow, feedbackRow, loopRow, responseRow } from "../records.js";
 import { type IdempotencyRow, idempotencyRecord } from "../row-readers.js";
 import type { LoopMeta, StoredResponse, StoreTx } from "../types.js";
+import type { NewDelivery } from "../webhook-enqueue.js";
 import { one, rowWrites, run, storeSql } from "./queries.js";
 import { postgresWebhookTx } from "./webhooks.js";
 
-/** The transaction's view of the store; `c()` answers its client while it lasts. */
-export function postgresTx(c: () => PoolClient): StoreTx {
+/**
+ * The transaction's view of the store, one statement per call; `c()` answers its client while it
+ * lasts. `deliver`, when given, takes the webhook deliveries instead of inserting them one by one
+ * (`batchedPostgresTx` sends them together).
+ */
+export function postgresTx(
+  c: () => PoolClient,
+  deliver?: (delivery: NewDelivery) => void,
+): StoreTx {
   return {
-    ...postgresWebhookTx(c),
+    ...postgresWebhookTx(c, deliver),
     async claimIdempotency(envId, key, record, at) {
       const db = c();
       const claim = await run(db, storeSql.claimIdempotency, [

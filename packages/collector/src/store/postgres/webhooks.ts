@@ -7,7 +7,7 @@ import type { Pool, PoolClient } from "pg";
 import { ms } from "../columns.js";
 import type { ClaimRow, DeliveryRow, DueLoopRow } from "../row-readers.js";
 import { claimedDelivery } from "../row-readers.js";
-import { webhookEnqueue } from "../webhook-enqueue.js";
+import { type NewDelivery, webhookEnqueue } from "../webhook-enqueue.js";
 import type { WebhookStore, WebhookTx } from "../webhook-types.js";
 import { postgresRows, toTimestamp } from "./dialect.js";
 import { run } from "./queries.js";
@@ -58,8 +58,14 @@ const webhookSql = {
     WHERE env_id = $1 AND endpoint = $2 AND status = 'pending'`,
 } as const;
 
-/** The webhook part of a transaction on its client. */
-export function postgresWebhookTx(c: () => PoolClient): WebhookTx {
+/**
+ * The webhook part of a transaction on its client. `deliver`, when given, takes each queued
+ * delivery instead of inserting it at once.
+ */
+export function postgresWebhookTx(
+  c: () => PoolClient,
+  deliver?: (delivery: NewDelivery) => void,
+): WebhookTx {
   return {
     // An endpoint that another collector adds while this transaction runs gets none of its
     // events rather than only the later ones.
@@ -69,7 +75,9 @@ export function postgresWebhookTx(c: () => PoolClient): WebhookTx {
         return rows.map((r) => r.name);
       },
       insert: (db, d) =>
-        run(db, webhookSql.insertDelivery, [d.id, d.envId, d.endpoint, d.type, d.body, d.at]),
+        deliver
+          ? deliver(d)
+          : run(db, webhookSql.insertDelivery, [d.id, d.envId, d.endpoint, d.type, d.body, d.at]),
     }),
     async dueBreaches(now, limit) {
       const { rows } = await run<DueLoopRow<unknown>>(c(), webhookSql.dueBreaches, [

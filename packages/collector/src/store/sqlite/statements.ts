@@ -19,10 +19,29 @@ function upsert(table: string, keys: readonly string[]) {
   return { text, values: (row: Row) => keys.map((k) => row[k] ?? null) };
 }
 
+/**
+ * A loop's insert (a no-op when its id is stored) and its update, apart: only an inserted loop's
+ * quote goes into `loop_words` (schema step 10), and only an insert tells its rowid.
+ */
+function loopWrites() {
+  const columns = LOOP_KEYS.map(snake);
+  const rest = columns.filter((c) => c !== "env_id" && c !== "id");
+  const values = (row: Row) => LOOP_KEYS.map((k) => row[k] ?? null);
+  return {
+    insert: `INSERT INTO loops (${columns.join(", ")})
+      VALUES (${columns.map(() => "?").join(", ")}) ON CONFLICT (env_id, id) DO NOTHING`,
+    update: `UPDATE loops SET ${rest.map((c) => `${c} = ?`).join(", ")}
+      WHERE env_id = ? AND id = ?`,
+    values,
+    /** The insert's values (env_id and id first) in the update's order (env_id and id last). */
+    updateValues: (inserted: readonly unknown[]) => [...inserted.slice(2), ...inserted.slice(0, 2)],
+  };
+}
+
 /** Statements with a row binder beside their text. */
 export const rowUpserts = {
   response: upsert("responses", RESPONSE_KEYS),
-  loop: upsert("loops", LOOP_KEYS),
+  loop: loopWrites(),
 };
 
 /** The other statements, by what they do. */
@@ -77,6 +96,8 @@ export const storeSql = {
   getLoop: "SELECT data FROM loops WHERE env_id = ? AND id = ?",
   getLoopBySource: "SELECT data FROM loops WHERE env_id = ? AND source_kind = ? AND source_id = ?",
   getLoopMeta: "SELECT meta FROM loops WHERE env_id = ? AND id = ?",
+  // The desk's search words of a new loop, by its rowid (step 6's index, filled here since step 10).
+  loopWords: "INSERT INTO loop_words (rowid, words) VALUES (?, ?)",
   scoreHistory: `SELECT id AS loopId, opened_at AS t, score, segment FROM loops
     WHERE env_id = ? AND respondent_id = ? AND score_type = ? ORDER BY opened_at, id`,
 

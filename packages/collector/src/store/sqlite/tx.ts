@@ -47,8 +47,14 @@ export function sqliteTx(use: () => Prepared): StoreTx {
       return one<Loop>(use()(storeSql.getLoopBySource), [envId, source.kind, source.id]);
     },
     async putLoop(envId, loop, meta) {
-      const { text, values } = rowUpserts.loop;
-      use()(text).run(values(loopRow(envId, loop, meta)));
+      const s = use();
+      const { insert, update, values, updateValues } = rowUpserts.loop;
+      const row = values(loopRow(envId, loop, meta));
+      const inserted = s(insert).run(row);
+      if (inserted.changes === 0) s(update).run(updateValues(row));
+      else if (meta.youSaid !== undefined) {
+        s(storeSql.loopWords).run(inserted.lastInsertRowid, meta.youSaid);
+      }
     },
     async getLoopMeta(envId, id) {
       return one<LoopMeta>(use()(storeSql.getLoopMeta), [envId, id], "meta");

@@ -10,6 +10,7 @@ import { desk } from "./006-desk.js";
 import { idempotencyDigests } from "./007-idempotency-digests.js";
 import { inboxIndex } from "./008-inbox-index.js";
 import { riskSignals } from "./009-risk-signals.js";
+import { ingestIndexes } from "./010-ingest-indexes.js";
 
 const sql = {
   initial,
@@ -21,5 +22,6 @@ const sql = {
   idempotencyDigests,
   inboxIndex,
   riskSignals,
+  ingestIndexes,
 };
 export const MIGRATIONS: readonly Migration[] = migrationsOf(sql);

@@ -1,0 +1,140 @@
+// The PostgreSQL store's batched writes (docs/stores.md, Batched writes on PostgreSQL): a batch
+// that announces its keys and responses reads them with two statements and writes each table with
+// one, and a key another collector claims between that read and the write makes the batch run
+// again, so it answers the other collector's record as every claim would.
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import type { CollectorStore } from "../src/store/types.js";
+import { dropSchemas, pgStores, postgresFor } from "./pg-helper.js";
+import { at, environment, loop, response } from "./store-fixtures.js";
+
+const unreachable = await postgresFor("postgres-batched-tx tests");
+afterAll(dropSchemas);
+
+/** The statements `pg` sends while `body` runs, by their first words. */
+async function statementsOf(body: () => Promise<unknown>): Promise<string[]> {
+  const sent: string[] = [];
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, config: unknown, ...rest: unknown[]) {
+    const text = typeof config === "string" ? config : (config as { text: string }).text;
+    sent.push(text.replace(/\s+/g, " ").split(" (")[0] as string);
+    return (query as (...a: unknown[]) => unknown).call(this, config, ...rest);
+  } as typeof query;
+  try {
+    await body();
+  } finally {
+    pg.Client.prototype.query = query;
+  }
+  return sent;
+}
+
+describe.skipIf(unreachable !== undefined)("postgresStore batched writes", () => {
+  it("writes a batch of 100 claims, responses and loops with one statement per table", async () => {
+    const [store] = (await pgStores(1)) as [CollectorStore];
+    try {
+      await store.createEnvironment(environment("a"));
+      const ids = Array.from({ length: 100 }, (_, i) => `r${String(i).padStart(3, "0")}`);
+      const sent = await statementsOf(() =>
+        store.transaction(async (tx) => {
+          await tx.prefetchBatch?.("a", { keys: ids.map((id) => `k-${id}`), responseIds: ids });
+          for (const id of ids) {
+            expect(await tx.getResponse("a", id)).toBeUndefined();
+            const record = { type: "response", id, digest: "d" };
+            expect(await tx.claimIdempotency("a", `k-${id}`, record, at(0))).toBeUndefined();
+            await tx.putResponse("a", response(id, true));
+            await tx.putLoop("a", loop({ id: `L-${id}` }), {});
+          }
+        }),
+      );
+      expect(sent).toStrictEqual([
+        "BEGIN",
+        "SELECT key, type, record_id AS id, digest FROM idempotency WHERE env_id = $1 AND key = ANY($2::text[])",
+        "SELECT data FROM responses WHERE env_id = $1 AND id = ANY($2::text[]) ORDER BY id FOR UPDATE",
+        "INSERT INTO idempotency",
+        "INSERT INTO responses",
+        "INSERT INTO loops",
+        "COMMIT",
+      ]);
+      // Everything committed, and read back as written.
+      expect((await store.getResponse("a", "r042"))?.id).toBe("r042");
+      expect(await store.getLoop("a", "L-r099")).toStrictEqual(loop({ id: "L-r099" }));
+      const again = await store.transaction(async (tx) => {
+        await tx.prefetchBatch?.("a", { keys: ["k-r007"], responseIds: [] });
+        return tx.claimIdempotency("a", "k-r007", { type: "response", id: "other" }, at(1));
+      });
+      expect(again).toStrictEqual({ type: "response", id: "r007", digest: "d" });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("reads its own held-back writes: a second put of one response, a loop read back", async () => {
+    const [store] = (await pgStores(1)) as [CollectorStore];
+    try {
+      await store.createEnvironment(environment("a"));
+      await store.transaction(async (tx) => {
+        await tx.prefetchBatch?.("a", { keys: ["k1", "k2"], responseIds: ["r1"] });
+        await tx.putResponse("a", response("r1", false));
+        expect((await tx.getResponse("a", "r1"))?.finished).toBe(false);
+        await tx.putResponse("a", response("r1", true));
+        expect((await tx.getResponse("a", "r1"))?.finished).toBe(true);
+        expect(await tx.claimIdempotency("a", "k1", { type: "response", id: "r1" }, at(0))).toBe(
+          undefined,
+        );
+        // The same key twice in one batch: the first claim stands.
+        expect(
+          await tx.claimIdempotency("a", "k1", { type: "response", id: "r2" }, at(0)),
+        ).toStrictEqual({ type: "response", id: "r1" });
+        await tx.putLoop("a", loop({ id: "L1" }), {});
+        // A read that is not held back sends what is first.
+        expect(await tx.getLoop("a", "L1")).toStrictEqual(loop({ id: "L1" }));
+      });
+      expect((await store.getResponse("a", "r1"))?.finished).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("runs a batch again when another collector claims one of its new keys meanwhile", async () => {
+    const [one, two] = (await pgStores(2)) as [CollectorStore, CollectorStore];
+    try {
+      await one.createEnvironment(environment("a"));
+      let release = () => {};
+      const gate = new Promise<void>((r) => {
+        release = r;
+      });
+      // The other collector claims k1 and holds its transaction open.
+      let claimed = () => {};
+      const hasClaimed = new Promise<void>((r) => {
+        claimed = r;
+      });
+      const other = two.transaction(async (tx) => {
+        await tx.claimIdempotency("a", "k1", { type: "response", id: "theirs" }, at(0));
+        claimed();
+        await gate;
+      });
+      await hasClaimed;
+      let runs = 0;
+      const answers = await one.transaction(async (tx) => {
+        runs++;
+        await tx.prefetchBatch?.("a", { keys: ["k1", "k2"], responseIds: [] });
+        const claims = [
+          await tx.claimIdempotency("a", "k1", { type: "response", id: "mine-1" }, at(0)),
+          await tx.claimIdempotency("a", "k2", { type: "response", id: "mine-2" }, at(0)),
+        ];
+        // The first run read k1 as free; the other commits before this run's claims are sent.
+        if (runs === 1) release();
+        return claims;
+      });
+      await other;
+      expect(runs).toBe(2);
+      expect(answers).toStrictEqual([{ type: "response", id: "theirs" }, undefined]);
+      const k2 = await one.transaction((tx) =>
+        tx.claimIdempotency("a", "k2", { type: "response", id: "late" }, at(1)),
+      );
+      expect(k2).toStrictEqual({ type: "response", id: "mine-2" });
+    } finally {
+      await Promise.all([one.close(), two.close()]);
+    }
+  });
+});
