@@ -1,7 +1,4 @@
-import type { BatchItem, PeekLimit, QueueStore, StoredItem } from "@closeloop/core";
-import { batch } from "./batch.js";
-import { entry } from "./entry.js";
-import { isQuotaError, queueFull } from "./queue-full-error.js";
+import type { QueueBackend } from "./queue-backend.js";
 
 const ITEMS = "items";
 // Some Safari versions never settle `indexedDB.open`; past this, localStorage takes over.
@@ -23,8 +20,7 @@ function open(name: string): Promise<IDBDatabase> {
       OPEN_TIMEOUT_MS,
     );
     // The key generator makes `seq`: increasing, shared by every tab, never reused.
-    req.onupgradeneeded = () =>
-      req.result.createObjectStore(ITEMS, { keyPath: "seq", autoIncrement: true });
+    req.onupgradeneeded = () => req.result.createObjectStore(ITEMS, { autoIncrement: true });
     req.onsuccess = () => {
       clearTimeout(timer);
       // A connection that arrives after we gave up must not linger and block upgrades.
@@ -37,10 +33,10 @@ function open(name: string): Promise<IDBDatabase> {
 }
 
 /**
- * A `QueueStore` in one IndexedDB database (`name`), shared by every tab of the origin.
+ * The queue's entries in one IndexedDB database (`name`), shared by every tab of the origin.
  * Rejects when IndexedDB is missing or cannot be opened, so the caller can fall back.
  */
-export async function idbQueueStore(name: string): Promise<QueueStore> {
+export async function idbBackend(name: string): Promise<QueueBackend> {
   let db: Promise<IDBDatabase> | undefined;
   const connect = () =>
     (db ??= open(name).then(
@@ -58,53 +54,34 @@ export async function idbQueueStore(name: string): Promise<QueueStore> {
       },
     ));
 
-  // Requests are issued synchronously in `fn`, while the transaction is active.
+  // Requests are issued synchronously in `fn`, while the transaction is active; the answer is
+  // the result of the request `fn` returns, once the transaction has committed.
   async function run<T>(
     mode: IDBTransactionMode,
-    fn: (items: IDBObjectStore) => T,
+    // biome-ignore lint/suspicious/noConfusingVoidType: a removal issues requests and answers none
+    fn: (items: IDBObjectStore) => IDBRequest<T> | void,
     durability: IDBTransactionDurability = "default",
   ): Promise<T> {
     const tx = (await connect()).transaction(ITEMS, mode, { durability });
-    const result = fn(tx.objectStore(ITEMS));
+    const req = fn(tx.objectStore(ITEMS));
     await new Promise((resolve, reject) => {
       tx.oncomplete = resolve;
       tx.onabort = () => reject(tx.error ?? new Error("IndexedDB transaction aborted"));
     });
-    return result;
+    return req?.result as T;
   }
 
   await connect();
   return {
-    kind: "indexeddb",
-    async append(item: BatchItem, enqueuedAt: number) {
-      try {
-        // Strict: an accepted item is on disk, not only in the browser's write buffer.
-        await run("readwrite", (s) => s.add(entry(item, enqueuedAt)), "strict");
-      } catch (e) {
-        throw isQuotaError(e) ? queueFull("indexeddb", e) : e;
-      }
-    },
-    peek(limit: PeekLimit) {
-      return run("readonly", (s) => {
-        const b = batch(limit);
-        // A cursor, not getAll: only what the batch can hold is read into memory.
-        const req = s.openCursor();
-        req.onsuccess = () => {
-          const cursor = req.result;
-          if (cursor && b.add(cursor.value as StoredItem)) cursor.continue();
-        };
-        return b.items;
-      });
-    },
-    async remove(seqs: readonly number[]) {
-      // Relaxed is enough: a removal lost to a crash means one resend, deduplicated by its key.
-      await run("readwrite", (s) => {
-        for (const seq of seqs) s.delete(seq);
-      });
-    },
-    async count() {
-      return (await run("readonly", (s) => s.count())).result;
-    },
+    // Strict: an accepted item is on disk, not only in the browser's write buffer.
+    add: (entry) => run("readwrite", (s) => s.add(entry), "strict"),
+    keys: () => run("readonly", (s) => s.getAllKeys() as IDBRequest<number[]>),
+    get: (key) => run("readonly", (s) => s.get(key)),
+    // Relaxed is enough: a removal lost to a crash means one resend, deduplicated by its key.
+    delete: (keys) =>
+      run("readwrite", (s) => {
+        for (const key of keys) s.delete(key);
+      }),
     async close() {
       const d = db;
       db = undefined;
