@@ -1,7 +1,8 @@
-import type { Entry, QueueBackend } from "./queue-backend.js";
+import type { StoredItem } from "@closeloop/core";
+import type { QueueBackend } from "./queue-backend.js";
 
 // Tabs do not share localStorage atomically: two can read the same counter at once. Each
-// backend therefore adds its own random low bits to the key, so racing tabs never write the same.
+// backend therefore adds its own random low bits to `seq`, so racing tabs never write the same.
 const TABS = 2 ** 21;
 
 /**
@@ -18,7 +19,7 @@ export function localStorageBackend(
   const prefix = `${name}:`;
   const counter = `${prefix}n`;
   const tab = Math.floor(Math.random() * TABS);
-  const keys = (): number[] => {
+  const seqs = (): number[] => {
     const out: number[] = [];
     for (let i = 0; i < storage.length; i++) {
       const key = storage.key(i);
@@ -33,21 +34,26 @@ export function localStorageBackend(
   storage.setItem(
     counter,
     String(
-      Math.max(Number(storage.getItem(counter)) || 0, Math.floor((keys().at(-1) ?? 0) / TABS)),
+      Math.max(Number(storage.getItem(counter)) || 0, Math.floor((seqs().at(-1) ?? 0) / TABS)),
     ),
   );
 
   return {
-    keys,
-    get(seq) {
-      const raw = storage.getItem(prefix + seq);
-      try {
-        return raw === null ? undefined : (JSON.parse(raw) as Entry);
-      } catch {
-        // Not written by us: left in place it would stop the queue forever.
-        storage.removeItem(prefix + seq);
+    head(n) {
+      const out: StoredItem[] = [];
+      for (const seq of seqs()) {
+        if (out.length >= n) break;
+        const raw = storage.getItem(prefix + seq); // null when removed meanwhile
+        try {
+          if (raw !== null) out.push({ ...JSON.parse(raw), seq });
+        } catch {
+          // Not written by us: left in place it would stop the queue forever.
+          storage.removeItem(prefix + seq);
+        }
       }
+      return out;
     },
+    count: () => seqs().length,
     add(entry) {
       const value = JSON.stringify(entry);
       // The counter first: if the entry then fails to fit, the seq is skipped, never reused.

@@ -3,23 +3,22 @@ import { utf8Length } from "@closeloop/core";
 import type { BrowserQueueStore, BrowserStoreKind } from "./browser-store.js";
 import { isQuotaError, queueFull } from "./queue-full-error.js";
 
-/** What the queue keeps per item; the backend's key is its `seq`. */
+/** What the queue keeps per item; the backend assigns its `seq`. */
 export type Entry = Omit<StoredItem, "seq">;
 
 /**
- * Where a browser queue keeps its entries: a small key-value interface that IndexedDB,
- * localStorage and memory each fill, under the one queue of {@link backendQueue}.
+ * Where a browser queue keeps its entries: the little that IndexedDB, localStorage and memory
+ * each fill, under the one queue of {@link backendQueue}. Nothing is held open between calls,
+ * so `close` has nothing to release.
  */
 export interface QueueBackend {
-  /** Keeps `entry` under a new key, above every key used before by any tab; never reused. */
+  /** Keeps `entry` under a new `seq`, above every seq any tab used before; never reused. */
   add(entry: Entry): unknown;
-  /** The keys held now, ascending. */
-  keys(): number[] | Promise<number[]>;
-  /** The entry under `key`, or undefined once removed (or unreadable). */
-  get(key: number): Entry | undefined | Promise<Entry | undefined>;
-  /** Forgets the entries under `keys`; unknown keys are ignored. */
-  delete(keys: readonly number[]): unknown;
-  close?(): Promise<void>;
+  /** The oldest `n` entries (fewer when fewer wait), in order, each with its `seq`. */
+  head(n: number): StoredItem[] | Promise<StoredItem[]>;
+  count(): number | Promise<number>;
+  /** Forgets the entries under `seqs`; unknown seqs are ignored. */
+  delete(seqs: readonly number[]): unknown;
 }
 
 /** The browser's `QueueStore` over a backend: the queue logic every browser storage shares. */
@@ -35,26 +34,20 @@ export function backendQueue(kind: BrowserStoreKind, backend: QueueBackend): Bro
       }
     },
     async peek({ maxItems, maxBytes }: PeekLimit) {
-      const items: StoredItem[] = [];
+      // At most `maxItems` are read; the batch ends before the first entry past `maxBytes`,
+      // but never before the first entry.
+      const items = await backend.head(maxItems);
       let bytes = 0;
-      // One entry at a time: only what the batch can hold is read into memory.
-      for (const seq of await backend.keys()) {
-        const entry = await backend.get(seq);
-        if (!entry) continue;
-        if (items.length >= maxItems || (items.length > 0 && bytes + entry.bytes > maxBytes)) break;
-        items.push({ ...entry, seq });
-        bytes += entry.bytes;
+      for (const [i, s] of items.entries()) {
+        bytes += s.bytes;
+        if (i > 0 && bytes > maxBytes) return items.slice(0, i);
       }
       return items;
     },
     async remove(seqs: readonly number[]) {
       await backend.delete(seqs);
     },
-    async count() {
-      return (await backend.keys()).length;
-    },
-    async close() {
-      await backend.close?.();
-    },
+    count: async () => backend.count(),
+    async close() {},
   };
 }
