@@ -59,10 +59,6 @@ export interface BaseParts<Options extends BaseOptions = ResolvedOptions> {
   anonymousId(): string;
   /** Reports a background failure as an `error` event (a console warning when nobody listens, once per code). */
   report(error: unknown): void;
-  /** Registers work for `shutdown()`. */
-  onShutdown(fn: () => void): void;
-  /** Runs `fn` once `identify` changed who answers. */
-  onIdentify(fn: () => void): void;
   /**
    * Queues an item; rejects only with a storage error. With `now`, sends at once and reports
    * any failure itself (for what a respondent just saw).
@@ -127,8 +123,6 @@ export function createBase<More extends object = object>(
     anon ??= anonymousId(kv);
     return anon;
   };
-  const cleanups: (() => void)[] = [];
-  const identified: (() => void)[] = [];
   const outbox = createBrowserOutbox({
     endpoint: options.endpoint,
     publicKey: options.publicKey,
@@ -164,8 +158,6 @@ export function createBase<More extends object = object>(
     respondent: () => (who ? { id: who.id, token: who.token } : { anonymousId: anonId() }),
     identity: () => who,
     report,
-    onShutdown: (fn) => cleanups.push(fn),
-    onIdentify: (fn) => identified.push(fn),
     send,
     pageUrl,
   };
@@ -173,7 +165,6 @@ export function createBase<More extends object = object>(
     identify(next) {
       fail("identify", identityIssues(next, "", []));
       who = next;
-      for (const fn of identified) fn();
     },
     track(name, props = {}) {
       const issues: Issue[] = [];
@@ -231,13 +222,6 @@ export function createBase<More extends object = object>(
     },
     flush,
     async shutdown() {
-      for (const fn of cleanups.splice(0).reverse()) {
-        try {
-          fn();
-        } catch (e) {
-          report(e);
-        }
-      }
       try {
         await (await outbox).close({ timeoutMs: 2_000 });
       } catch (e) {

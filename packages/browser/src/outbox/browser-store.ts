@@ -60,7 +60,7 @@ export async function openBrowserStore(
 ): Promise<BrowserQueueStore> {
   const db = `closeloop-outbox-${name}`;
   const report = (from: StoreFallback["from"], to: StoreFallback["to"], e: unknown) =>
-    onFallback({ from, to, reason: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
+    onFallback({ from, to, reason: String(e) });
   try {
     return backendQueue("indexeddb", await idbBackend(db));
   } catch (e) {
