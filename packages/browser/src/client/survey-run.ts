@@ -2,6 +2,7 @@ import { createSurveySession, type Survey, type SurveySession, uuidv7 } from "@c
 import { mountSurvey } from "../widget/index.js";
 import type { ViewHandle } from "../widget/types.js";
 import type { BaseParts } from "./base.js";
+import { pageUrl } from "./base.js";
 import { translationsOf } from "./collector-api.js";
 
 /** What is kept per unfinished survey so that a reload resumes it (docs/browser.md). */
@@ -66,7 +67,7 @@ export function runSurvey(
         locale: session.locale,
         // JSON leaves out what is undefined.
         context: {
-          url: parts.pageUrl(),
+          url: pageUrl(),
           userAgent: globalThis.navigator?.userAgent.slice(0, 1_000),
           journey: survey.journey,
           touchpoint: survey.touchpoint,

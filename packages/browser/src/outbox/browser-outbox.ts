@@ -58,7 +58,6 @@ export async function createBrowserOutbox(options: BrowserOutboxOptions): Promis
   });
   return {
     ...outbox,
-    bus,
     storeKind: store.kind,
     close(closeOptions) {
       unwatch();
