@@ -128,12 +128,7 @@ export function createBase<More extends object = object>(
     anon ??= anonymousId(kv);
     return anon;
   };
-  const outbox = createBrowserOutbox({
-    endpoint: options.endpoint,
-    publicKey: options.publicKey,
-    name: options.name,
-    bus: core,
-  });
+  const outbox = createBrowserOutbox({ ...options, bus: core });
   outbox.catch(report);
   // A refused origin or key is configuration, not a bad item: say so loudly, once.
   // (The outbox keeps the items and backs off until it is fixed.)
