@@ -62,7 +62,7 @@ export function init(options: InitOptions): Client {
     if (open || stopped || !storeKind || (storeKind === "memory" && !navigator.onLine))
       return false;
     try {
-      open = runSurvey(parts, survey, () => targeting.recordAnswered(survey.id), closed);
+      open = runSurvey(parts, survey, env(), () => targeting.recordAnswered(survey.id), closed);
       return true;
     } catch (e) {
       report(e);
