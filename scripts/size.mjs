@@ -70,7 +70,7 @@ const rows = [];
 for (const e of entries) rows.push({ ...e, bytes: await bundle(e.contents) });
 for (const [file, name, budget, open] of [
   ["index.global.js", "@closeloop/browser IIFE (global Closeloop)", 16 * KB],
-  ["lite.global.js", "@closeloop/browser/lite IIFE (global Closeloop)", 6 * KB, "issue 9"],
+  ["lite.global.js", "@closeloop/browser/lite IIFE (global Closeloop)", 6 * KB],
 ]) {
   const iife = join(root, "packages/browser/dist", file);
   try {

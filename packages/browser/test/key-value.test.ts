@@ -2,7 +2,7 @@
 // localStorage: what storage refuses stays in memory for the page, and nothing ever throws.
 import { afterEach, describe, expect, it } from "vitest";
 import { keyValue } from "../src/client/storage.js";
-import { memoryStorage } from "../src/outbox/memory-storage.js";
+import { fakeStorage } from "./fake-storage.js";
 
 const g = globalThis as { localStorage?: unknown };
 
@@ -12,7 +12,7 @@ describe("keyValue", () => {
   });
 
   it("keeps JSON values in localStorage under its prefix", () => {
-    const ls = memoryStorage();
+    const ls = fakeStorage();
     g.localStorage = ls;
     const kv = keyValue("p:");
     kv.set("a", { n: 1 });
@@ -23,7 +23,7 @@ describe("keyValue", () => {
   });
 
   it("keeps in memory what a full storage refuses, and reads that first", () => {
-    const ls = memoryStorage();
+    const ls = fakeStorage();
     ls.setItem("p:a", "1");
     g.localStorage = {
       getItem: (k: string) => ls.getItem(k),
@@ -43,7 +43,7 @@ describe("keyValue", () => {
     const kv = keyValue("p:");
     kv.set("a", [1]);
     expect(kv.get("a")).toEqual([1]);
-    g.localStorage = memoryStorage();
+    g.localStorage = fakeStorage();
     (g.localStorage as Storage).setItem("p:b", "{broken");
     expect(keyValue("p:").get("b")).toBeUndefined();
   });

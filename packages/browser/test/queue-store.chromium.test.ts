@@ -75,6 +75,38 @@ for (const kind of ["indexeddb", "localstorage"] as const) {
   });
 }
 
+describe.skipIf(skipChromium)("indexeddb queue store connections in Chromium", () => {
+  let b: TestBrowser;
+  beforeAll(async () => {
+    b = await openBrowser();
+  });
+  afterAll(async () => {
+    await b?.close();
+  });
+
+  it("holds no connection between calls: clearing the database is never blocked, and the store starts over", async () => {
+    const page = await b.page(OUTBOX_PAGE);
+    const name = fresh("clear");
+    const store = await openPageStore(page, "indexeddb", name);
+    await store.append(item(1), 1);
+    const deleted = await page.evaluate(
+      (db) =>
+        new Promise<string>((resolve) => {
+          const req = indexedDB.deleteDatabase(db);
+          req.onblocked = () => resolve("blocked");
+          req.onsuccess = () => resolve("deleted");
+          req.onerror = () => resolve(String(req.error));
+        }),
+      name,
+    );
+    expect(deleted).toBe("deleted");
+    expect(await store.count()).toBe(0);
+    await store.append(item(2), 2);
+    expect(keys(await store.peek(ALL))).toEqual(["k-2"]);
+    await page.close();
+  });
+});
+
 describe.skipIf(skipChromium)("localStorage queue store limits in Chromium", () => {
   let b: TestBrowser;
   let page: Page;

@@ -26,10 +26,8 @@ export class CloseloopError extends Error {
 }
 
 function summarize(intro: string, issues: readonly Issue[]): string {
-  const lines = issues.map((i) => `  - ${i.path || "(root)"}: ${i.message} [${i.code}]`);
-  return [`${intro} (${issues.length} issue${issues.length === 1 ? "" : "s"}):`, ...lines].join(
-    "\n",
-  );
+  const lines = issues.map((i) => `\n  - ${i.path || "(root)"}: ${i.message} [${i.code}]`);
+  return `${intro} (${issues.length} issue${issues.length === 1 ? "" : "s"}):${lines.join("")}`;
 }
 
 /**

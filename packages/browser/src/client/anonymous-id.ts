@@ -11,7 +11,7 @@ export function anonymousId(kv: KeyValue): string {
   const kept = kv.get<string>("anon");
   if (typeof kept === "string" && HEX_128.test(kept)) return kept;
   const bytes = crypto.getRandomValues(new Uint8Array(16));
-  const id = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  const id = Array.from(bytes, (b) => (256 + b).toString(16).slice(1)).join("");
   kv.set("anon", id);
   return id;
 }

@@ -1,6 +1,7 @@
 import {
   CloseloopError,
   createEventBus,
+  type DeliveryError,
   type Issue,
   type Respondent,
   uuidv7,
@@ -14,6 +15,7 @@ import {
   type Identity,
   type InitOptions,
   identityIssues,
+  isText,
   need,
   resolveOptions,
 } from "./options.js";
@@ -59,10 +61,6 @@ export interface BaseParts<Options extends BaseOptions = ResolvedOptions> {
   anonymousId(): string;
   /** Reports a background failure as an `error` event (a console warning when nobody listens, once per code). */
   report(error: unknown): void;
-  /** Registers work for `shutdown()`. */
-  onShutdown(fn: () => void): void;
-  /** Runs `fn` once `identify` changed who answers. */
-  onIdentify(fn: () => void): void;
   /**
    * Queues an item; rejects only with a storage error. With `now`, sends at once and reports
    * any failure itself (for what a respondent just saw).
@@ -73,13 +71,14 @@ export interface BaseParts<Options extends BaseOptions = ResolvedOptions> {
     data: Record<string, unknown>,
     now?: boolean,
   ): Promise<unknown>;
-  /** The page's URL as context, without its fragment. */
-  pageUrl(): string | undefined;
 }
 
 /** An error for a collector's refusal, carrying its HTTP status. */
-export const refusal = (status: number, code: string, message: string): CloseloopError =>
-  Object.assign(new CloseloopError(code, message), { status });
+export const refusal = (
+  status: number | undefined,
+  code: string,
+  message: string,
+): CloseloopError => Object.assign(new CloseloopError(code, message), { status });
 
 const fail = (what: string, issues: Issue[]) => {
   if (issues.length > 0) throw new ValidationError(what, issues);
@@ -99,13 +98,15 @@ export function createBase<More extends object = object>(
   const bus = asClientBus(core);
   const warned = new Set<string>();
   const refused = new Set<string>();
+  // What is reported: a CloseloopError as it is; a delivery's error (`{ status, code, message }`)
+  // or anything else thrown becomes one, keeping its status and a string code.
   const report = (error: unknown) => {
+    const { code, message = error, status } = error as Partial<DeliveryError>;
     const e =
       error instanceof CloseloopError
         ? error
-        : new CloseloopError("unexpected", String((error as Error)?.message ?? error));
+        : refusal(status, typeof code === "string" ? code : "unexpected", String(message));
     // A refused key or origin is the same news on every request: tell it once.
-    const status = (e as { status?: number }).status;
     if (status === 401 || status === 403) {
       if (refused.has(e.code)) return;
       refused.add(e.code);
@@ -127,33 +128,18 @@ export function createBase<More extends object = object>(
     anon ??= anonymousId(kv);
     return anon;
   };
-  const cleanups: (() => void)[] = [];
-  const identified: (() => void)[] = [];
-  const outbox = createBrowserOutbox({
-    endpoint: options.endpoint,
-    publicKey: options.publicKey,
-    name: options.name,
-    bus: core,
-  });
+  const outbox = createBrowserOutbox({ ...options, bus: core });
   outbox.catch(report);
   // A refused origin or key is configuration, not a bad item: say so loudly, once.
   // (The outbox keeps the items and backs off until it is fixed.)
   bus.on("delivery:failed", ({ error }) => {
-    if (error.status === 401 || error.status === 403) {
-      report(
-        refusal(error.status, error.code, `the collector refused this page: ${error.message}`),
-      );
-    }
+    if (error.status === 401 || error.status === 403) report(error);
   });
   const flush = () => outbox.then((o) => o.flush());
   const send: BaseParts<BaseOptions>["send"] = (type, key, data, now) => {
     const queued = outbox.then((o) => o.enqueue({ type, idempotencyKey: key, data }));
     if (now) queued.then(flush).catch(report);
     return queued;
-  };
-  const pageUrl = () => {
-    const href = globalThis.location?.href;
-    return href ? href.split("#")[0]?.slice(0, 2_000) : undefined;
   };
   const parts: BaseParts<BaseOptions & More> = {
     options,
@@ -164,25 +150,16 @@ export function createBase<More extends object = object>(
     respondent: () => (who ? { id: who.id, token: who.token } : { anonymousId: anonId() }),
     identity: () => who,
     report,
-    onShutdown: (fn) => cleanups.push(fn),
-    onIdentify: (fn) => identified.push(fn),
     send,
-    pageUrl,
   };
   const client: LiteClient = {
     identify(next) {
       fail("identify", identityIssues(next, "", []));
       who = next;
-      for (const fn of identified) fn();
     },
     track(name, props = {}) {
       const issues: Issue[] = [];
-      need(
-        issues,
-        "name",
-        typeof name === "string" && name && name.length <= 200,
-        "must be 1 to 200 characters",
-      );
+      need(issues, "name", isText(name, 200), "must be 1 to 200 characters");
       fail("track", issues);
       bus.emit("track", { name, props });
     },
@@ -193,13 +170,13 @@ export function createBase<More extends object = object>(
       need(
         issues,
         "text",
-        typeof text === "string" && text.trim() && text.length <= 10_000,
+        isText(text, 10_000) && text.trim(),
         "must be 1 to 10000 characters, not only spaces",
       );
       need(
         issues,
         "tags",
-        tags.every((t) => typeof t === "string" && t && t.length <= 64),
+        tags.every((t) => isText(t, 64)),
         "each tag and the category must be 1 to 64 characters",
       );
       need(
@@ -231,13 +208,6 @@ export function createBase<More extends object = object>(
     },
     flush,
     async shutdown() {
-      for (const fn of cleanups.splice(0).reverse()) {
-        try {
-          fn();
-        } catch (e) {
-          report(e);
-        }
-      }
       try {
         await (await outbox).close({ timeoutMs: 2_000 });
       } catch (e) {
@@ -248,3 +218,9 @@ export function createBase<More extends object = object>(
   };
   return { client, parts };
 }
+
+/** The page's URL as context, without its fragment. */
+export const pageUrl = () => {
+  const href = globalThis.location?.href;
+  return href ? href.split("#")[0]?.slice(0, 2_000) : undefined;
+};

@@ -62,7 +62,7 @@ export function init(options: InitOptions): Client {
     if (open || stopped || !storeKind || (storeKind === "memory" && !navigator.onLine))
       return false;
     try {
-      open = runSurvey(parts, survey, () => targeting.recordAnswered(survey.id), closed);
+      open = runSurvey(parts, survey, env(), () => targeting.recordAnswered(survey.id), closed);
       return true;
     } catch (e) {
       report(e);
@@ -100,7 +100,6 @@ export function init(options: InitOptions): Client {
     }
     showNextClosure();
   };
-  parts.onIdentify(() => void loadClosures().catch(report));
 
   const openFeedback = () => {
     if (open || stopped) return false;
@@ -112,12 +111,6 @@ export function init(options: InitOptions): Client {
     return true;
   };
   const button = o.feedbackButton && mountTrigger(env(), o.feedbackButton.label, openFeedback);
-  parts.onShutdown(() => {
-    stopped = true;
-    targeting.stop();
-    open?.close();
-    if (button) button.close();
-  });
 
   // Everything that reads storage or the network runs after `init` returned, in later tasks,
   // so that init itself costs the page a few milliseconds at most.
@@ -134,6 +127,21 @@ export function init(options: InitOptions): Client {
 
   return {
     ...client,
+    identify(who) {
+      client.identify(who);
+      void loadClosures().catch(report);
+    },
+    async shutdown() {
+      stopped = true;
+      try {
+        targeting.stop();
+        open?.close();
+        if (button) button.close();
+      } catch (e) {
+        report(e);
+      }
+      await client.shutdown();
+    },
     async showSurvey(id) {
       storeKind = (await parts.outbox).storeKind;
       const survey = (surveys.length ? surveys : await fetchSurveys(parts)).find(

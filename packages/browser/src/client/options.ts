@@ -43,7 +43,7 @@ export interface BaseOptions {
   name: string;
 }
 
-const isText = (v: unknown, max: number): v is string =>
+export const isText = (v: unknown, max: number): v is string =>
   typeof v === "string" && v.length > 0 && v.length <= max;
 
 /** Adds an `invalid` issue at `path` unless `ok`. */

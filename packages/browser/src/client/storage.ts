@@ -1,5 +1,3 @@
-import { memoryStorage } from "../outbox/memory-storage.js";
-
 /** A small JSON key-value view of `localStorage` under one prefix. */
 export interface KeyValue {
   get<T>(key: string): T | undefined;
@@ -14,7 +12,7 @@ export interface KeyValue {
  */
 export function keyValue(prefix: string): KeyValue {
   // Memory is read first: it holds what storage refused to take, newer than what storage has.
-  const memory = memoryStorage();
+  const memory = new Map<string, string>();
   const quietly = <T>(fn: () => T): T | undefined => {
     try {
       return fn();
@@ -27,21 +25,20 @@ export function keyValue(prefix: string): KeyValue {
       quietly(
         () =>
           JSON.parse(
-            (memory.getItem(prefix + key) ??
-              globalThis.localStorage.getItem(prefix + key)) as string,
+            (memory.get(prefix + key) ?? globalThis.localStorage.getItem(prefix + key)) as string,
           ) ?? undefined,
       ),
     set(key, value) {
       const raw = JSON.stringify(value);
       try {
         globalThis.localStorage.setItem(prefix + key, raw);
-        memory.removeItem(prefix + key);
+        memory.delete(prefix + key);
       } catch {
-        memory.setItem(prefix + key, raw);
+        memory.set(prefix + key, raw);
       }
     },
     remove(key) {
-      memory.removeItem(prefix + key);
+      memory.delete(prefix + key);
       quietly(() => globalThis.localStorage.removeItem(prefix + key));
     },
   };

@@ -1,8 +1,8 @@
 import { createSurveySession, type Survey, type SurveySession, uuidv7 } from "@closeloop/core";
 import { mountSurvey } from "../widget/index.js";
-import type { ViewHandle } from "../widget/types.js";
+import type { ViewEnv, ViewHandle } from "../widget/types.js";
 import type { BaseParts } from "./base.js";
-import { translationsOf } from "./collector-api.js";
+import { pageUrl } from "./base.js";
 
 /** What is kept per unfinished survey so that a reload resumes it (docs/browser.md). */
 interface SavedRun {
@@ -24,11 +24,13 @@ export const hasSavedRun = (parts: BaseParts, survey: Survey): boolean =>
  * Shows `survey` and carries its answers to the collector: each step is sent as a partial
  * response (merged by id on the server) and saved for a reload; the finished response opens
  * the loop; the thank-you screen is reported as `ack-seen`, which acknowledges it.
- * `onFinished` tells fatigue it was answered; `onClosed` frees the screen.
+ * `env` is where and how views show; `onFinished` tells fatigue it was answered; `onClosed`
+ * frees the screen.
  */
 export function runSurvey(
   parts: BaseParts,
   survey: Survey,
+  env: ViewEnv,
   onFinished: () => void,
   onClosed: () => void,
 ): ViewHandle {
@@ -66,7 +68,7 @@ export function runSurvey(
         locale: session.locale,
         // JSON leaves out what is undefined.
         context: {
-          url: parts.pageUrl(),
+          url: pageUrl(),
           userAgent: globalThis.navigator?.userAgent.slice(0, 1_000),
           journey: survey.journey,
           touchpoint: survey.touchpoint,
@@ -79,11 +81,8 @@ export function runSurvey(
   };
   let finishedOnce = false;
   const view = mountSurvey({
-    container: options.container ?? document.body,
-    theme: options.theme,
+    ...env,
     locale: session.locale,
-    translations: translationsOf(parts),
-    nonce: options.nonce,
     session,
     modal: survey.display.modal,
     onProgress: () => send(false),

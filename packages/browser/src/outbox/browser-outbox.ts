@@ -7,11 +7,11 @@ import {
   type OutboxOptions,
 } from "@closeloop/core";
 import { type BrowserStoreKind, openBrowserStore } from "./browser-store.js";
-import { flushLock } from "./flush-lock.js";
+import { webLock } from "./flush-lock.js";
 import { onPageHide } from "./page-hide.js";
 
 /** Options of {@link createBrowserOutbox}. */
-export interface BrowserOutboxOptions {
+export interface BrowserOutboxOptions extends Pick<OutboxOptions, "batch" | "retry"> {
   /** Base URL of the collector, e.g. `https://feedback.example.com`. */
   endpoint: string;
   /** The environment's public key (`pk_…`): it can only ingest. */
@@ -20,8 +20,6 @@ export interface BrowserOutboxOptions {
   name?: string;
   /** The bus to report on; pass yours to hear `store:fallback` while the store opens. */
   bus?: CloseloopBus;
-  batch?: OutboxOptions["batch"];
-  retry?: OutboxOptions["retry"];
 }
 
 /** The browser's outbox: which storage holds it, and `close()` also stops watching the page. */
@@ -49,19 +47,17 @@ export async function createBrowserOutbox(options: BrowserOutboxOptions): Promis
   });
   const store = await openBrowserStore(name, (f) => bus.emit("store:fallback", f));
   const outbox = createOutboxUnchecked({
+    ...options,
     store,
     transport,
     bus,
-    lock: flushLock(`closeloop-flush-${name}`),
-    ...(options.batch ? { batch: options.batch } : {}),
-    ...(options.retry ? { retry: options.retry } : {}),
+    lock: webLock(`closeloop-flush-${name}`),
   });
   const unwatch = onPageHide(() => {
     void outbox.flush({ keepalive: true });
   });
   return {
     ...outbox,
-    bus,
     storeKind: store.kind,
     close(closeOptions) {
       unwatch();

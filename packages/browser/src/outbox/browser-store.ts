@@ -1,7 +1,8 @@
 import type { QueueStore } from "@closeloop/core";
-import { idbQueueStore } from "./idb-store.js";
-import { localStorageQueueStore } from "./local-storage-store.js";
-import { memoryStorage } from "./memory-storage.js";
+import { idbBackend } from "./idb-backend.js";
+import { localStorageBackend } from "./local-storage-backend.js";
+import { memoryBackend } from "./memory-backend.js";
+import { backendQueue } from "./queue-backend.js";
 
 /** What backs a browser queue, from the most to the least durable. */
 export type BrowserStoreKind = "indexeddb" | "localstorage" | "memory";
@@ -59,16 +60,16 @@ export async function openBrowserStore(
 ): Promise<BrowserQueueStore> {
   const db = `closeloop-outbox-${name}`;
   const report = (from: StoreFallback["from"], to: StoreFallback["to"], e: unknown) =>
-    onFallback({ from, to, reason: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
+    onFallback({ from, to, reason: String(e) });
   try {
-    return (await idbQueueStore(db)) as BrowserQueueStore;
+    return backendQueue("indexeddb", await idbBackend(db));
   } catch (e) {
     report("indexeddb", "localstorage", e);
   }
   try {
-    return localStorageQueueStore(db) as BrowserQueueStore;
+    return backendQueue("localstorage", localStorageBackend(db));
   } catch (e) {
     report("localstorage", "memory", e);
   }
-  return localStorageQueueStore(db, memoryStorage(), "memory") as BrowserQueueStore;
+  return backendQueue("memory", memoryBackend());
 }

@@ -12,15 +12,8 @@ import type { FlushLock } from "@closeloop/core";
  * const sent = await lock(() => outbox.flush()); // undefined: another tab is flushing
  */
 export function flushLock(name: string): FlushLock {
-  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
-  if (locks) {
-    // `request` adopts the callback's promise; the DOM typings do not unwrap it.
-    return <T>(fn: () => Promise<T>) =>
-      locks.request(name, { ifAvailable: true }, (lock) => (lock ? fn() : undefined)) as Promise<
-        T | undefined
-      >;
-  }
-
+  const web = webLock(name);
+  if (web) return web;
   let held = false;
   return async (fn) => {
     if (held) return undefined;
@@ -31,4 +24,21 @@ export function flushLock(name: string): FlushLock {
       held = false;
     }
   };
+}
+
+/**
+ * The Web Locks half of {@link flushLock}, or `undefined` without Web Locks. The outbox takes
+ * this one: its flush is single-flight within the page already, so without Web Locks it needs
+ * no lock at all, and the capture-only bundle carries no in-page lock (docs/size.md).
+ */
+export function webLock(name: string): FlushLock | undefined {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  // `request` adopts the callback's promise; the DOM typings do not unwrap it.
+  return (
+    locks &&
+    (<T>(fn: () => Promise<T>) =>
+      locks.request(name, { ifAvailable: true }, (lock) => (lock ? fn() : undefined)) as Promise<
+        T | undefined
+      >)
+  );
 }

@@ -3,9 +3,10 @@
 import type { QueueStore } from "@closeloop/core";
 import { browserQueueStore, type StoreFallback } from "../../src/outbox/browser-store.js";
 import { flushLock } from "../../src/outbox/flush-lock.js";
-import { idbQueueStore } from "../../src/outbox/idb-store.js";
-import { localStorageQueueStore } from "../../src/outbox/local-storage-store.js";
+import { idbBackend } from "../../src/outbox/idb-backend.js";
+import { localStorageBackend } from "../../src/outbox/local-storage-backend.js";
 import { onPageHide } from "../../src/outbox/page-hide.js";
+import { backendQueue } from "../../src/outbox/queue-backend.js";
 
 /** Results cross page.evaluate as data: an error keeps its name, code and message. */
 export type Result<T> =
@@ -49,9 +50,9 @@ const api = {
       (async () => {
         const store =
           kind === "indexeddb"
-            ? await idbQueueStore(name)
+            ? backendQueue("indexeddb", await idbBackend(name))
             : kind === "localstorage"
-              ? localStorageQueueStore(name)
+              ? backendQueue("localstorage", localStorageBackend(name))
               : await browserQueueStore(
                   console ? { name } : { name, onFallback: (f) => fallbacks.push(f) },
                 );

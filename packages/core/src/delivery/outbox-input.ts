@@ -40,7 +40,7 @@ export interface OutboxOptions {
     maxAgeMs?: number;
   };
   /** One flusher at a time across contexts sharing the store (browser tabs). */
-  lock?: FlushLock;
+  lock?: FlushLock | undefined;
   /** Source of randomness for the jitter, in [0, 1). */
   random?: () => number;
 }

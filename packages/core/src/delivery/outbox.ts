@@ -204,7 +204,7 @@ function startOutbox(
       unsent = Math.max(0, unsent - batch.length);
       const outcome = await transport.send(
         batch.map((s) => s.item),
-        keepalive ? { keepalive: true } : {},
+        { keepalive },
       );
       if (outcome.kind === "retry") {
         if (++attempt < o.maxAttempts) {

@@ -1,0 +1,53 @@
+import type { BatchItem, PeekLimit, StoredItem } from "@closeloop/core";
+import { utf8Length } from "@closeloop/core";
+import type { BrowserQueueStore, BrowserStoreKind } from "./browser-store.js";
+import { isQuotaError, queueFull } from "./queue-full-error.js";
+
+/** What the queue keeps per item; the backend assigns its `seq`. */
+export type Entry = Omit<StoredItem, "seq">;
+
+/**
+ * Where a browser queue keeps its entries: the little that IndexedDB, localStorage and memory
+ * each fill, under the one queue of {@link backendQueue}. Nothing is held open between calls,
+ * so `close` has nothing to release.
+ */
+export interface QueueBackend {
+  /** Keeps `entry` under a new `seq`, above every seq any tab used before; never reused. */
+  add(entry: Entry): unknown;
+  /** The oldest `n` entries (fewer when fewer wait), in order, each with its `seq`. */
+  head(n: number): StoredItem[] | Promise<StoredItem[]>;
+  count(): number | Promise<number>;
+  /** Forgets the entries under `seqs`; unknown seqs are ignored. */
+  delete(seqs: readonly number[]): unknown;
+}
+
+/** The browser's `QueueStore` over a backend: the queue logic every browser storage shares. */
+export function backendQueue(kind: BrowserStoreKind, backend: QueueBackend): BrowserQueueStore {
+  return {
+    kind,
+    async append(item: BatchItem, enqueuedAt: number) {
+      try {
+        // Measured once here, so batching by bytes never re-serializes what it peeks.
+        await backend.add({ item, enqueuedAt, bytes: utf8Length(JSON.stringify(item)) });
+      } catch (e) {
+        throw isQuotaError(e) ? queueFull(kind, e) : e;
+      }
+    },
+    async peek({ maxItems, maxBytes }: PeekLimit) {
+      // At most `maxItems` are read; the batch ends before the first entry past `maxBytes`,
+      // but never before the first entry.
+      const items = await backend.head(maxItems);
+      let bytes = 0;
+      for (const [i, s] of items.entries()) {
+        bytes += s.bytes;
+        if (i > 0 && bytes > maxBytes) return items.slice(0, i);
+      }
+      return items;
+    },
+    async remove(seqs: readonly number[]) {
+      await backend.delete(seqs);
+    },
+    count: async () => backend.count(),
+    async close() {},
+  };
+}
