@@ -27,6 +27,19 @@ export interface Outbox {
    */
   enqueue(input: OutboxItemInput): Promise<BatchItem>;
   /**
+   * `enqueue` for bursts: stores the item and schedules its delivery alike, but resolves with
+   * nothing, on the promise the store gave for the item — which a store that groups its writes
+   * shares among them (the file store, one per write and fsync). So a burst costs no promise
+   * per item here, and the item is not held in memory while its write is pending (only the
+   * newest ~60 KB, for the page-exit send, and every item while `response:queued` has a
+   * listener). Rejects like `enqueue`; give it an item whose key you know.
+   *
+   * @example
+   * const idempotencyKey = `feedback:${id}`;
+   * await outbox.accept({ type: "feedback", data: { id, channel: "email", text }, idempotencyKey });
+   */
+  accept(input: OutboxItemInput): Promise<void>;
+  /**
    * Sends everything waiting now. Resolves `true` when the queue is empty, `false` when a
    * delivery failed and items wait for a retry (see `delivery:failed`). Never rejects.
    *
@@ -67,6 +80,17 @@ export function createOutbox(options: OutboxOptions): Outbox {
  */
 export function createOutboxUnchecked(options: OutboxOptions): Outbox {
   return startOutbox(withDefaults(options), prepareItem);
+}
+
+/** Items whose store appends returned the same promise: their bookkeeping is done once. */
+interface Group {
+  stored: Promise<void>;
+  count: number;
+  /** Items to report as `response:queued`: only those accepted while it had a listener. */
+  queued: BatchItem[];
+  /** The newest items, at most what one keepalive request carries: all the page exit could take. */
+  tail: PreparedItem[];
+  tailBytes: number;
 }
 
 function startOutbox(
@@ -247,6 +271,47 @@ function startOutbox(
     }
   }
 
+  /** The group of the latest accepted item, until its store promise settles. */
+  let group: Group | undefined;
+
+  /** Checks the item and hands it to the store; throws what `enqueue` rejects with. */
+  function hand(input: OutboxItemInput): { item: BatchItem; stored: Promise<void> } {
+    if (closing) throw new QueueClosedError("outbox", "The outbox is closed: cannot enqueue");
+    const prepared = prepare(input);
+    const stored = store.append(prepared.item, clock.now());
+    let g = group;
+    if (g?.stored !== stored) {
+      const fresh: Group = { stored, count: 0, queued: [], tail: [], tailBytes: 0 };
+      group = g = fresh;
+      // Registered before the callers' reactions: their items are queued when they resume.
+      stored.then(
+        () => onStored(fresh),
+        () => {
+          if (group === fresh) group = undefined; // each caller sees the rejection
+        },
+      );
+    }
+    g.count++;
+    if (bus.listenerCount("response:queued") > 0) g.queued.push(prepared.item);
+    // What the page-exit buffer would keep of this group anyway (it keeps the newest).
+    g.tail.push(prepared);
+    g.tailBytes += prepared.bytes;
+    while (g.tailBytes > KEEPALIVE_BYTES && g.tail.length > 0) {
+      g.tailBytes -= (g.tail.shift() as PreparedItem).bytes;
+    }
+    return { item: prepared.item, stored };
+  }
+
+  /** The store holds a group's items: report them and schedule their delivery. */
+  function onStored(g: Group): void {
+    if (group === g) group = undefined;
+    for (const { item, bytes } of g.tail) exit.add(item, bytes);
+    for (const item of g.queued) emit("response:queued", { item });
+    unsent += g.count;
+    if (unsent >= o.maxItems && !running) void run(false);
+    else schedule(o.intervalMs);
+  }
+
   /** Single-flight: concurrent callers share the pass in progress. */
   function run(keepalive: boolean, force = false): Promise<boolean> {
     if (running) return running;
@@ -270,15 +335,21 @@ function startOutbox(
 
   return {
     bus,
-    async enqueue(input) {
-      if (closing) throw new QueueClosedError("outbox", "The outbox is closed: cannot enqueue");
-      const { item, bytes } = prepare(input);
-      await store.append(item, clock.now());
-      exit.add(item, bytes);
-      emit("response:queued", { item });
-      if (++unsent >= o.maxItems && !running) void run(false);
-      else schedule(o.intervalMs);
-      return item;
+    // Not async: a burst must not hold a suspended call per item (docs/delivery.md).
+    enqueue(input) {
+      try {
+        const { item, stored } = hand(input);
+        return stored.then(() => item);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    },
+    accept(input) {
+      try {
+        return hand(input).stored;
+      } catch (e) {
+        return Promise.reject(e);
+      }
     },
     async flush(flushOptions = {}) {
       if (flushOptions.keepalive) {
