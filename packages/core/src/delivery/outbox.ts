@@ -82,15 +82,14 @@ export function createOutboxUnchecked(options: OutboxOptions): Outbox {
   return startOutbox(withDefaults(options), prepareItem);
 }
 
+const noop = () => {};
+
 /** Items whose store appends returned the same promise: their bookkeeping is done once. */
 interface Group {
   stored: Promise<void>;
   count: number;
-  /** Items to report as `response:queued`: only those accepted while it had a listener. */
+  /** Items to report as `response:queued`: only those enqueued while it had a listener. */
   queued: BatchItem[];
-  /** The newest items, at most what one keepalive request carries: all the page exit could take. */
-  tail: PreparedItem[];
-  tailBytes: number;
 }
 
 function startOutbox(
@@ -271,41 +270,33 @@ function startOutbox(
     }
   }
 
-  /** The group of the latest accepted item, until its store promise settles. */
+  /** The group of the latest item, until its store promise settles. */
   let group: Group | undefined;
 
   /** Checks the item and hands it to the store; throws what `enqueue` rejects with. */
-  function hand(input: OutboxItemInput): { item: BatchItem; stored: Promise<void> } {
+  function hand(input: OutboxItemInput): [BatchItem, Promise<void>] {
     if (closing) throw new QueueClosedError("outbox", "The outbox is closed: cannot enqueue");
-    const prepared = prepare(input);
-    const stored = store.append(prepared.item, clock.now());
+    const { item, bytes } = prepare(input);
+    const stored = store.append(item, clock.now());
+    // Offered to the page-exit send at once, its write done or not: a page being left sends
+    // what it can; the buffer holds the newest ~60 KB, so nothing else keeps the item here.
+    exit.add(item, bytes);
     let g = group;
     if (g?.stored !== stored) {
-      const fresh: Group = { stored, count: 0, queued: [], tail: [], tailBytes: 0 };
+      const fresh: Group = { stored, count: 0, queued: [] };
       group = g = fresh;
-      // Registered before the callers' reactions: their items are queued when they resume.
-      stored.then(
-        () => onStored(fresh),
-        () => {
-          if (group === fresh) group = undefined; // each caller sees the rejection
-        },
-      );
+      // Registered before the callers' reactions: their items are queued when they resume. A
+      // rejection is each caller's to see; nothing was queued.
+      stored.then(() => onStored(fresh), noop);
     }
     g.count++;
-    if (bus.listenerCount("response:queued") > 0) g.queued.push(prepared.item);
-    // What the page-exit buffer would keep of this group anyway (it keeps the newest).
-    g.tail.push(prepared);
-    g.tailBytes += prepared.bytes;
-    while (g.tailBytes > KEEPALIVE_BYTES && g.tail.length > 0) {
-      g.tailBytes -= (g.tail.shift() as PreparedItem).bytes;
-    }
-    return { item: prepared.item, stored };
+    if (bus.listenerCount("response:queued")) g.queued.push(item);
+    return [item, stored];
   }
 
   /** The store holds a group's items: report them and schedule their delivery. */
   function onStored(g: Group): void {
     if (group === g) group = undefined;
-    for (const { item, bytes } of g.tail) exit.add(item, bytes);
     for (const item of g.queued) emit("response:queued", { item });
     unsent += g.count;
     if (unsent >= o.maxItems && !running) void run(false);
@@ -335,18 +326,15 @@ function startOutbox(
 
   return {
     bus,
-    // Not async: a burst must not hold a suspended call per item (docs/delivery.md).
-    enqueue(input) {
-      try {
-        const { item, stored } = hand(input);
-        return stored.then(() => item);
-      } catch (e) {
-        return Promise.reject(e);
-      }
+    async enqueue(input) {
+      const [item, stored] = hand(input);
+      await stored;
+      return item;
     },
+    // Not async: a burst must not hold a suspended call per item (docs/delivery.md).
     accept(input) {
       try {
-        return hand(input).stored;
+        return hand(input)[1];
       } catch (e) {
         return Promise.reject(e);
       }
