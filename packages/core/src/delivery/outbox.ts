@@ -276,8 +276,8 @@ function startOutbox(
   /** Checks the item and hands it to the store; throws what `enqueue` rejects with. */
   function hand(input: OutboxItemInput): [BatchItem, Promise<void>] {
     if (closing) throw new QueueClosedError("outbox", "The outbox is closed: cannot enqueue");
-    const { item, bytes } = prepare(input);
-    const stored = store.append(item, clock.now());
+    const { item, bytes, json } = prepare(input);
+    const stored = store.append(item, clock.now(), json);
     // Offered to the page-exit send at once, its write done or not: a page being left sends
     // what it can; the buffer holds the newest ~60 KB, so nothing else keeps the item here.
     exit.add(item, bytes);

@@ -153,14 +153,18 @@ class FileLog implements FileQueueStore {
   }
 
   // Not async: the synchronous part is all a capture pays, so it only queues the item.
-  append(item: BatchItem, enqueuedAt: number): Promise<void> {
+  append(item: BatchItem, enqueuedAt: number, dataJson?: string): Promise<void> {
     if (this.closed)
       return Promise.reject(
         new QueueClosedError("file", `Queue in "${this.dir}" is closed: cannot append`),
       );
     let json: string | undefined;
     try {
-      json = JSON.stringify(item);
+      // The outbox's JSON of the data, inside the item's other keys: one serialization a capture.
+      json =
+        dataJson?.[0] === "{"
+          ? `{"type":${JSON.stringify(item.type)},"idempotencyKey":${JSON.stringify(item.idempotencyKey)},"data":${dataJson}}`
+          : JSON.stringify(item);
     } catch (e) {
       return Promise.reject(e);
     }
