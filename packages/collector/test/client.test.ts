@@ -172,6 +172,16 @@ describe("createClient", () => {
     expect(() => createClient({ endpoint: c.url, secretKey: c.pk })).toThrow(ValidationError);
   });
 
+  it("rejects every capture, naming why, when its outbox directory cannot be opened", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "closeloop-client-")), "outbox");
+    const holder = createClient({ endpoint: c.url, secretKey: c.sk, outbox: { dir } });
+    const second = createClient({ endpoint: c.url, secretKey: c.sk, outbox: { dir } });
+    await expect(second.captureFeedback({ channel: "support", text: "x" })).rejects.toMatchObject({
+      code: "queue_locked",
+    });
+    await holder.close();
+  });
+
   it("computes respondent tokens the collector accepts", () => {
     expect(client.respondentToken("user-42")).toBe(respondentToken(c.sk, "user-42"));
   });
@@ -267,4 +277,29 @@ describe("createClient with a wrong or revoked key", () => {
       warn.mockRestore();
     }
   });
+});
+
+describe("createClient under a burst", () => {
+  it("answers a burst of captures made in one synchronous run, each with its own id once stored, and delivers each once", async () => {
+    // A collector of its own: 3,000 loops would crowd the other tests' listings.
+    const own = await startCollector();
+    await own.call("PUT", "/v1/feedback-policy", own.sk, feedbackPolicy());
+    const dir = join(mkdtempSync(join(tmpdir(), "closeloop-client-")), "outbox");
+    const burst = createClient({ endpoint: own.url, secretKey: own.sk, outbox: { dir } });
+    const delivered = new Map<string, number>();
+    burst.on("response:delivered", (e) => {
+      const key = e.item.idempotencyKey;
+      delivered.set(key, (delivered.get(key) ?? 0) + 1);
+    });
+    const texts = Array.from({ length: 3_000 }, (_, i) => `Burst item ${i}`);
+    // Not awaited one by one: the calls run before any write can complete.
+    const calls = texts.map((text) => burst.captureFeedback({ channel: "support", text }));
+    const receipts = await Promise.all(calls);
+    expect(new Set(receipts.map((r) => r.id)).size).toBe(texts.length);
+    for (const r of receipts) expect(r.idempotencyKey).toBe(`feedback:${r.id}`);
+    expect(await burst.close({ timeoutMs: 30_000 })).toEqual({ remaining: 0 });
+    expect([...delivered.keys()].sort()).toEqual(receipts.map((r) => r.idempotencyKey).sort());
+    expect(Math.max(...delivered.values())).toBe(1);
+    await own.close();
+  }, 60_000);
 });

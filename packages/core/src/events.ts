@@ -22,6 +22,7 @@ export interface CloseloopEvents {
   "loop:transition": (e: { loop: Loop; event: LoopEvent }) => void;
   "loop:breached": (e: { loop: Loop; breach: Breach }) => void;
   "loop:closed": (e: { loop: Loop }) => void;
+  /** The store holds the item; told for items enqueued while this event had a listener. */
   "response:queued": (e: { item: BatchItem }) => void;
   "response:delivered": (e: { item: BatchItem; id: string; duplicate: boolean }) => void;
   "delivery:failed": (e: {

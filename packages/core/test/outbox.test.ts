@@ -538,6 +538,47 @@ describe("createOutbox: the host is safe", () => {
     expect(seen.flatMap((s) => s.keys)).toHaveLength(200);
   });
 
+  it("accept answers with the store's own promise: appends a store groups share one, none per item", async () => {
+    // A store that groups the appends of one synchronous run, as the file store groups a write.
+    const base = memoryQueueStore();
+    let group: Promise<void> | undefined;
+    const grouping: QueueStore = {
+      ...base,
+      append(item, at) {
+        void base.append(item, at);
+        group ??= Promise.resolve().then(() => {
+          group = undefined;
+        });
+        return group;
+      },
+    };
+    const { outbox, events, store } = setup({ store: grouping });
+    const accepted = Array.from({ length: 30 }, (_, i) => outbox.accept(feedback(i)));
+    expect(new Set(accepted).size).toBe(1);
+    await Promise.all(accepted);
+    expect(events.queued.map((i) => i.idempotencyKey)).toEqual(
+      Array.from({ length: 30 }, (_, i) => `k${i}`),
+    );
+    // enqueue on the same store still resolves each call with its own item.
+    const [a, b] = await Promise.all([outbox.enqueue(feedback(30)), outbox.enqueue(feedback(31))]);
+    expect([a.idempotencyKey, b.idempotencyKey]).toEqual(["k30", "k31"]);
+    expect(await outbox.flush()).toBe(true);
+    expect(seen.flatMap((s) => s.keys)).toEqual(Array.from({ length: 32 }, (_, i) => `k${i}`));
+    expect(await store.count()).toBe(0);
+  });
+
+  it("accept rejects like enqueue: a bad item, a store that cannot keep it, a closed outbox", async () => {
+    const full: QueueStore = {
+      ...memoryQueueStore(),
+      append: () => Promise.reject(new Error("disk full")),
+    };
+    const { outbox } = setup({ store: full });
+    await expect(outbox.accept({ type: "nope" } as never)).rejects.toBeInstanceOf(ValidationError);
+    await expect(outbox.accept(feedback(1))).rejects.toThrow("disk full");
+    await outbox.close({ timeoutMs: 10 });
+    await expect(outbox.accept(feedback(2))).rejects.toBeInstanceOf(QueueClosedError);
+  });
+
   it("unrefs its background timers so a Node process may exit", async () => {
     const { outbox, clock } = setup();
     await outbox.enqueue(feedback(0));

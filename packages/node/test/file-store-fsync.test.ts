@@ -22,7 +22,9 @@ vi.mock("node:fs", async (importOriginal) => {
 });
 
 const { fileQueueStore } = await import("../src/index.js");
-const { tempDir } = await import("./helpers.js");
+const { BATCH_MAX_BYTES, BATCH_MAX_ITEMS } = await import("../src/outbox/file-store.js");
+const { ITEM_OVERHEAD } = await import("../src/outbox/record.js");
+const { diskBytes, tempDir } = await import("./helpers.js");
 
 /** Resolves once `n` fsyncs are held (the real fsync has run and reported). */
 async function heldFsyncs(n: number): Promise<void> {
@@ -68,6 +70,41 @@ describe.each(["always", "batch"] as const)("fsync: %s", (fsync) => {
     const eio = Object.assign(new Error("EIO: i/o error, fsync"), { code: "EIO" });
     held.shift()?.done(eio);
     await expect(append).rejects.toThrow("EIO");
+    await store.close();
+  });
+});
+
+describe.each(["always", "batch"] as const)("fsync: %s, a synchronous burst", (fsync) => {
+  it("is written as it goes, never more than one group unwritten, and resolves only after its fsyncs", async () => {
+    const dir = tempDir();
+    const store = await fileQueueStore({ dir, fsync, maxBytes: 1 << 30, batchIntervalMs: 2 });
+    const onOpen = diskBytes(dir);
+    let appended = 0; // bytes of the records appended so far
+    let mostUnwritten = 0;
+    let resolved = 0;
+    const appends: Promise<void>[] = [];
+    // One synchronous run, as a loop of captures is: no timer or microtask runs inside it.
+    for (let i = 0; i < 5_000; i++) {
+      const it = item(i);
+      appends.push(store.append(it, i).then(() => void resolved++));
+      appended += ITEM_OVERHEAD + Buffer.byteLength(JSON.stringify(it));
+      mostUnwritten = Math.max(mostUnwritten, onOpen + appended - diskBytes(dir));
+    }
+    const record = ITEM_OVERHEAD + Buffer.byteLength(JSON.stringify(item(4_999)));
+    // Were appends held until the run ended, 5,000 records would wait in memory here.
+    expect(mostUnwritten).toBeGreaterThan(0);
+    expect(mostUnwritten).toBeLessThanOrEqual(Math.min(BATCH_MAX_ITEMS * record, BATCH_MAX_BYTES));
+    // Written is not durable: nothing resolves while the fsyncs are held.
+    await heldFsyncs(1);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(resolved).toBe(0);
+    while (resolved < appends.length) {
+      await heldFsyncs(1);
+      for (const h of held.splice(0)) h.done(null);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await Promise.all(appends);
+    expect(await store.count()).toBe(5_000);
     await store.close();
   });
 });

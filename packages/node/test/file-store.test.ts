@@ -62,6 +62,19 @@ describe("fsync policies", () => {
     });
   }
 
+  it("writes an item from the outbox's JSON of its data and reads it back the same", async () => {
+    const dir = tempDir();
+    const store = await fileQueueStore({ dir, fsync: "batch", maxBytes: 1 << 20 });
+    const a = item(1);
+    const b = { ...item(2), idempotencyKey: 'k-"quoted"\\' };
+    await store.append(a, 1, JSON.stringify(a.data));
+    await store.append(b, 2, JSON.stringify(b.data));
+    await store.close();
+    const again = await fileQueueStore({ dir, fsync: "batch", maxBytes: 1 << 20 });
+    expect((await all(again)).map((s) => s.item)).toEqual([a, b]);
+    await again.close();
+  });
+
   it("close writes appends that were still gathering for their batch", async () => {
     const dir = tempDir();
     const store = await fileQueueStore({

@@ -23,7 +23,7 @@ export interface BrowserOutboxOptions extends Pick<OutboxOptions, "batch" | "ret
 }
 
 /** The browser's outbox: which storage holds it, and `close()` also stops watching the page. */
-export interface BrowserOutbox extends Outbox {
+export interface BrowserOutbox extends Omit<Outbox, "accept"> {
   /** `indexeddb`, or what it fell back to (each fallback was reported as `store:fallback`). */
   readonly storeKind: BrowserStoreKind;
 }

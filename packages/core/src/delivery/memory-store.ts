@@ -12,10 +12,19 @@ export function memoryQueueStore(): QueueStore {
   let items: StoredItem[] = [];
   let head = 0;
   let nextSeq = 1;
+  // Every append answers with this one settled promise: an outbox groups the appends that share
+  // a promise, so a burst costs no promise per item (docs/delivery.md).
+  const stored = Promise.resolve();
   return {
     kind: "memory",
-    async append(item: BatchItem, enqueuedAt: number) {
-      items.push({ seq: nextSeq++, item, enqueuedAt, bytes: utf8Length(JSON.stringify(item)) });
+    append(item: BatchItem, enqueuedAt: number) {
+      try {
+        const bytes = utf8Length(JSON.stringify(item));
+        items.push({ seq: nextSeq++, item, enqueuedAt, bytes });
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return stored;
     },
     async peek({ maxItems, maxBytes }: PeekLimit) {
       const out: StoredItem[] = [];

@@ -57,6 +57,8 @@ export interface OutboxItemInput {
 export interface PreparedItem {
   item: BatchItem;
   bytes: number;
+  /** `JSON.stringify(item.data)`, handed to the store. */
+  json: string;
 }
 
 /** Checks an item given to `enqueue` (a `ValidationError` names every bad field) and prepares it. */
@@ -106,6 +108,7 @@ export function prepareItem(
   return {
     item: { type: input.type, idempotencyKey: key, data: input.data },
     bytes: utf8Length(json) + key.length + 60,
+    json,
   };
 }
 

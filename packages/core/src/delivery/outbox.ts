@@ -11,6 +11,7 @@ import {
   toItem,
   withDefaults,
 } from "./outbox-input.js";
+import { groupedIntake, type Intake } from "./outbox-intake.js";
 import { KEEPALIVE_BYTES, pageExitBuffer } from "./page-exit.js";
 import type { StoredItem } from "./queue-store.js";
 import { fullJitterDelay } from "./retry-policy.js";
@@ -26,6 +27,19 @@ export interface Outbox {
    * with `ValidationError` on a bad item, or with the store's error when it cannot be kept.
    */
   enqueue(input: OutboxItemInput): Promise<BatchItem>;
+  /**
+   * `enqueue` for bursts: stores the item and schedules its delivery alike, but resolves with
+   * nothing, on the promise the store gave for the item — which a store that groups its writes
+   * shares among them (the file store, one per write and fsync). So a burst costs no promise
+   * per item here, and the item is not held in memory while its write is pending (only the
+   * newest ~60 KB, for the page-exit send, and every item while `response:queued` has a
+   * listener). Rejects like `enqueue`; give it an item whose key you know.
+   *
+   * @example
+   * const idempotencyKey = `feedback:${id}`;
+   * await outbox.accept({ type: "feedback", data: { id, channel: "email", text }, idempotencyKey });
+   */
+  accept(input: OutboxItemInput): Promise<void>;
   /**
    * Sends everything waiting now. Resolves `true` when the queue is empty, `false` when a
    * delivery failed and items wait for a retry (see `delivery:failed`). Never rejects.
@@ -56,7 +70,7 @@ export interface Outbox {
  * await outbox.enqueue({ type: "feedback", data: { channel: "support", text: "Export is slow" } });
  */
 export function createOutbox(options: OutboxOptions): Outbox {
-  return startOutbox(resolveOptions(options), toItem);
+  return startOutbox(resolveOptions(options), toItem, groupedIntake);
 }
 
 /**
@@ -65,14 +79,24 @@ export function createOutbox(options: OutboxOptions): Outbox {
  * Internal to the Closeloop packages (the browser client uses it so that its capture-only
  * bundle carries one copy of the checks, docs/size.md); may change in any release.
  */
-export function createOutboxUnchecked(options: OutboxOptions): Outbox {
+export function createOutboxUnchecked(options: OutboxOptions): Omit<Outbox, "accept"> {
   return startOutbox(withDefaults(options), prepareItem);
 }
 
 function startOutbox(
   o: ReturnType<typeof withDefaults>,
   prepare: (input: OutboxItemInput) => PreparedItem,
-): Outbox {
+): Omit<Outbox, "accept">;
+function startOutbox(
+  o: ReturnType<typeof withDefaults>,
+  prepare: (input: OutboxItemInput) => PreparedItem,
+  intake: Intake,
+): Outbox;
+function startOutbox(
+  o: ReturnType<typeof withDefaults>,
+  prepare: (input: OutboxItemInput) => PreparedItem,
+  intake?: Intake,
+): Omit<Outbox, "accept"> {
   const { store, transport, clock, bus } = o;
   let timer: TimerHandle | undefined;
   let timerAt = Infinity;
@@ -270,16 +294,32 @@ function startOutbox(
 
   return {
     bus,
-    async enqueue(input) {
+    async enqueue(input: OutboxItemInput) {
       if (closing) throw new QueueClosedError("outbox", "The outbox is closed: cannot enqueue");
-      const { item, bytes } = prepare(input);
-      await store.append(item, clock.now());
+      const { item, bytes, json } = prepare(input);
+      await store.append(item, clock.now(), json);
       exit.add(item, bytes);
       emit("response:queued", { item });
       if (++unsent >= o.maxItems && !running) void run(false);
       else schedule(o.intervalMs);
       return item;
     },
+    // `createOutbox`'s intake (outbox-intake.ts) replaces `enqueue` and adds `accept`, for a
+    // server's bursts; the browser's outbox keeps the one above, one item at a time (size.md).
+    ...intake?.({
+      o,
+      prepare,
+      exit,
+      emit,
+      open: () => {
+        if (closing) throw new QueueClosedError("outbox", "The outbox is closed: cannot enqueue");
+      },
+      stored: (count) => {
+        unsent += count;
+        if (unsent >= o.maxItems && !running) void run(false);
+        else schedule(o.intervalMs);
+      },
+    }),
     async flush(flushOptions = {}) {
       if (flushOptions.keepalive) {
         // No await before the send: the browser may end the page at the next task.

@@ -30,9 +30,11 @@ export interface QueueStore {
   /**
    * Adds an item at the tail. Resolves once the item is as durable as the store promises (for
    * the file store, per its fsync policy); rejects with a typed error when it cannot be kept
-   * (e.g. the store is full), so the caller knows the item was not accepted.
+   * (e.g. the store is full), so the caller knows the item was not accepted. `dataJson`, when
+   * given, is `JSON.stringify(item.data)`, which the outbox has already made: a store that
+   * writes JSON may use it rather than serialize the item again.
    */
-  append(item: BatchItem, enqueuedAt: number): Promise<void>;
+  append(item: BatchItem, enqueuedAt: number, dataJson?: string): Promise<void>;
   /**
    * The oldest items in order, without removing them: at most `maxItems`, and at most
    * `maxBytes` unless the first item alone is larger (it is then returned alone).

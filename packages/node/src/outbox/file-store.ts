@@ -26,9 +26,14 @@ import { recover } from "./recover.js";
 import { createSegment, fsyncDir, type Segment, segmentPath, writeAll } from "./segment.js";
 import { writeSnapshot } from "./snapshot.js";
 
-/** A batch gathering for its fsync is written at once when it grows past either bound. */
-const BATCH_MAX_ITEMS = 1024;
-const BATCH_MAX_BYTES = 1 << 20;
+/**
+ * Appends not yet written are held in memory up to either bound; the append that reaches one
+ * writes them at once, synchronously, so a burst of appends made in one synchronous run (which
+ * no timer or microtask can interrupt) holds at most this much, whatever its length. Each
+ * append still resolves only once its fsync is done (docs/outbox-node.md).
+ */
+export const BATCH_MAX_ITEMS = 1024;
+export const BATCH_MAX_BYTES = 1 << 20;
 
 /** The `QueueStore` that `fileQueueStore` opens. */
 export interface FileQueueStore extends QueueStore {
@@ -87,6 +92,15 @@ function closeFd(s: Segment): void {
  * const outbox = createOutbox({ store, transport: createHttpTransport({ endpoint, key }) });
  */
 export async function fileQueueStore(options: FileQueueStoreOptions): Promise<FileQueueStore> {
+  return openFileQueueStore(options);
+}
+
+/**
+ * `fileQueueStore`, opened synchronously (recovery reads the log with synchronous calls either
+ * way): throws what `fileQueueStore` rejects with. Internal to `@closeloop/node`: the client
+ * uses it so that its first captures reach the store directly.
+ */
+export function openFileQueueStore(options: FileQueueStoreOptions): FileQueueStore {
   const o = resolveOptions(options);
   mkdirSync(o.dir, { recursive: true });
   const lock = acquireLock(o.dir);
@@ -139,14 +153,18 @@ class FileLog implements FileQueueStore {
   }
 
   // Not async: the synchronous part is all a capture pays, so it only queues the item.
-  append(item: BatchItem, enqueuedAt: number): Promise<void> {
+  append(item: BatchItem, enqueuedAt: number, dataJson?: string): Promise<void> {
     if (this.closed)
       return Promise.reject(
         new QueueClosedError("file", `Queue in "${this.dir}" is closed: cannot append`),
       );
     let json: string | undefined;
     try {
-      json = JSON.stringify(item);
+      // The outbox's JSON of the data, inside the item's other keys: one serialization a capture.
+      json =
+        dataJson?.[0] === "{"
+          ? `{"type":${JSON.stringify(item.type)},"idempotencyKey":${JSON.stringify(item.idempotencyKey)},"data":${dataJson}}`
+          : JSON.stringify(item);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -171,14 +189,19 @@ class FileLog implements FileQueueStore {
     }
     this.pending.push({ seq: this.nextSeq++, enqueuedAt, json, bytes });
     this.pendingBytes += record;
+    // Every append of a group returns the group's one promise: no promise per item.
     this.group ??= newGroup();
+    const group = this.group; // schedule() may write the group and start the next
     this.schedule();
-    return this.group.promise;
+    return group.promise;
   }
 
   private schedule(): void {
     const small = this.pending.length < BATCH_MAX_ITEMS && this.pendingBytes < BATCH_MAX_BYTES;
-    if (this.o.fsync === "batch" && small) {
+    if (!small) {
+      // Full: written now, not at the next microtask, which a synchronous burst never reaches.
+      this.flush();
+    } else if (this.o.fsync === "batch") {
       this.timer ??= setTimeout(this.flush, this.o.batchIntervalMs);
     } else if (!this.flushQueued) {
       // A microtask, so that appends made in one synchronous run share one write.
