@@ -162,13 +162,14 @@ describe("globMatches", () => {
     );
   });
 
-  it("cannot be made to backtrack: 500 stars against 5,000 characters take milliseconds", () => {
-    // As a regex, `^([^/]*a){500}b$`-like patterns take exponential time on a text without b.
+  it("cannot be made to backtrack: 500 stars against 5,000 characters finish", () => {
+    // As a regex, `^([^/]*a){500}b$`-like patterns take exponential time on a text without b:
+    // a backtracking matcher would not finish within the test's timeout (vitest.config.ts) in
+    // any lifetime, while the automaton takes about 2.5 million steps. No wall-clock bound here:
+    // speed is measured in benchmarks, and a busy machine must not fail the test.
     const glob = `${"*a".repeat(500)}*b`;
     const text = "a".repeat(5_000);
-    const started = performance.now();
     expect(globMatches(glob, text)).toBe(false);
     expect(globMatches("**a**a**a**a**a**a**a**a**b", text)).toBe(false);
-    expect(performance.now() - started).toBeLessThan(2_000);
   });
 });
