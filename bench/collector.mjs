@@ -131,3 +131,48 @@ for (const r of bare ? rows.filter((x) => x !== bare) : []) {
 }
 // The databases are hundreds of MB a run: leave nothing behind.
 rmSync(dir, { recursive: true, force: true });
+// For bench/run.mjs (docs/benchmarks.md, bench/report/collector.md): the same rows as JSON.
+const { emit, num } = await import("./emit.mjs");
+const ofCeiling = (r) =>
+  bare && r !== bare ? `${((r.responsesPerSec / bare.responsesPerSec) * 100).toFixed(0)}%` : "—";
+const figure = (prefix) => rows.find((r) => r.name.startsWith(prefix));
+const figures = {
+  seconds: String(SECONDS),
+  batch: String(BATCH),
+  connections: String(CONNECTIONS),
+};
+for (const [key, prefix] of [
+  ["ceiling", "bare"],
+  ["sqlite", "collector, sqlite"],
+  ["postgres", "collector, postgres"],
+]) {
+  const r = figure(prefix);
+  figures[key] = r ? num(r.responsesPerSec) : "—";
+  figures[`${key}.p99`] = r ? `${num(r.p99)} ms` : "—";
+  figures[`${key}.ofCeiling`] = r ? ofCeiling(r) : "—";
+}
+emit({
+  tables: {
+    ingest: {
+      columns: [
+        "server",
+        "responses/s",
+        "requests/s",
+        "latency p50",
+        "p99",
+        "errors",
+        "of the ceiling",
+      ],
+      rows: rows.map((r) => [
+        r.name.replace(/(sqliteStore|postgresStore)/, "`$1`"),
+        num(r.responsesPerSec),
+        num(r.requestsPerSec),
+        `${num(r.p50)} ms`,
+        `${num(r.p99)} ms`,
+        num(r.errors),
+        ofCeiling(r),
+      ]),
+    },
+  },
+  figures,
+});
