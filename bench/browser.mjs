@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { chromium } from "playwright-core";
-import { emit, num, size, times } from "./emit.mjs";
+import { emit, num, QUICK, size, times } from "./emit.mjs";
 
 const RUNS = size("BENCH_RUNS", 15, 1);
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -170,7 +170,7 @@ try {
       const cdp = await context.newCDPSession(p);
       await cdp.send("Performance.enable");
       await p.goto(`${SINK}/${key}`, { waitUntil: "load" });
-      await p.waitForTimeout(2_000);
+      await p.waitForTimeout(QUICK ? 500 : 2_000);
       const marks = await p.evaluate(() => ({
         parse: window.__t1 - window.__t0,
         init: window.__t2 - window.__t1,

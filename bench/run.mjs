@@ -26,8 +26,8 @@ const PG = process.env.BENCH_POSTGRES ?? "postgres://postgres@127.0.0.1:5432/tes
 
 /**
  * Every bench, in the order they run and appear. `env` is what the runner adds when it runs
- * the bench (shown in the command); `quick` is added under BENCH_QUICK for the benches that do
- * not size themselves from it.
+ * the bench (shown in the command); under BENCH_QUICK it adds `quick` instead, for the benches
+ * that do not size themselves from BENCH_QUICK.
  */
 const BENCHES = [
   { name: "outbox", script: "bench/outbox.mjs" },
@@ -86,8 +86,7 @@ async function runBench(b) {
     stdio: "inherit",
     env: {
       ...process.env,
-      ...(b.env ?? {}),
-      ...(QUICK ? (b.quick ?? {}) : {}),
+      ...(QUICK ? (b.quick ?? {}) : (b.env ?? {})),
       BENCH_JSON: json,
     },
   });
@@ -139,7 +138,6 @@ async function versions() {
   } catch {
     v.postgres = "unavailable";
   }
-  const rootReq = createRequire(join(root, "package.json"));
   v.peers = [
     "@segment/analytics-node",
     "posthog-node",
@@ -150,7 +148,10 @@ async function versions() {
     "esbuild",
     "autocannon",
   ]
-    .map((p) => `${p} ${safely(() => rootReq(`${p}/package.json`).version)}`)
+    .map((p) => {
+      const file = join(root, "node_modules", p, "package.json");
+      return `${p} ${safely(() => JSON.parse(readFileSync(file, "utf8")).version)}`;
+    })
     .join(", ");
   return v;
 }

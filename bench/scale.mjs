@@ -100,6 +100,7 @@ const dialects = {
             .all()
             .map((c) => c.name),
         analyze: async () => db.exec("ANALYZE"),
+        statement: async (sql, params) => db.prepare(sql).all(...params).length,
         explain: async (sql, params) =>
           db
             .prepare(`EXPLAIN QUERY PLAN ${sql}`)
@@ -157,6 +158,17 @@ const dialects = {
         analyze: async () => {
           await ready;
           await c.query("VACUUM ANALYZE loops, loop_breaches");
+        },
+        // In a transaction of its own (it locks what it answers), JIT as configured or off.
+        statement: async (sql, params, jit = true) => {
+          await ready;
+          await c.query("BEGIN");
+          try {
+            if (!jit) await c.query("SET LOCAL jit = off");
+            return (await c.query(sql, params)).rowCount;
+          } finally {
+            await c.query("ROLLBACK");
+          }
         },
         explain: async (sql, params) => {
           await ready;
@@ -282,6 +294,8 @@ const metricsQuery = (days, groupBy) => ({
 
 const cases = [
   ["sweep, nothing newly due (every missed deadline already fired)", "idle"],
+  ["… its `dueBreaches` statement alone", "stmt"],
+  ["… the same with `SET LOCAL jit = off`", "stmtNoJit", "postgres"],
   [`sweep, ${FRESH} loops newly due (the last in its order)`, "fresh"],
   ["`metrics()`, the last 30 days (`GET /v1/metrics`' default)", "m30"],
   ["`metrics()`, all 12 weeks, `groupBy=journey`", "mall"],
@@ -312,11 +326,17 @@ async function measureStore(name, store, db, d) {
       () => sweepBreaches(store, NOW),
       () => unfire(db, d),
     );
+    r.stmt = await median(() => db.statement(d.due, [NOW, NOW]));
+    if (name === "PostgreSQL")
+      r.stmtNoJit = await median(() => db.statement(d.due, [NOW, NOW], false));
     r.m30 = await median(() => store.metrics(ENV, metricsQuery(30)));
     r.mall = await median(() => store.metrics(ENV, metricsQuery(84, "journey")));
     results[n] = r;
     console.log(
-      `${name} ${num(n)} loops (${num(r.overdue)} overdue): ${cases.map(([, k]) => `${k} ${r[k].ms.toFixed(1)} ms`).join(", ")}; sweep fired ${r.fresh.last}`,
+      `${name} ${num(n)} loops (${num(r.overdue)} overdue): ${cases
+        .filter(([, k]) => r[k])
+        .map(([, k]) => `${k} ${r[k].ms.toFixed(1)} ms`)
+        .join(", ")}; sweep fired ${r.fresh.last}`,
     );
   }
   const plan = await db.explain(d.due, [NOW, NOW]);
@@ -373,7 +393,8 @@ for (const [store, label] of [
   ["postgres", "PostgreSQL"],
 ]) {
   const { results } = out[store];
-  for (const [title, key] of cases) {
+  for (const [title, key, only] of cases) {
+    if (only && only !== store) continue;
     const ms = SCALES.map((n) => results[n][key].ms);
     const growth = ms.slice(1).map((m, i) => `${(m / ms[i]).toFixed(1)}×`);
     rows.push([label, title, ...ms.map((m) => `${num(m, m < 10 ? 1 : 0)} ms`), growth.join(", ")]);

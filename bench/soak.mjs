@@ -4,7 +4,7 @@
 // Reports throughput, request p50/p99, each collector's RSS over time, and items lost (acknowledged
 // but not stored). The PostgreSQL is the run's own (initdb in a temp dir, as the fault tests do),
 // never the shared server.
-// Run: node bench/soak.mjs   (SOAK_SECONDS; BENCH_QUICK=1: 10 s; no build needed: the sources
+// Run: node bench/soak.mjs   (SOAK_SECONDS; BENCH_QUICK=1: 6 s; no build needed: the sources
 // are bundled here). Results: docs/benchmarks.md (bench/run.mjs, bench/report/soak.md).
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { build } from "esbuild";
 import { emit, num, QUICK, size } from "./emit.mjs";
 
-const SECONDS = size("SOAK_SECONDS", 600, 10);
+const SECONDS = size("SOAK_SECONDS", 600, 6);
 const root = new URL("..", import.meta.url).pathname;
 const out = join(root, "packages/collector/node_modules/.cache/closeloop-soak");
 const alias = {
