@@ -20,6 +20,7 @@ import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { QUICK } from "./emit.mjs";
+import { fill } from "./render.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const PG = process.env.BENCH_POSTGRES ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -127,7 +128,11 @@ async function versions() {
       db.close();
       return `${s} (better-sqlite3 ${req("better-sqlite3/package.json").version})`;
     }),
-    chromium: safely(() => execFileSync("/usr/bin/chromium", ["--version"]).toString().trim()),
+    chromium: safely(() =>
+      execFileSync("/usr/bin/chromium", ["--version"], { stdio: ["ignore", "pipe", "ignore"] })
+        .toString()
+        .trim(),
+    ),
   };
   try {
     const pg = req("pg");
@@ -166,18 +171,6 @@ function machine() {
   };
 }
 
-/** A Markdown table; `|` inside a cell is escaped. */
-function table(t) {
-  const cell = (x) => String(x).replaceAll("|", "\\|").replaceAll("\n", " ");
-  const lines = [
-    `| ${t.columns.map(cell).join(" | ")} |`,
-    `|${t.columns.map(() => "---").join("|")}|`,
-    ...t.rows.map((r) => `| ${r.map(cell).join(" | ")} |`),
-  ];
-  for (const n of t.notes ?? []) lines.push("", `*${n}*`);
-  return lines.join("\n");
-}
-
 /** Fills a bench's template with its last run. */
 function render(b, record) {
   const template = readFileSync(join(root, "bench/report", `${b.name}.md`), "utf8");
@@ -193,15 +186,7 @@ function render(b, record) {
     run: `Measured ${date} UTC (${Math.round(record.seconds)} s), load average ${record.loadBefore} at its start and ${record.loadAfter} at its end.`,
     ...r.figures,
   };
-  return template.replace(/\{\{([^}]+)\}\}/g, (_, key) => {
-    if (key.startsWith("table:")) {
-      const t = r.tables?.[key.slice(6)];
-      if (!t) throw new Error(`${b.name}: no table ${key.slice(6)} in its results`);
-      return table(t);
-    }
-    if (!(key in values)) throw new Error(`${b.name}: no figure ${key} in its results`);
-    return values[key];
-  });
+  return fill(b.name, template, r.tables, values);
 }
 
 const started = new Date();
