@@ -276,7 +276,7 @@ emit({
         r.resolvedMs === undefined ? "—" : `${fmt(r.resolvedMs)} ms`,
         fmt(r.deliveredPerSec),
         `${fmt(r.peakRssMb)} MB`,
-        fmt(r.counts.distinct),
+        `${fmt(r.counts.distinct)}${r.counts.arrivals !== r.counts.distinct ? ` (+${fmt(r.counts.arrivals - r.counts.distinct)} duplicates)` : ""}`,
       ]),
       notes: [`${fmt(N)} events per SDK; run ${all.length} of ${RUNS}`],
     },
