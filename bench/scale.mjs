@@ -210,10 +210,10 @@ const dialects = {
     // The statement of packages/collector/src/store/postgres/webhooks.ts (dueBreaches).
     due: `SELECT env_id, data FROM loops l WHERE
       (acknowledge_by < to_timestamp($1 / 1000.0) AND acknowledged_at IS NULL AND NOT EXISTS (
-        SELECT 1 FROM loop_breaches b WHERE b.env_id = l.env_id AND b.loop_id = l.id
+        SELECT 1 FROM loop_breaches b WHERE b.env_id = l.env_id AND b.loop_id = l.id COLLATE "default"
         AND b.deadline = 'acknowledge' AND b.due = l.acknowledge_by))
     OR (close_by < to_timestamp($2 / 1000.0) AND closed_at IS NULL AND NOT EXISTS (SELECT 1
-        FROM loop_breaches b WHERE b.env_id = l.env_id AND b.loop_id = l.id
+        FROM loop_breaches b WHERE b.env_id = l.env_id AND b.loop_id = l.id COLLATE "default"
         AND b.deadline = 'close' AND b.due = l.close_by))
     ORDER BY env_id, id LIMIT 100 FOR UPDATE SKIP LOCKED`,
     ignore: "INSERT",
