@@ -432,6 +432,9 @@ for (const [store, label] of [
     });
     figures[`${store}.${key}.growth`] = growth.join(", ");
     figures[`${store}.${key}.largest`] = cell(SCALES.at(-1));
+    figures[`${store}.${key}.overall`] = Number.isNaN(ms[0] / ms.at(-1))
+      ? "—"
+      : `${num(ms.at(-1) / ms[0])}×`;
   }
   figures[`${store}.overdue`] = SCALES.map((n) => num(results[n].overdue)).join(", ");
   figures[`${store}.seeded`] = out[store].seeds.join(", ");
