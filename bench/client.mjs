@@ -241,3 +241,45 @@ if (RUNS > 1) {
     );
   }
 }
+// For bench/run.mjs (docs/benchmarks.md, bench/report/client.md): the last run as JSON.
+const { emit } = await import("./emit.mjs");
+const last = all.at(-1);
+const figures = { n: fmt(N), runs: String(RUNS) };
+for (const [name, r] of Object.entries(last)) {
+  figures[`${name}.median`] = `${fmt(r.medianUs, 2)} µs`;
+  figures[`${name}.delivered`] = fmt(r.deliveredPerSec);
+  figures[`${name}.peak`] = `${fmt(r.peakRssMb)} MB`;
+}
+for (const peer of ["segment", "posthog"]) {
+  const [ours, theirs] = [last.closeloop.deliveredPerSec, last[peer].deliveredPerSec];
+  figures[`vs.${peer}`] = ours && theirs ? `${(ours / theirs).toFixed(2)}×` : "—";
+  figures[`rss.vs.${peer}`] = `${(last[peer].peakRssMb / last.closeloop.peakRssMb).toFixed(2)}×`;
+}
+emit({
+  tables: {
+    client: {
+      columns: [
+        "SDK",
+        "capture median",
+        "capture p99",
+        "burst loop",
+        "all promises resolved",
+        "delivered events/s",
+        "peak RSS",
+        "sink counted",
+      ],
+      rows: Object.entries(last).map(([name, r]) => [
+        label[name],
+        `${fmt(r.medianUs, 2)} µs`,
+        `${fmt(r.p99Us, 2)} µs`,
+        `${fmt(r.loopMs)} ms`,
+        r.resolvedMs === undefined ? "—" : `${fmt(r.resolvedMs)} ms`,
+        fmt(r.deliveredPerSec),
+        `${fmt(r.peakRssMb)} MB`,
+        `${fmt(r.counts.distinct)}${r.counts.arrivals !== r.counts.distinct ? ` (+${fmt(r.counts.arrivals - r.counts.distinct)} duplicates)` : ""}`,
+      ]),
+      notes: [`${fmt(N)} events per SDK; run ${all.length} of ${RUNS}`],
+    },
+  },
+  figures,
+});

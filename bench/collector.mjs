@@ -217,3 +217,56 @@ if (one && two)
   console.log(`two collectors / one: ${(two.responsesPerSec / one.responsesPerSec).toFixed(2)}×`);
 // The databases are hundreds of MB a run: leave nothing behind.
 rmSync(dir, { recursive: true, force: true });
+// For bench/run.mjs (docs/benchmarks.md, bench/report/collector.md): the same rows as JSON.
+const { emit, num } = await import("./emit.mjs");
+const ceilingII = (r) => results.get(r.name === SQLITE ? ROWS_SQLITE : ROWS_POSTGRES);
+const isCeiling = (r) => [CEILING_I, ROWS_SQLITE, ROWS_POSTGRES].includes(r.name);
+const figures = {
+  seconds: String(SECONDS),
+  batch: String(BATCH),
+  connections: String(CONNECTIONS),
+};
+for (const [key, name] of [
+  ["ceiling", CEILING_I],
+  ["rowsSqlite", ROWS_SQLITE],
+  ["rowsPostgres", ROWS_POSTGRES],
+  ["sqlite", SQLITE],
+  ["postgres", POSTGRES],
+  ["two", TWO],
+]) {
+  const r = results.get(name);
+  figures[key] = r ? num(r.responsesPerSec) : "—";
+  figures[`${key}.p99`] = r ? `${num(r.p99)} ms` : "—";
+  figures[`${key}.ofCeiling`] = r ? ratio(r, ceilingI) : "—";
+  figures[`${key}.ofRows`] = r ? ratio(r, ceilingII(r)) : "—";
+}
+figures.twoOverOne = one && two ? `${(two.responsesPerSec / one.responsesPerSec).toFixed(2)}×` : "—";
+emit({
+  tables: {
+    ingest: {
+      columns: [
+        "server",
+        "responses/s",
+        "requests/s",
+        "latency p50",
+        "p99",
+        "errors",
+        "server CPU µs/response",
+        "of ceiling (i)",
+        "of ceiling (ii)",
+      ],
+      rows: [...results.values()].map((r) => [
+        r.name.replace(/(sqliteStore|postgresStore)/, "`$1`"),
+        num(r.responsesPerSec),
+        num(r.requestsPerSec),
+        `${num(r.p50)} ms`,
+        `${num(r.p99)} ms`,
+        num(r.errors),
+        r.cpuPerResponse === undefined ? "—" : num(r.cpuPerResponse),
+        r.name === CEILING_I ? "—" : ratio(r, ceilingI),
+        isCeiling(r) ? "—" : ratio(r, ceilingII(r)),
+      ]),
+    },
+  },
+  figures,
+});

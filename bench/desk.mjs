@@ -1,8 +1,8 @@
 // Benchmark: the loop desk with 100,000 open loops, on a SQLite file and on PostgreSQL — the
 // inbox's first page (by urgency, with and without a filter or a search), a loop's page and the
 // charts, each timed as a browser's request to a collector on loopback (median and p95).
-// Run: pnpm build && node bench/desk.mjs   (BENCH_LOOPS, default 100000; BENCH_POSTGRES url).
-// Results: docs/benchmarks.md.
+// Run: pnpm build && node bench/desk.mjs   (BENCH_LOOPS, default 100000, BENCH_QUICK=1: 2000;
+// BENCH_POSTGRES url). Results: docs/benchmarks.md (bench/run.mjs, bench/report/desk.md).
 import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -20,10 +20,11 @@ import {
   segmentForScore,
   transition,
 } from "../packages/core/dist/index.js";
+import { emit, num, QUICK, size } from "./emit.mjs";
 
-const N = Number(process.env.BENCH_LOOPS ?? 100_000);
+const N = size("BENCH_LOOPS", 100_000, 2_000);
 const PG = process.env.BENCH_POSTGRES ?? "postgres://postgres@127.0.0.1:5432/test";
-const RUNS = 21;
+const RUNS = QUICK ? 3 : 21;
 const NOW = Date.parse("2026-12-01T12:00:00Z");
 const JOURNEYS = ["onboarding", "checkout", "billing", "support"];
 const WORDS = ["invoice", "export", "slow", "crash", "login", "refund", "shipping", "search"];
@@ -161,12 +162,15 @@ async function measure(store, name, afterFill = async () => {}) {
     ["inbox, journey filter", "/desk?journey=billing"],
     ["inbox, Mine", "/desk?mine=1"],
     ["inbox, search two words", "/desk?q=invoice+refund"],
-    ["a loop's page", "/desk/loops/L000050000"],
+    ["a loop's page", `/desk/loops/L${String(Math.floor(N / 2)).padStart(9, "0")}`],
     ["charts, within the minute", "/desk/charts"],
   ];
   const rows = [];
-  const row = (label, ms, p95 = "–") =>
+  const cells = [];
+  const row = (label, ms, p95 = "–") => {
     rows.push(`${name} | ${label} | ${ms.toFixed(0)} ms | ${p95}`);
+    cells.push([name === "sqlite" ? "SQLite" : "PostgreSQL", label, `${num(ms)} ms`, p95]);
+  };
   // The charts computed by a request that finds nothing computed: 12 weekly reports and the
   // headline's two 30-day ones (a fresh collector, whose first desk page is the charts).
   const cold = await open();
@@ -194,7 +198,7 @@ async function measure(store, name, afterFill = async () => {}) {
   }
   await close();
   await store.close();
-  return { rows, fillS };
+  return { rows, cells, fillS };
 }
 
 console.log(
@@ -221,6 +225,27 @@ try {
     );
     console.log(postgres.rows.join("\n"));
     console.log(`(filled in ${sqlite.fillS} s on SQLite, ${postgres.fillS} s on PostgreSQL)`);
+    const figures = { loops: num(N), runs: String(RUNS) };
+    for (const [store, m] of [
+      ["sqlite", sqlite],
+      ["postgres", postgres],
+    ]) {
+      for (const [, label, median, p95] of m.cells) {
+        const key = label.replace(/ \(.*/, "").replace(/[^a-z0-9]+/gi, "-");
+        figures[`${store}.${key}`] = median;
+        figures[`${store}.${key}.p95`] = p95;
+      }
+    }
+    emit({
+      tables: {
+        desk: {
+          columns: ["store", "page", "median", "p95"],
+          rows: [...sqlite.cells, ...postgres.cells],
+          notes: [`${num(N)} open loops; ${RUNS} requests per page after 2 warm-up ones`],
+        },
+      },
+      figures,
+    });
   } finally {
     await admin.query(`DROP SCHEMA ${schema} CASCADE`);
     await admin.end();

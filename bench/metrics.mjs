@@ -1,8 +1,8 @@
 // Benchmark: `store.metrics()` (SQL aggregates + core's functions on the counts) against the
 // naive way — page through every loop with `listLoops` and run core's functions in memory — on
 // the same loops, on SQLite and on PostgreSQL.
-// Run: pnpm build && node bench/metrics.mjs   (BENCH_LOOPS, default 200000; BENCH_POSTGRES url).
-// Results: docs/benchmarks.md.
+// Run: pnpm build && node bench/metrics.mjs   (BENCH_LOOPS, default 200000, BENCH_QUICK=1: 2000;
+// BENCH_POSTGRES url). Results: docs/benchmarks.md (bench/run.mjs, bench/report/metrics.md).
 import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -20,8 +20,9 @@ import {
   transition,
   valueAtRisk,
 } from "../packages/core/dist/index.js";
+import { emit, num, size } from "./emit.mjs";
 
-const N = Number(process.env.BENCH_LOOPS ?? 200_000);
+const N = size("BENCH_LOOPS", 200_000, 2_000);
 const PG = process.env.BENCH_POSTGRES ?? "postgres://postgres@127.0.0.1:5432/test";
 const T0 = Date.parse("2026-06-01T00:00:00Z");
 const JOURNEYS = ["onboarding", "checkout", "billing", "support"];
@@ -152,6 +153,8 @@ console.log(
   "store | query | metrics() median | naive (every loop + core) median | naive ÷ metrics() | peak RSS after naive",
 );
 console.log("---|---|---|---|---|---");
+const rows = [];
+const figures = { loops: num(N) };
 for (const [name, open] of cases) {
   const store = open();
   try {
@@ -160,6 +163,12 @@ for (const [name, open] of cases) {
       const m = await time(() => store.metrics("bench", query(groupBy)));
       const n = await time(() => naive(store, groupBy));
       const rss = Math.round(process.memoryUsage().rss / 2 ** 20);
+      const label = groupBy ? `\`groupBy=${groupBy}\`` : "total";
+      rows.push([`\`${name}\``, label, `${num(m)} ms`, `${num(n)} ms`, `${(n / m).toFixed(1)}×`]);
+      const key = `${name.replace("Store", "")}.${groupBy ?? "total"}`;
+      figures[`${key}.metrics`] = `${num(m)} ms`;
+      figures[`${key}.naive`] = `${num(n)} ms`;
+      figures[`${key}.ratio`] = `${(n / m).toFixed(1)}×`;
       console.log(
         `${name} | ${groupBy ? `groupBy=${groupBy}` : "total"} | ${m.toFixed(0)} ms | ${n.toFixed(0)} ms | ${(n / m).toFixed(1)}× | ${rss} MB`,
       );
@@ -179,3 +188,19 @@ for (const [name, open] of cases) {
 }
 // The databases are hundreds of MB a run: leave nothing behind.
 rmSync(dir, { recursive: true, force: true });
+emit({
+  tables: {
+    metrics: {
+      columns: [
+        "store",
+        "query",
+        "`metrics()`",
+        "naive (every loop + core)",
+        "naive ÷ `metrics()`",
+      ],
+      rows,
+      notes: [`median of 3 runs, ${num(N)} loops`],
+    },
+  },
+  figures,
+});

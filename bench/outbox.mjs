@@ -1,7 +1,8 @@
 // Benchmark: what `enqueue` costs per item and how many items/s the outbox delivers to a
 // collector stand-in over loopback, per store and fsync policy, side by side in one run.
 // Run: pnpm build && node bench/outbox.mjs   (BENCH_N items per case, default 100,000;
-// BENCH_BACKLOG for the backlog run, default 1,000,000). Results go to docs/benchmarks.md.
+// BENCH_BACKLOG for the backlog run, default 1,000,000; BENCH_QUICK=1: 2,000 and 10,000).
+// Results go to docs/benchmarks.md (bench/run.mjs, bench/report/outbox.md).
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -13,9 +14,10 @@ import {
   createOutbox,
   memoryQueueStore,
 } from "../packages/core/dist/index.js";
+import { emit, num, size } from "./emit.mjs";
 
-const N = Number(process.env.BENCH_N ?? 100_000);
-const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 1_000_000);
+const N = size("BENCH_N", 100_000, 2_000);
+const BACKLOG = size("BENCH_BACKLOG", 1_000_000, 10_000);
 const SINK = new URL("../packages/node/test/fixtures/sink.mjs", import.meta.url).pathname;
 
 let fileQueueStore;
@@ -114,7 +116,7 @@ async function backlog(m) {
     retry: { baseMs: 100, maxMs: 1_000 },
   });
   const rss = () => Math.round(process.memoryUsage().rss / 2 ** 20);
-  const samples = [`0: ${rss()} MB`];
+  const samples = [[0, rss()]];
   for (let i = 0; i < m; i += 1_000) {
     await Promise.all(
       Array.from({ length: 1_000 }, (_, j) =>
@@ -126,7 +128,7 @@ async function backlog(m) {
     );
     if ((i + 1_000) % (m / 5) === 0) {
       globalThis.gc?.();
-      samples.push(`${(i + 1_000).toLocaleString("en")}: ${rss()} MB`);
+      samples.push([i + 1_000, rss()]);
     }
   }
   const sink = await startSink(port, join(dir, "sink.tsv"));
@@ -136,46 +138,79 @@ async function backlog(m) {
   await outbox.close({ timeoutMs: 1_000 });
   sink.kill("SIGKILL");
   rmSync(dir, { recursive: true, force: true });
-  console.log(
-    `backlog of ${m.toLocaleString("en")} items (fsync batch, collector down): RSS ${samples.join(", ")}; drained in ${s.toFixed(1)} s (${Math.round(m / s).toLocaleString("en")} items/s)`,
-  );
+  return { items: m, samples, drainSeconds: s, drainPerSec: Math.round(m / s) };
 }
+
+const label = {
+  memory: "`memoryQueueStore()`",
+  "file, fsync never": "`fileQueueStore`, fsync `never`",
+  "file, fsync batch": "`fileQueueStore`, fsync `batch`",
+  "file, fsync always": "`fileQueueStore`, fsync `always`",
+};
 
 const [mode, arg] = process.argv.slice(2);
 if (mode === "--case") {
   // One case per process, so RSS and the JIT start clean for each.
   const r = await run(arg, cases[arg]);
-  const peak = Math.round(process.resourceUsage().maxRSS / 1024);
-  console.log(
-    `${r.name} | ${(r.medianNs / 1000).toFixed(2)} µs | ${(r.p99Ns / 1000).toFixed(2)} µs | ${r.acceptedPerSec.toLocaleString("en")} | ${r.deliveredPerSec.toLocaleString("en")} | ${peak} MB`,
-  );
+  r.peakMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  console.log(JSON.stringify(r));
 } else if (mode === "--backlog") {
-  await backlog(Number(arg ?? 1_000_000));
+  console.log(JSON.stringify(await backlog(Number(arg ?? 1_000_000))));
 } else {
   if (!fileQueueStore) throw new Error("no fileQueueStore in packages/node/dist: run pnpm build");
-  console.log(
-    `${N.toLocaleString("en")} items per case, node ${process.version}, ${new Date().toISOString()}`,
-  );
-  console.log(
-    "store | enqueue median (sync part) | enqueue p99 | accepted items/s | delivered items/s | peak RSS",
-  );
-  console.log("---|---|---|---|---|---");
-  for (const name of Object.keys(cases)) {
-    const out = execFileSync(
+  const child = (args) => {
+    const text = execFileSync(
       process.execPath,
-      ["--expose-gc", fileURLToPath(import.meta.url), "--case", name],
-      {
-        env: { ...process.env, BENCH_N: String(N) },
-      },
-    );
-    process.stdout.write(out);
+      ["--expose-gc", fileURLToPath(import.meta.url), ...args],
+      { env: { ...process.env, BENCH_N: String(N) } },
+    ).toString();
+    return JSON.parse(text.trim().split("\n").pop());
+  };
+  console.log(`${num(N)} items per case, node ${process.version}, ${new Date().toISOString()}`);
+  const columns = [
+    "store",
+    "enqueue median",
+    "enqueue p99",
+    "accepted items/s",
+    "delivered items/s",
+    "peak RSS",
+  ];
+  console.log(`${columns.join(" | ")}\n${columns.map(() => "---").join("|")}`);
+  const rows = [];
+  const figures = { n: num(N), backlog: num(BACKLOG) };
+  for (const name of Object.keys(cases)) {
+    const r = child(["--case", name]);
+    const row = [
+      label[name],
+      `${(r.medianNs / 1000).toFixed(2)} µs`,
+      `${(r.p99Ns / 1000).toFixed(2)} µs`,
+      num(r.acceptedPerSec),
+      num(r.deliveredPerSec),
+      `${r.peakMb} MB`,
+    ];
+    rows.push(row);
+    console.log(row.join(" | "));
+    const key = name.replace(/^file, fsync /, "");
+    figures[`${key}.median`] = row[1];
+    figures[`${key}.delivered`] = row[4];
+    figures[`${key}.peak`] = row[5];
   }
-  process.stdout.write(
-    execFileSync(process.execPath, [
-      "--expose-gc",
-      fileURLToPath(import.meta.url),
-      "--backlog",
-      String(BACKLOG),
-    ]),
+  const b = child(["--backlog", String(BACKLOG)]);
+  console.log(
+    `backlog of ${num(b.items)} items (fsync batch, collector down): RSS ${b.samples.map(([n, mb]) => `${num(n)}: ${mb} MB`).join(", ")}; drained in ${b.drainSeconds.toFixed(1)} s (${num(b.drainPerSec)} items/s)`,
   );
+  figures["backlog.drainSeconds"] = `${b.drainSeconds.toFixed(1)} s`;
+  figures["backlog.drainPerSec"] = num(b.drainPerSec);
+  figures["backlog.rssFirst"] = `${b.samples[1]?.[1]} MB`;
+  figures["backlog.rssLast"] = `${b.samples.at(-1)[1]} MB`;
+  emit({
+    tables: {
+      enqueue: { columns, rows },
+      backlog: {
+        columns: ["items waiting", ...b.samples.map(([n]) => num(n))],
+        rows: [["RSS", ...b.samples.map(([, mb]) => `${mb} MB`)]],
+      },
+    },
+    figures,
+  });
 }

@@ -4,16 +4,17 @@
 // Reports throughput, request p50/p99, each collector's RSS over time, and items lost (acknowledged
 // but not stored). The PostgreSQL is the run's own (initdb in a temp dir, as the fault tests do),
 // never the shared server.
-// Run: node bench/soak.mjs   (SOAK_SECONDS; no build needed: the sources are bundled here).
-// Results: docs/benchmarks.md.
+// Run: node bench/soak.mjs   (SOAK_SECONDS; BENCH_QUICK=1: 6 s; no build needed: the sources
+// are bundled here). Results: docs/benchmarks.md (bench/run.mjs, bench/report/soak.md).
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { build } from "esbuild";
+import { emit, num, QUICK, size } from "./emit.mjs";
 
-const SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
+const SECONDS = size("SOAK_SECONDS", 600, 6);
 const root = new URL("..", import.meta.url).pathname;
 const out = join(root, "packages/collector/node_modules/.cache/closeloop-soak");
 const alias = {
@@ -244,7 +245,7 @@ const elapsed = (Date.now() - started) / 1000;
 // Deliveries still due (retries of the receiver's 503s) are left to run for a minute.
 const client = new pg.Client(url);
 await client.connect();
-for (let i = 0; i < 60; i++) {
+for (let i = 0; i < (QUICK ? 5 : 60); i++) {
   const { rows } = await client.query(
     "SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'pending' AND next_at < now() + interval '10 seconds'",
   );
@@ -280,6 +281,62 @@ console.log(
 );
 console.log("rss MB over time [t, collector 1, collector 2]:", JSON.stringify(rss));
 console.log(`collectors alive: ${collectors.map((c) => c.child.exitCode === null).join(", ")}`);
+const alive = collectors.map((c) => c.child.exitCode === null);
+const byStatus = Object.fromEntries(deliveries.map((d) => [d.status, d.n]));
+const failures = Object.entries(Object.fromEntries(load.failures));
+const twice = [...taken.values()].filter((v) => v > 1).length;
+emit({
+  tables: {
+    figures: {
+      columns: ["figure", "value"],
+      rows: [
+        [
+          "items sent / acknowledged / stored / **lost**",
+          `${num(counts.sent)} / ${num(counts.acknowledged)} / ${num(counts.stored)} / **${num(counts.lost)}**`,
+        ],
+        [
+          "throughput (acknowledged items over the whole run, restart included)",
+          `${num(counts.acknowledged / elapsed)} items/s`,
+        ],
+        [
+          `\`POST /v1/batch\` latency, ${num(sorted.length)} requests`,
+          `p50 ${num(pct(50))} ms, p99 ${num(pct(99))} ms, max ${num(sorted.at(-1))} ms`,
+        ],
+        [
+          "answers other than 200",
+          failures.length === 0
+            ? "none"
+            : failures.map(([status, n]) => `${num(n)} × ${status}`).join(", "),
+        ],
+        [
+          "side load",
+          `${num(side.metricsPolls)} metrics polls, ${num(side.transitions)} transitions; ${num(side.sideFailures)} side requests answered other than 200 (not retried)`,
+        ],
+        [
+          "webhooks",
+          `${num(byStatus.delivered ?? 0)} delivered, ${num(twice)} taken twice by the receiver, ${num(byStatus.pending ?? 0)} pending`,
+        ],
+        [
+          "collectors alive at the end",
+          alive.every(Boolean) ? "both, never restarted" : "NOT both",
+        ],
+      ],
+      notes: [`${num(elapsed)} s, two collectors on one PostgreSQL restarted half way`],
+    },
+    rss: {
+      columns: ["t (s)", ...rss.map(([t]) => String(t))],
+      rows: [1, 2].map((k) => [`collector ${k}`, ...rss.map((r) => String(r[k]))]),
+    },
+  },
+  figures: {
+    seconds: num(elapsed),
+    lost: num(counts.lost),
+    throughput: num(counts.acknowledged / elapsed),
+    rssMin: `${Math.min(...rss.flatMap((r) => r.slice(1)))} MB`,
+    rssMax: `${Math.max(...rss.flatMap((r) => r.slice(1)))} MB`,
+    twice: num(twice),
+  },
+});
 for (const c of collectors) c.child.kill("SIGTERM");
 await Promise.all(collectors.map((c) => new Promise((r) => c.child.once("exit", r))));
 receiver.close();

@@ -14,7 +14,7 @@ import { run } from "./queries.js";
 import { inTransaction } from "./transaction.js";
 import { postgresWebhookEndpoints } from "./webhook-endpoints.js";
 
-const webhookSql = {
+export const webhookSql = {
   // A rotated-out secret is a credential: once its grace has passed it is erased, not kept.
   forgetExpiredSecrets: `UPDATE webhook_endpoints SET previous_secret = NULL,
     previous_secret_until = NULL WHERE previous_secret_until <= ${toTimestamp("$1")}`,
@@ -24,14 +24,19 @@ const webhookSql = {
     AND (events IS NULL OR events ? $2) ORDER BY name FOR KEY SHARE`,
   insertDelivery: `INSERT INTO webhook_deliveries (id, env_id, endpoint, type, body, status,
       next_at, created_at) VALUES ($1, $2, $3, $4, $5, 'pending', ${toTimestamp("$6")}, ${toTimestamp("$6")})`,
-  // Locks the loops it answers and skips loops another sweeper has locked.
+  // Locks the loops it answers and skips loops another sweeper has locked. `loops.id` is
+  // COLLATE "C" and `loop_breaches.loop_id` is not: compared as they are, the ids' equality is
+  // taken in "C" and the breaches' primary key cannot serve it, so each loop's NOT EXISTS scans
+  // every breach of its environment — at a million loops the statement outlives the statement
+  // timeout (docs/benchmarks.md). Compared in the key's collation (the same equality: both are
+  // deterministic) it is one index probe.
   dueBreaches: `SELECT env_id, data FROM loops l WHERE
       (acknowledge_by < ${toTimestamp("$1")} AND acknowledged_at IS NULL AND NOT EXISTS (SELECT 1 FROM
-        loop_breaches b WHERE b.env_id = l.env_id AND b.loop_id = l.id
+        loop_breaches b WHERE b.env_id = l.env_id AND b.loop_id = l.id COLLATE "default"
         AND b.deadline = 'acknowledge' AND b.due = l.acknowledge_by))
     OR (close_by < ${toTimestamp("$1")} AND closed_at IS NULL AND NOT EXISTS (SELECT 1 FROM
-        loop_breaches b WHERE b.env_id = l.env_id AND b.loop_id = l.id AND b.deadline = 'close'
-        AND b.due = l.close_by))
+        loop_breaches b WHERE b.env_id = l.env_id AND b.loop_id = l.id COLLATE "default"
+        AND b.deadline = 'close' AND b.due = l.close_by))
     ORDER BY env_id, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
   markBreach: `INSERT INTO loop_breaches (env_id, loop_id, deadline, due, fired_at)
     VALUES ($1, $2, $3, ${toTimestamp("$4")}, ${toTimestamp("$5")}) ON CONFLICT DO NOTHING`,
