@@ -240,7 +240,8 @@ for (const [key, name] of [
   figures[`${key}.ofCeiling`] = r ? ratio(r, ceilingI) : "—";
   figures[`${key}.ofRows`] = r ? ratio(r, ceilingII(r)) : "—";
 }
-figures.twoOverOne = one && two ? `${(two.responsesPerSec / one.responsesPerSec).toFixed(2)}×` : "—";
+figures.twoOverOne =
+  one && two ? `${(two.responsesPerSec / one.responsesPerSec).toFixed(2)}×` : "—";
 emit({
   tables: {
     ingest: {

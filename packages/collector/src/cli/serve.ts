@@ -73,7 +73,6 @@ export async function serve(
   // PostgreSQL store (claims use FOR UPDATE SKIP LOCKED).
   const worker = startWebhookWorker({ store });
   const sweeper = startSweeper({ store });
-  out(`closeloop collector listening on ${listening.url} (${where})`);
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
@@ -110,6 +109,8 @@ export async function serve(
       );
     });
   }
+  // Only once the signals are handled: whoever reads this line may stop the collector at once.
+  out(`closeloop collector listening on ${listening.url} (${where})`);
   return stop;
 }
 
