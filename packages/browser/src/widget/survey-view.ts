@@ -44,7 +44,8 @@ export function mountSurvey(o: SurveyViewOptions): ViewHandle {
       { novalidate: true },
       h("p", { class: "m" }, `${v.index + 1} ${s.of} ${v.total}`),
       h("progress", { max: v.total, value: v.index + 1, "aria-hidden": "true" }),
-      h("h2", { id: "t" }, v.text),
+      // `auto`: a question shown in the survey's default language reads in its own direction.
+      h("h2", { id: "t", dir: "auto" }, v.text),
       controls,
       error,
       h(
