@@ -15,7 +15,7 @@ import type {
 /** A row's values by column (camelCase of the SQL name). */
 export type Row = Record<string, string | number | null>;
 
-/** Columns whose values are instants (epoch ms in rows; PostgreSQL stores them as timestamptz). */
+/** Row keys whose values are instants (epoch ms in rows; PostgreSQL stores them as timestamptz), in every table. */
 export const TIME_COLUMNS: ReadonlySet<string> = new Set([
   "createdAt",
   "revokedAt",
@@ -31,6 +31,7 @@ export const TIME_COLUMNS: ReadonlySet<string> = new Set([
   "firstClosedAt",
   "seenAt",
   "publishedAt",
+  "nextAt",
 ]);
 
 /** The SQL name of a row key: `sourceKind` → `source_kind`. */

@@ -6,7 +6,15 @@
 // statements, and its claims, responses, loops and webhook deliveries go out with one each.
 import type { PoolClient } from "pg";
 import { ms } from "../columns.js";
-import { LOOP_KEYS, loopRow, RESPONSE_KEYS, type Row, responseRow, snake } from "../records.js";
+import {
+  LOOP_KEYS,
+  loopRow,
+  RESPONSE_KEYS,
+  type Row,
+  responseRow,
+  snake,
+  TIME_COLUMNS,
+} from "../records.js";
 import { type IdempotencyRow, idempotencyRecord } from "../row-readers.js";
 import type { IdempotencyRecord, StoredResponse, StoreTx } from "../types.js";
 import type { NewDelivery } from "../webhook-enqueue.js";
@@ -30,20 +38,6 @@ const IDEMPOTENCY_KEYS = ["envId", "key", "type", "recordId", "createdAt", "dige
 const DELIVERY_KEYS = ["id", "envId", "endpoint", "type", "body", "status", "nextAt", "createdAt"];
 /** Row keys whose values are JSON text already, spliced into the statement's JSON as they are. */
 const JSON_KEYS = new Set(["data", "meta"]);
-const TIME_KEYS = new Set([
-  "createdAt",
-  "receivedAt",
-  "openedAt",
-  "updatedAt",
-  "acknowledgeBy",
-  "acknowledgedAt",
-  "closeBy",
-  "closedAt",
-  "firstAcknowledgedAt",
-  "firstClosedAt",
-  "nextAt",
-]);
-
 /** A multi-row INSERT of `keys` from one JSON array parameter, typed by the table's own row type. */
 function insertRows(table: string, keys: readonly string[], tail: string) {
   const columns = keys.map(snake).join(", ");
@@ -62,7 +56,7 @@ function insertRows(table: string, keys: readonly string[], tail: string) {
           if (v === null || v === undefined) continue;
           const json = JSON_KEYS.has(k)
             ? (v as string)
-            : TIME_KEYS.has(k)
+            : TIME_COLUMNS.has(k)
               ? `"${new Date(v as number).toISOString()}"`
               : JSON.stringify(v);
           record += `${record ? "," : ""}${names[i]}:${json}`;
