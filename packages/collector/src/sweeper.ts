@@ -1,3 +1,4 @@
+import { type Loop, pendingDeadlines } from "@closeloop/core";
 import { backoffDelay } from "./backoff.js";
 import type { CollectorStore } from "./store/types.js";
 import { fireMissedDeadlines } from "./webhook-delivery/breached.js";
@@ -31,6 +32,15 @@ export interface Sweeper {
 }
 
 /**
+ * The loop's next deadline to look at once the sweep at `at` has fired what was due: its earliest
+ * pending deadline not missed yet (core's `breaches` counts a deadline missed once `at` is past it).
+ */
+function nextBreachDue(loop: Loop, at: number): string | null {
+  const next = pendingDeadlines(loop).find((d) => d.due >= at);
+  return next === undefined ? null : new Date(next.due).toISOString();
+}
+
+/**
  * Fires each missed deadline once: finds loops whose acknowledge or close deadline (core's
  * `deadlines`) has passed unmet, records the breach (deadline kind and due instant, so a reopened
  * loop's new deadlines fire again, and the same one never twice, across restarts and
@@ -49,12 +59,16 @@ export async function sweepBreaches(
     const { found, count } = await store.transaction(async (tx) => {
       const due = await tx.dueBreaches(at, batchSize);
       let count = 0;
-      for (const { envId, loop } of due) count += await fireMissedDeadlines(tx, envId, loop, at);
+      for (const { envId, loop } of due) {
+        count += await fireMissedDeadlines(tx, envId, loop, at);
+        await tx.setBreachDue(envId, loop.id, nextBreachDue(loop, now));
+      }
       return { found: due.length, count };
     });
     fired += count;
-    // Each loop found is marked (its due deadlines fired), so a full batch means more may wait.
-    if (found < batchSize || count === 0) return fired;
+    // Each loop found now waits for a deadline at or after `now`, so the next statement cannot
+    // find it again: a full batch means more may wait.
+    if (found < batchSize) return fired;
   }
 }
 

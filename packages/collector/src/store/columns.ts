@@ -1,6 +1,6 @@
 // What both stores keep beside a document so that SQL can filter without parsing JSON. Derived
 // here, once, so the SQLite and PostgreSQL layouts cannot drift apart.
-import { deadlines, type Loop, type LoopState } from "@closeloop/core";
+import { deadlines, type Loop, type LoopState, pendingDeadlines } from "@closeloop/core";
 import type { LoopMeta, RespondentRef } from "./types.js";
 
 // The last timestamp `ms` parsed: an ingested batch converts its arrival time (`now`) for every
@@ -57,6 +57,11 @@ export interface LoopColumns {
   /** When each deadline was met in the current cycle, `null` while it is pending. */
   acknowledgedAt: number | null;
   closedAt: number | null;
+  /**
+   * The next deadline the SLA sweeper has to look at: the earliest pending one. The sweeper moves
+   * it past each deadline it fires (`setBreachDue`), so its index holds only what is unfired.
+   */
+  breachDue: number | null;
   respondentId: string | null;
   anonymousId: string | null;
   /** The route's action: feedback owed a follow-up counts towards value at risk. */
@@ -124,6 +129,7 @@ export function loopColumns(loop: Loop, meta: LoopMeta): LoopColumns {
     acknowledgeBy: msOrNull(due.acknowledgeBy),
     closeBy: msOrNull(due.closeBy),
     ...metTimes(loop),
+    breachDue: pendingDeadlines(loop)[0]?.due ?? null,
     ...respondentColumns(meta.respondent),
     action: loop.route.action,
     scoreType: meta.score?.type ?? null,

@@ -26,6 +26,7 @@ const STEPS = [
   { key: "inboxIndex", version: 8, name: "inbox index" },
   { key: "riskSignals", version: 9, name: "risk signals" },
   { key: "ingestIndexes", version: 10, name: "ingest indexes" },
+  { key: "breachDue", version: 11, name: "next breach due" },
 ] as const;
 
 /** A step by the name a dialect's `migrations/index.ts` gives its SQL. */

@@ -32,6 +32,7 @@ export const TIME_COLUMNS: ReadonlySet<string> = new Set([
   "seenAt",
   "publishedAt",
   "nextAt",
+  "breachDue",
 ]);
 
 /** The SQL name of a row key: `sourceKind` → `source_kind`. */
@@ -59,6 +60,7 @@ export const LOOP_KEYS: readonly string[] = [
   "acknowledgedAt",
   "closeBy",
   "closedAt",
+  "breachDue",
   "respondentId",
   "anonymousId",
   "action",

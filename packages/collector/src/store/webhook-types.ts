@@ -49,8 +49,9 @@ export interface WebhookTx {
    */
   enqueueWebhook(envId: string, payload: WebhookPayload, at: string): Promise<number>;
   /**
-   * Loops with an acknowledge or close deadline at or before `now`, still unmet, that the sweeper
-   * has not fired yet. On PostgreSQL the rows are locked and rows locked by another sweeper are
+   * Loops whose next deadline to look at (`breach_due`) is before `now`, earliest first: still
+   * unmet, and not fired yet unless a later write of the loop set it again (then `markBreach`
+   * answers false). On PostgreSQL the rows are locked and rows locked by another sweeper are
    * skipped (`FOR UPDATE SKIP LOCKED`).
    */
   dueBreaches(now: string, limit: number): Promise<DueLoop[]>;
@@ -65,6 +66,11 @@ export interface WebhookTx {
     due: string,
     at: string,
   ): Promise<boolean>;
+  /**
+   * Moves the loop's next deadline to look at to `due` (`null`: none left), once the sweeper has
+   * fired what was due: `dueBreaches` then finds the loop again only when `due` passes.
+   */
+  setBreachDue(envId: string, loopId: string, due: string | null): Promise<void>;
 }
 
 /** The store's webhook queue, outside any other transaction. */

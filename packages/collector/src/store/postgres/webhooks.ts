@@ -24,20 +24,11 @@ export const webhookSql = {
     AND (events IS NULL OR events ? $2) ORDER BY name FOR KEY SHARE`,
   insertDelivery: `INSERT INTO webhook_deliveries (id, env_id, endpoint, type, body, status,
       next_at, created_at) VALUES ($1, $2, $3, $4, $5, 'pending', ${toTimestamp("$6")}, ${toTimestamp("$6")})`,
-  // Locks the loops it answers and skips loops another sweeper has locked. `loops.id` is
-  // COLLATE "C" and `loop_breaches.loop_id` is not: compared as they are, the ids' equality is
-  // taken in "C" and the breaches' primary key cannot serve it, so each loop's NOT EXISTS scans
-  // every breach of its environment — at a million loops the statement outlives the statement
-  // timeout (docs/benchmarks.md). Compared in the key's collation (the same equality: both are
-  // deterministic) it is one index probe.
-  dueBreaches: `SELECT env_id, data FROM loops l WHERE
-      (acknowledge_by < ${toTimestamp("$1")} AND acknowledged_at IS NULL AND NOT EXISTS (SELECT 1 FROM
-        loop_breaches b WHERE b.env_id = l.env_id AND b.loop_id = l.id COLLATE "default"
-        AND b.deadline = 'acknowledge' AND b.due = l.acknowledge_by))
-    OR (close_by < ${toTimestamp("$1")} AND closed_at IS NULL AND NOT EXISTS (SELECT 1 FROM
-        loop_breaches b WHERE b.env_id = l.env_id AND b.loop_id = l.id COLLATE "default"
-        AND b.deadline = 'close' AND b.due = l.close_by))
-    ORDER BY env_id, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+  // Reads `loops_breach_due` from its start: only loops with a deadline due and unfired. Locks
+  // the loops it answers and skips loops another sweeper has locked.
+  dueBreaches: `SELECT env_id, data FROM loops WHERE breach_due < ${toTimestamp("$1")}
+    ORDER BY breach_due LIMIT $2 FOR UPDATE SKIP LOCKED`,
+  setBreachDue: `UPDATE loops SET breach_due = ${toTimestamp("$1")} WHERE env_id = $2 AND id = $3`,
   markBreach: `INSERT INTO loop_breaches (env_id, loop_id, deadline, due, fired_at)
     VALUES ($1, $2, $3, ${toTimestamp("$4")}, ${toTimestamp("$5")}) ON CONFLICT DO NOTHING`,
   deliveries: `SELECT id, endpoint, type, status, created_at, next_at, attempts, body
@@ -94,6 +85,9 @@ export function postgresWebhookTx(
     async markBreach(envId, loopId, deadline, due, at) {
       const res = await run(c(), webhookSql.markBreach, [envId, loopId, deadline, ms(due), ms(at)]);
       return res.rowCount === 1;
+    },
+    async setBreachDue(envId, loopId, due) {
+      await run(c(), webhookSql.setBreachDue, [due === null ? null : ms(due), envId, loopId]);
     },
   };
 }

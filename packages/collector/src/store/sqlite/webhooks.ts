@@ -12,20 +12,16 @@ import { sqliteRows } from "./dialect.js";
 import type { Prepared } from "./statements.js";
 import { sqliteWebhookEndpoints } from "./webhook-endpoints.js";
 
-const webhookSql = {
+export const webhookSql = {
   subscribed: `SELECT name FROM webhook_endpoints WHERE env_id = ? AND disabled_at IS NULL
     AND (events IS NULL OR EXISTS (SELECT 1 FROM json_each(events) WHERE value = ?))
     ORDER BY name`,
   insertDelivery: `INSERT INTO webhook_deliveries (id, env_id, endpoint, type, body, status,
       next_at, created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`,
-  dueBreaches: `SELECT env_id, data FROM loops l WHERE
-      (acknowledge_by < @now AND acknowledged_at IS NULL AND NOT EXISTS (SELECT 1 FROM
-        loop_breaches b WHERE b.env_id = l.env_id AND b.loop_id = l.id
-        AND b.deadline = 'acknowledge' AND b.due = l.acknowledge_by))
-    OR (close_by < @now AND closed_at IS NULL AND NOT EXISTS (SELECT 1 FROM loop_breaches b
-        WHERE b.env_id = l.env_id AND b.loop_id = l.id AND b.deadline = 'close'
-        AND b.due = l.close_by))
-    ORDER BY env_id, id LIMIT @limit`,
+  // Reads `loops_breach_due` from its start: only loops with a deadline due and unfired.
+  dueBreaches: `SELECT env_id, data FROM loops WHERE breach_due < @now
+    ORDER BY breach_due LIMIT @limit`,
+  setBreachDue: "UPDATE loops SET breach_due = ? WHERE env_id = ? AND id = ?",
   markBreach: `INSERT INTO loop_breaches (env_id, loop_id, deadline, due, fired_at)
     VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   deliveries: `SELECT id, endpoint, type, status, created_at, next_at, attempts, body
@@ -68,6 +64,9 @@ export function sqliteWebhookTx(use: () => Prepared): WebhookTx {
       return (
         use()(webhookSql.markBreach).run(envId, loopId, deadline, ms(due), ms(at)).changes === 1
       );
+    },
+    async setBreachDue(envId, loopId, due) {
+      use()(webhookSql.setBreachDue).run(due === null ? null : ms(due), envId, loopId);
     },
   };
 }

@@ -11,6 +11,7 @@ import { idempotencyDigests } from "./007-idempotency-digests.js";
 import { inboxIndex } from "./008-inbox-index.js";
 import { riskSignals } from "./009-risk-signals.js";
 import { ingestIndexes } from "./010-ingest-indexes.js";
+import { breachDue } from "./011-breach-due.js";
 
 const sql = {
   initial,
@@ -23,5 +24,6 @@ const sql = {
   inboxIndex,
   riskSignals,
   ingestIndexes,
+  breachDue,
 };
 export const MIGRATIONS: readonly Migration[] = migrationsOf(sql);
