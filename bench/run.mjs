@@ -171,13 +171,42 @@ function machine() {
   };
 }
 
-/** Fills a bench's template with its last run. */
-function render(b, record) {
+/** Where each bench's section starts in the report, so a later run can find it. */
+const marker = (name) => `<!-- bench:${name} -->`;
+
+/**
+ * The bench's section in the report as it stands: between its marker and the next one, or (a
+ * report written before the markers) from its heading, matched up to the first placeholder, to
+ * the next `## ` heading.
+ */
+function previousSection(b, heading, report) {
+  const start = report.indexOf(marker(b.name));
+  if (start >= 0) {
+    const end = report.indexOf("<!-- bench:", start + 1);
+    return report.slice(start + marker(b.name).length, end < 0 ? undefined : end).trim();
+  }
+  const prefix = heading.split("{{")[0];
+  const lines = report.split("\n");
+  const from = lines.findIndex((l) => l.startsWith(prefix));
+  if (from < 0) return undefined;
+  const to = lines.findIndex((l, i) => i > from && l.startsWith("## "));
+  return lines
+    .slice(from, to < 0 ? undefined : to)
+    .join("\n")
+    .trim();
+}
+
+/**
+ * Fills a bench's template with its last run. A bench with no run on this machine (a fresh
+ * clone's cache is empty) keeps its section of the report as it was, measured where it says.
+ */
+function render(b, record, report) {
   const template = readFileSync(join(root, "bench/report", `${b.name}.md`), "utf8");
   if (!record) {
-    // Only the heading: the bench has not run on this machine yet.
     const heading = template.split("\n")[0];
-    return `${heading}\n\nNot measured yet: \`${commandOf(b)}\` (or \`node bench/run.mjs --only ${b.name}\`).\n`;
+    const kept = previousSection(b, heading, report);
+    if (kept && !kept.includes("Not measured yet:")) return `${marker(b.name)}\n${kept}\n`;
+    return `${marker(b.name)}\n${heading}\n\nNot measured yet: \`${commandOf(b)}\` (or \`node bench/run.mjs --only ${b.name}\`).\n`;
   }
   const r = record.result;
   const date = record.startedAt.replace("T", " ").slice(0, 16);
@@ -186,7 +215,7 @@ function render(b, record) {
     run: `Measured ${date} UTC (${Math.round(record.seconds)} s), load average ${record.loadBefore} at its start and ${record.loadAfter} at its end.`,
     ...r.figures,
   };
-  return fill(b.name, template, r.tables, values);
+  return `${marker(b.name)}\n${fill(b.name, template, r.tables, values)}`;
 }
 
 const started = new Date();
@@ -201,6 +230,7 @@ const records = Object.fromEntries(
   }),
 );
 const { machine: m, versions: v } = header;
+const report = existsSync(out) ? readFileSync(out, "utf8") : "";
 const doc = [
   "# Benchmarks",
   "",
@@ -228,7 +258,7 @@ const doc = [
   `| Chromium | ${v.chromium} |`,
   `| peers and tools | ${v.peers} |`,
   "",
-  ...BENCHES.map((b) => render(b, records[b.name])),
+  ...BENCHES.map((b) => render(b, records[b.name], report)),
 ].join("\n");
 writeFileSync(out, `${doc.trimEnd()}\n`);
 console.log(`\nwrote ${out} (${((Date.now() - started.getTime()) / 1000).toFixed(0)} s)`);
