@@ -248,7 +248,11 @@ const doc = [
   "",
   "| machine | |",
   "|---|---|",
-  `| cores | ${m.cores} × ${m.cpu} |`,
+  `| cores | ${m.cores} × ${m.cpu}${
+    BENCHES.some((b) => !records[b.name])
+      ? " (where this page was written; a section not rerun here was measured when it says, perhaps on another machine of this size)"
+      : ""
+  } |`,
   `| memory | ${m.memory} |`,
   `| load average (1, 5, 15 min) when this page was written; each section gives its own | ${m.load} |`,
   `| node | ${v.node} |`,

@@ -171,6 +171,27 @@ describe("sqliteStore", () => {
     await store.close();
   });
 
+  it("runs metrics reports one per event-loop turn, so requests are answered between them", async () => {
+    const store = await openAt(newPath());
+    await store.createEnvironment(environment("a"));
+    await store.transaction((tx) => tx.putLoop("a", loop({ id: "L1" }), {}));
+    // A turn counter: it moves once per pass of the event loop's immediates.
+    let turn = 0;
+    let ticking = true;
+    const tick = () => {
+      turn++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const query = { from: at(-60), to: at(60), asOf: at(0) };
+    const turns = await Promise.all(
+      [1, 2, 3].map(() => store.metrics("a", query).then(() => turn)),
+    );
+    ticking = false;
+    expect(new Set(turns).size).toBe(3);
+    await store.close();
+  });
+
   it("rejects operations after close", async () => {
     const store = await openAt(newPath());
     await store.close();

@@ -15,4 +15,10 @@ export interface SqlDialect {
   floor(expr: string): string;
   /** A double literal, so rank arithmetic runs in IEEE doubles exactly as in JavaScript. */
   double(literal: number): string;
+  /**
+   * The aggregate `percentile_cont` of `expr` at `q`: the value at (n − 1)·q of the sorted
+   * non-null values, interpolated linearly between the two around it, in doubles — core's
+   * `quantileOfSorted` (docs/metrics.md); `NULL` over no values.
+   */
+  percentile(expr: string, q: number): string;
 }

@@ -1,5 +1,5 @@
 // The SQL of `metrics()`, shared by both stores: loops are aggregated where they lie, and only
-// counts and a few order statistics per group come back. Every value goes through the dialect's
+// counts and a few quantiles per group come back. Every value goes through the dialect's
 // `param`; the only text spliced in is fixed (column names chosen from a closed map, the core's
 // state and segment names).
 import { type Dimension, NEGATIVE_SEGMENTS, NONE, OPEN_STATES } from "@closeloop/core";
@@ -20,7 +20,7 @@ const NEGATIVE = list(NEGATIVE_SEGMENTS);
 /** The scoring types the metrics report (ratings have no standard metric: their scales differ). */
 export const SCORED_TYPES: ReadonlySet<string> = new Set(["nps", "csat", "ces"]);
 
-/** The quantiles loop health reports. */
+/** The quantiles loop health reports (p50, p90). */
 export const QUANTILES = [0.5, 0.9] as const;
 
 /** The statements of one metrics pass, by name; each binds its own values through the dialect given. */
@@ -33,10 +33,10 @@ export type MetricsStatements = Record<
  * The statements for one environment and period, in one pass. Without a dimension every row is
  * the whole period's (`g` is `''`). With one, `counts` answers rows per group (the whole
  * period is their sum), and the other statements, whose figures do not add up across
- * groups (order statistics, distinct customers), answer both from one scan: rows with
+ * groups (quantiles, distinct customers), answer both: rows with
  * `whole = 1` for the period, `whole = 0` per group. Each statement is built with a fresh
  * dialect, so its values are exactly the ones it uses. `groupDurations: false` leaves the
- * groups' order statistics out (`MetricsOptions.groupDurations`).
+ * groups' quantiles out (`MetricsOptions.groupDurations`).
  */
 export function metricsSql(
   envId: string,
@@ -59,44 +59,43 @@ export function metricsSql(
       env,
       from,
       to,
-      g: dimension ? `coalesce(${COLUMN[dimension]}, ${d.param(NONE)})` : "''",
       inPeriod: `env_id = ${env} AND opened_at >= ${from} AND opened_at < ${to}`,
     };
   };
+  /** A row's group; its placeholder is made only for a statement that uses it (PostgreSQL
+   * refuses a value bound to no placeholder). */
+  const groupOf = (d: SqlDialect) =>
+    dimension ? `coalesce(${COLUMN[dimension]}, ${d.param(NONE)})` : "''";
 
-  // Time to acknowledge (`a`) and to close (`c`) from one scan: for each, the two order
-  // statistics each quantile interpolates between, of the period (`whole = 1`) and per group.
+  // Time to acknowledge (`a`) and to close (`c`), each quantile as the database's
+  // `percentile_cont` (`SqlDialect.percentile`, core's definition), of the period
+  // (`whole = 1`) and per group; columns `a50`, `a90`, `c50`, `c90`. An aggregate sorts each
+  // group's values once, where ranking them with window functions cost a sort and two passes
+  // (docs/benchmarks.md).
   const durations = (d: SqlDialect) => {
-    const { g, inPeriod } = common(d);
-    const ranks = QUANTILES.map((q) => {
-      const lo = d.floor(`(n - 1) * ${d.double(q)}`);
-      return `(i >= ${lo} AND i <= ${lo} + 1)`;
-    }).join(" OR ");
-    const stats = (v: string, partition: string) =>
-      `SELECT g, ${v} AS v, row_number() OVER (${partition}ORDER BY ${v}) - 1 AS i,
-          count(*) OVER (${partition.trim()}) AS n FROM x WHERE ${v} IS NOT NULL`;
-    const parts = (["a", "c"] as const).flatMap((v) => {
-      const whole = `SELECT '${v}' AS k, 1 AS whole, '' AS g, n, i, v FROM (${stats(v, "")}) r
-        WHERE ${ranks}`;
-      if (!dimension || !groupDurations) return [whole];
-      return [
-        whole,
-        `SELECT '${v}' AS k, 0 AS whole, g, n, i, v FROM (${stats(v, "PARTITION BY g ")}) r
-          WHERE ${ranks}`,
-      ];
-    });
-    return `WITH x AS MATERIALIZED (
-        SELECT ${g} AS g, ${d.durationMs("first_acknowledged_at", "opened_at")} AS a,
-          ${d.durationMs("first_closed_at", "opened_at")} AS c FROM loops
-        WHERE ${inPeriod} AND (first_acknowledged_at IS NOT NULL OR first_closed_at IS NOT NULL))
-      ${parts.join("\n      UNION ALL\n      ")}`;
+    const { inPeriod } = common(d);
+    const measures = {
+      a: d.durationMs("first_acknowledged_at", "opened_at"),
+      c: d.durationMs("first_closed_at", "opened_at"),
+    };
+    const columns = Object.entries(measures)
+      .flatMap(([k, v]) => QUANTILES.map((q) => `${d.percentile(v, q)} AS ${k}${q * 100}`))
+      .join(", ");
+    const rows = `FROM loops WHERE ${inPeriod}
+        AND (first_acknowledged_at IS NOT NULL OR first_closed_at IS NOT NULL)`;
+    const whole = `SELECT 1 AS whole, '' AS g, ${columns} ${rows}`;
+    if (!dimension || !groupDurations) return whole;
+    return `${whole}
+      UNION ALL
+      SELECT 0 AS whole, ${groupOf(d)} AS g, ${columns} ${rows} GROUP BY g`;
   };
 
   return {
     // One scan for the scores and the loop counts: a row per group and score (`score_type`
     // null for loops without one), with how many of its loops are open and breached.
     counts: (d) => {
-      const { g, inPeriod } = common(d);
+      const { inPeriod } = common(d);
+      const g = groupOf(d);
       const asOf = d.time(period.asOf);
       return `SELECT ${g} AS g, score_type, score, count(*) AS n,
         sum(CASE WHEN state IN (${OPEN}) THEN 1 ELSE 0 END) AS open,
@@ -110,7 +109,8 @@ export function metricsSql(
     // Each customer counts once, at their highest value: per group, and again over the period.
     // The last `gained` value is looked up once per customer (and group), not once per loop.
     valueAtRisk: (d) => {
-      const { env, g, inPeriod } = common(d);
+      const { env, inPeriod } = common(d);
+      const g = groupOf(d);
       return `WITH y AS (
         SELECT ${g} AS g, coalesce(customer_id, respondent_id) AS c, max(customer_value) AS cv,
           sum(CASE WHEN customer_value IS NULL THEN 1 ELSE 0 END) AS missing
@@ -134,7 +134,8 @@ export function metricsSql(
     // The signals raised in the period (kept when each answer arrived: `risk-signals.ts`),
     // grouped by the loop whose answer raised them.
     atRisk: (d) => {
-      const { env, from, to, g } = common(d);
+      const { env, from, to } = common(d);
+      const g = groupOf(d);
       const join = dimension
         ? " JOIN loops ON loops.env_id = rs.env_id AND loops.id = rs.loop_id"
         : "";

@@ -8,7 +8,6 @@ import {
   loopHealthFromCounts,
   npsFromCounts,
   type Percentiles,
-  quantileOfSorted,
 } from "@closeloop/core";
 import { ms } from "./columns.js";
 import type { SqlDialect } from "./dialect.js";
@@ -22,8 +21,8 @@ export type MetricsRow = Record<string, Cell>;
 export interface MetricsRows {
   scores: MetricsRow[];
   loops: MetricsRow[];
-  acknowledge: MetricsRow[];
-  close: MetricsRow[];
+  /** A row per group: `a50`, `a90` (time to acknowledge), `c50`, `c90` (time to close). */
+  durations: MetricsRow[];
   valueAtRisk: MetricsRow[];
   atRisk: MetricsRow[];
 }
@@ -41,16 +40,11 @@ function byGroup(rows: MetricsRow[]): Map<string, MetricsRow[]> {
   return out;
 }
 
-function percentiles(rows: MetricsRow[] | undefined): Percentiles {
-  if (!rows || rows.length === 0) return { p50: null, p90: null };
-  const n = num(rows[0]?.n);
-  const at = new Map(rows.map((r) => [num(r.i), num(r.v)]));
-  const valueAt = (rank: number) => {
-    const v = at.get(rank);
-    if (v === undefined) throw new Error(`metrics: order statistic ${rank} of ${n} missing`);
-    return v;
-  };
-  return { p50: quantileOfSorted(n, 0.5, valueAt), p90: quantileOfSorted(n, 0.9, valueAt) };
+const orNull = (v: Cell | undefined): number | null =>
+  v === null || v === undefined ? null : Number(v);
+
+function percentiles(row: MetricsRow | undefined, k: "a" | "c"): Percentiles {
+  return { p50: orNull(row?.[`${k}50`]), p90: orNull(row?.[`${k}90`]) };
 }
 
 /** The report's groups from one pass: every group any statement named. */
@@ -58,8 +52,7 @@ export function groupMetrics(rows: MetricsRows): Map<string, GroupMetrics> {
   const parts = {
     scores: byGroup(rows.scores),
     loops: byGroup(rows.loops),
-    acknowledge: byGroup(rows.acknowledge),
-    close: byGroup(rows.close),
+    durations: byGroup(rows.durations),
     valueAtRisk: byGroup(rows.valueAtRisk),
     atRisk: byGroup(rows.atRisk),
   };
@@ -81,8 +74,8 @@ export function groupMetrics(rows: MetricsRows): Map<string, GroupMetrics> {
         total: num(loops?.total),
         open: num(loops?.open),
         breached: num(loops?.breached),
-        timeToAcknowledge: percentiles(parts.acknowledge.get(g)),
-        timeToClose: percentiles(parts.close.get(g)),
+        timeToAcknowledge: percentiles(parts.durations.get(g)?.[0], "a"),
+        timeToClose: percentiles(parts.durations.get(g)?.[0], "c"),
       }),
       valueAtRisk: { value: num(risk?.value), customers: num(risk?.customers) },
       atRisk: { customers: num(parts.atRisk.get(g)?.[0]?.customers) },
@@ -108,8 +101,8 @@ export interface MetricsOptions {
   /**
    * `false`: with `groupBy`, the groups' time to acknowledge and to close are not computed
    * (their p50 and p90 are `null`); the period's are. For a caller that draws the durations of
-   * the whole period only (the desk's weekly charts): each grouped order statistic is a second
-   * sort of the period's loops. Default `true`.
+   * the whole period only (the desk's weekly charts): the groups' quantiles are a second sort
+   * of the period's loops. Default `true`.
    */
   groupDurations?: boolean;
 }
@@ -139,14 +132,11 @@ async function pass(
   ]);
   const scores = counts.filter((r) => SCORED_TYPES.has(String(r.score_type)));
   const loops = loopCounts(counts);
-  const acknowledge = durations.filter((r) => r.k === "a");
-  const close = durations.filter((r) => r.k === "c");
   const whole = (rows: MetricsRow[], w: boolean) => rows.filter((r) => (num(r.whole) === 1) === w);
   const totals: MetricsRows = {
     scores: dimension ? sumScores(scores) : scores,
     loops: dimension ? [sumLoops(loops)] : loops,
-    acknowledge: whole(acknowledge, true),
-    close: whole(close, true),
+    durations: whole(durations, true),
     valueAtRisk: whole(valueAtRisk, true),
     atRisk: whole(atRisk, true),
   };
@@ -155,8 +145,7 @@ async function pass(
   const groups = groupMetrics({
     scores,
     loops,
-    acknowledge: whole(acknowledge, false),
-    close: whole(close, false),
+    durations: whole(durations, false),
     valueAtRisk: whole(valueAtRisk, false),
     atRisk: whole(atRisk, false),
   });
@@ -231,8 +220,7 @@ function emptyGroup(): GroupMetrics {
   return groupMetrics({
     scores: [],
     loops: [{ g: "", total: 0 }],
-    acknowledge: [],
-    close: [],
+    durations: [],
     valueAtRisk: [],
     atRisk: [],
   }).get("") as GroupMetrics;

@@ -2,7 +2,7 @@
 import type { FC } from "hono/jsx";
 import type { DeskUser } from "../../store/desk-types.js";
 import type { ChartData } from "../charts-data.js";
-import { instant, money } from "../format.js";
+import { count, instant, money } from "../format.js";
 import { can } from "../roles.js";
 import { Layout } from "./layout.js";
 import { LineChart } from "./line-chart.js";
@@ -29,7 +29,6 @@ export const ChartsPage: FC<{
   by: "journey" | "region";
 }> = ({ user, data, by }) => {
   const h = data.headline;
-  const count = (n: number) => n.toLocaleString("en-US");
   const customers = (n: number) => `${count(n)} customer${n === 1 ? "" : "s"}`;
   return (
     <Layout title="Charts" user={user}>

@@ -24,5 +24,6 @@ export function postgresDialect(param: (value: string | number) => string): SqlD
     durationMs: (later, earlier) => `(extract(epoch from (${later} - ${earlier})) * 1000)::float8`,
     floor: (expr) => `floor(${expr})`,
     double: (x) => `${x}::float8`,
+    percentile: (expr, q) => `percentile_cont(${q}::float8) WITHIN GROUP (ORDER BY ${expr})`,
   };
 }

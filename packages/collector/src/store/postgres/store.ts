@@ -220,7 +220,10 @@ export function postgresStore(url: string, options: PostgresStoreOptions = {}): 
             options,
           );
         },
-        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        // No JIT: the customer-value lookup's estimate puts a 30-day report past
+        // jit_above_cost at 100,000 loops, and compiling took longer (25–40 ms) than the
+        // statement ran without it (30 ms; docs/benchmarks.md).
+        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL jit = off",
       );
     },
   });

@@ -13,6 +13,8 @@ export const sqliteColumns: ColumnReader<string, number> = {
 /** Rows → records on SQLite (`row-readers.ts`). */
 export const sqliteRows = rowReaders(sqliteColumns);
 
+const sqliteDouble = (x: number) => (Number.isInteger(x) ? `${x}.0` : String(x));
+
 /** The dialect for one statement, whose values `param` collects. */
 export function sqliteDialect(param: (value: string | number) => string): SqlDialect {
   return {
@@ -20,6 +22,8 @@ export function sqliteDialect(param: (value: string | number) => string): SqlDia
     time: param,
     durationMs: (later, earlier) => `(${later} - ${earlier})`,
     floor: (expr) => `CAST(${expr} AS INTEGER)`,
-    double: (x) => (Number.isInteger(x) ? `${x}.0` : String(x)),
+    double: sqliteDouble,
+    // Built into the SQLite that better-sqlite3 bundles (SQLITE_ENABLE_PERCENTILE).
+    percentile: (expr, q) => `percentile_cont(${expr}, ${sqliteDouble(q)})`,
   };
 }

@@ -127,6 +127,29 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
   /** A read of committed data. */
   const read = async <T>(body: () => T): Promise<T> => (reader ? body() : exclusive(body));
 
+  /** The last report asked for: the next one starts after it. */
+  let reports: Promise<unknown> = Promise.resolve();
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+  const runReport: CollectorStore["metrics"] = async (envId, query, options) =>
+    await read(() =>
+      metricsReport(
+        envId,
+        query,
+        async (build) => {
+          // Named parameters: a fragment such as the period bounds appears more than once.
+          const values: Record<string, string | number> = {};
+          const param = (v: string | number) => {
+            const name = `p${Object.keys(values).length}`;
+            values[name] = v;
+            return `@${name}`;
+          };
+          const sql = build(sqliteDialect(param));
+          return r(sql).all(values) as MetricsRow[];
+        },
+        options,
+      ),
+    );
+
   const store: CollectorStore = {
     kind: "sqlite",
     webhooks: sqliteWebhooks(w, r, write),
@@ -251,28 +274,14 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
     getResponse: (envId, id) =>
       read(() => one<StoredResponse>(r(storeSql.getResponse), [envId, id])),
     // A report's statements run back to back, in one synchronous block: no write comes between
-    // them, so they agree with each other. Reports yield to the event loop first, so the desk's
-    // dozen weekly reports never hold the process longer than one report (docs/desk.md).
-    metrics: async (envId, query, options) => {
-      await new Promise((resolve) => setImmediate(resolve));
-      return await read(() =>
-        metricsReport(
-          envId,
-          query,
-          async (build) => {
-            // Named parameters: a fragment such as the period bounds appears more than once.
-            const values: Record<string, string | number> = {};
-            const param = (v: string | number) => {
-              const name = `p${Object.keys(values).length}`;
-              values[name] = v;
-              return `@${name}`;
-            };
-            const sql = build(sqliteDialect(param));
-            return r(sql).all(values) as MetricsRow[];
-          },
-          options,
-        ),
-      );
+    // them, so they agree with each other. Reports run one at a time, each on an event-loop turn
+    // of its own, so the desk's dozen weekly reports never hold the process longer than one
+    // report (docs/desk.md): reports that all waited for the same `setImmediate` would run in
+    // one turn, back to back, with no request answered between them.
+    metrics: (envId, query, options) => {
+      const report = reports.then(() => nextTurn()).then(() => runReport(envId, query, options));
+      reports = report.catch(() => {});
+      return report;
     },
   };
   // Without a second connection reads queue behind the writer too, so they are refused as well.
