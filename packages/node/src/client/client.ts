@@ -14,7 +14,6 @@ import {
   type QueueStore,
   type ResponseInput,
   ResponseSchema,
-  uuidv7,
   ValidationError,
 } from "@closeloop/core";
 import { openFileQueueStore } from "../outbox/file-store.js";
@@ -30,6 +29,8 @@ import {
 import { failedStore } from "./failed-store.js";
 import { CollectorError, collectorCall, queryString } from "./http.js";
 import { type LoopsApi, loopsApi } from "./loops-api.js";
+import { isPlainFeedback } from "./plain-feedback.js";
+import { uuidv7 } from "./uuidv7.js";
 
 /** Options of {@link createClient}. */
 export interface ClientOptions {
@@ -210,8 +211,9 @@ export function createClient(options: ClientOptions): Client {
   return {
     captureFeedback(item) {
       try {
-        const feedback = parse(FeedbackSchema, item, "feedback");
-        const id = feedback.id ?? uuidv7();
+        // zod only for what the plain check cannot vouch for; it words every issue.
+        if (!isPlainFeedback(item)) parse(FeedbackSchema, item, "feedback");
+        const id = item.id ?? uuidv7();
         const idempotencyKey = `feedback:${id}`;
         // Not `{ ...item, id }`: on Node 20, a spread followed by a new key gives every object
         // its own hidden class, ~260 bytes each that live as long as the item waits (and the
