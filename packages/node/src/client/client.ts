@@ -29,6 +29,7 @@ import {
 import { failedStore } from "./failed-store.js";
 import { CollectorError, collectorCall, queryString } from "./http.js";
 import { type LoopsApi, loopsApi } from "./loops-api.js";
+import { nodeFetch } from "./node-fetch.js";
 import { isPlainFeedback } from "./plain-feedback.js";
 import { uuidv7 } from "./uuidv7.js";
 
@@ -130,6 +131,11 @@ function openOutboxStore(outbox: NonNullable<ClientOptions["outbox"]>): QueueSto
   }
 }
 
+/** Answers what it is bound to: the receipt of a capture, once the item is stored. */
+function receipt<R>(this: R): R {
+  return this;
+}
+
 /**
  * The Node client: feedback, responses and customer events go through a durable outbox to the
  * collector; loops are acted on over its HTTP API.
@@ -174,7 +180,7 @@ export function createClient(options: ClientOptions): Client {
   const endpoint = options.endpoint.replace(/\/+$/, "");
   // One authenticated caller for every API method (loops, metrics, setup).
   const call = collectorCall(endpoint, options.secretKey, api);
-  const transport = createHttpTransport({ endpoint, key: options.secretKey });
+  const transport = createHttpTransport({ endpoint, key: options.secretKey, fetch: nodeFetch() });
   const store = options.outbox ? openOutboxStore(options.outbox) : memoryQueueStore();
   const outbox = createOutbox({ store, transport });
   const errors = new Set<(error: CollectorError) => void>();
@@ -200,13 +206,15 @@ export function createClient(options: ClientOptions): Client {
 
   // Not async, nor the methods below that queue: through `accept`, a burst of captures holds
   // one promise and one small receipt per item while their writes are pending, not the item
-  // and a suspended call per layer (docs/node.md).
+  // and a suspended call per layer; the receipt is given by a bound `receipt`, not a closure
+  // over it (~50 bytes less per capture, docs/benchmarks.md).
   const enqueue = <R>(
     type: BatchItem["type"],
     data: Record<string, unknown>,
     idempotencyKey: string,
     result: R,
-  ): Promise<R> => outbox.accept({ type, data, idempotencyKey }).then(() => result);
+  ): Promise<R> =>
+    outbox.accept({ type, data, idempotencyKey }).then(receipt.bind(result) as () => R);
 
   return {
     captureFeedback(item) {
