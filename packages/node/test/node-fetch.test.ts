@@ -6,6 +6,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createHttpTransport } from "@closeloop/core";
 import { afterEach, describe, expect, it } from "vitest";
+import { createClient } from "../src/client/client.js";
 import { nodeFetch } from "../src/client/node-fetch.js";
 
 let server: Server | undefined;
@@ -108,5 +109,51 @@ describe("nodeFetch under the HTTP transport", () => {
       kind: "retry",
       error: { code: "network" },
     });
+  });
+});
+
+describe("createClient's deliveryFetch", () => {
+  it("sends the outbox's deliveries through the fetch it is given (e.g. the global one, for a proxy)", async () => {
+    let received = 0;
+    const endpoint = await serve((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c) => chunks.push(c));
+      req.on("end", () => {
+        const { items } = JSON.parse(Buffer.concat(chunks).toString()) as { items: unknown[] };
+        received += items.length;
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(
+          JSON.stringify({
+            accepted: items.map((_, index) => ({ index, id: `f${index}`, duplicate: false })),
+            rejected: [],
+          }),
+        );
+      });
+    });
+    const calls: string[] = [];
+    const client = createClient({
+      endpoint,
+      secretKey: "sk_test",
+      deliveryFetch: (input, init) => {
+        calls.push(String(input));
+        return fetch(input, init);
+      },
+    });
+    await client.captureFeedback({ channel: "support", text: "The export is slow" });
+    await client.close();
+    expect(calls).toEqual([`${endpoint}/v1/batch`]);
+    expect(received).toBe(1);
+  });
+
+  it("refuses a deliveryFetch that is not a function, naming it", () => {
+    expect(() =>
+      createClient({
+        endpoint: "http://127.0.0.1:9",
+        secretKey: "sk_test",
+        deliveryFetch: "fetch" as unknown as typeof fetch,
+      }),
+    ).toThrow(
+      expect.objectContaining({ issues: [expect.objectContaining({ path: "deliveryFetch" })] }),
+    );
   });
 });

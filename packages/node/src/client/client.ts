@@ -29,7 +29,7 @@ import {
 import { failedStore } from "./failed-store.js";
 import { CollectorError, collectorCall, queryString } from "./http.js";
 import { type LoopsApi, loopsApi } from "./loops-api.js";
-import { nodeFetch } from "./node-fetch.js";
+import { type FetchFunction, nodeFetch } from "./node-fetch.js";
 import { isPlainFeedback } from "./plain-feedback.js";
 import { uuidv7 } from "./uuidv7.js";
 
@@ -53,6 +53,13 @@ export interface ClientOptions {
    * outbox's deliveries have their own retries.
    */
   api?: { timeoutMs?: number; retries?: number };
+  /**
+   * What the outbox's deliveries are sent with. Default: `node:http(s)` with a keep-alive agent,
+   * which leaves far less garbage per request than the global `fetch` (docs/outbox-node.md).
+   * Pass `globalThis.fetch` (or any WHATWG `fetch`) to send through it instead — for example to
+   * go through a proxy set with undici's `setGlobalDispatcher`.
+   */
+  deliveryFetch?: typeof fetch;
 }
 
 /** What `client.metrics` asks for; every field optional. */
@@ -176,11 +183,22 @@ export function createClient(options: ClientOptions): Client {
       message: "must be a whole number, 0 or more",
     });
   }
+  if (options?.deliveryFetch !== undefined && typeof options.deliveryFetch !== "function") {
+    issues.push({
+      path: "deliveryFetch",
+      code: "invalid_type",
+      message: "must be a fetch function, e.g. globalThis.fetch",
+    });
+  }
   if (issues.length > 0) throw new ValidationError("client options", issues);
   const endpoint = options.endpoint.replace(/\/+$/, "");
   // One authenticated caller for every API method (loops, metrics, setup).
   const call = collectorCall(endpoint, options.secretKey, api);
-  const transport = createHttpTransport({ endpoint, key: options.secretKey, fetch: nodeFetch() });
+  const transport = createHttpTransport({
+    endpoint,
+    key: options.secretKey,
+    fetch: (options.deliveryFetch as FetchFunction | undefined) ?? nodeFetch(),
+  });
   const store = options.outbox ? openOutboxStore(options.outbox) : memoryQueueStore();
   const outbox = createOutbox({ store, transport });
   const errors = new Set<(error: CollectorError) => void>();

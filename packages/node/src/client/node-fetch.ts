@@ -2,7 +2,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { createHttpTransport } from "@closeloop/core";
 
-type FetchFunction = NonNullable<Parameters<typeof createHttpTransport>[0]["fetch"]>;
+export type FetchFunction = NonNullable<Parameters<typeof createHttpTransport>[0]["fetch"]>;
 
 /**
  * The slice of `fetch` the outbox's HTTP transport uses, over `node:http(s)` with a keep-alive
