@@ -306,20 +306,21 @@ function startOutbox(
     },
     // `createOutbox`'s intake (outbox-intake.ts) replaces `enqueue` and adds `accept`, for a
     // server's bursts; the browser's outbox keeps the one above, one item at a time (size.md).
-    ...intake?.({
+    // Its parts are passed positionally: see `Intake`.
+    ...intake?.(
       o,
       prepare,
       exit,
       emit,
-      open: () => {
+      () => {
         if (closing) throw new QueueClosedError("outbox", "The outbox is closed: cannot enqueue");
       },
-      stored: (count) => {
+      (count) => {
         unsent += count;
         if (unsent >= o.maxItems && !running) void run(false);
         else schedule(o.intervalMs);
       },
-    }),
+    ),
     async flush(flushOptions = {}) {
       if (flushOptions.keepalive) {
         // No await before the send: the browser may end the page at the next task.
