@@ -132,10 +132,11 @@ export function createHttpTransportUnchecked(options: HttpTransportOptions): Tra
       };
       if (Array.isArray(e?.issues)) error.issues = e.issues;
       if (!isRetryableStatus(status)) return { kind: "refused", error };
-      const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), Date.now());
-      return retryAfterMs === undefined
-        ? { kind: "retry", error }
-        : { kind: "retry", error, retryAfterMs };
+      return {
+        kind: "retry",
+        error,
+        retryAfterMs: parseRetryAfter(response.headers.get("retry-after"), Date.now()),
+      };
     },
   };
 }
