@@ -129,8 +129,8 @@ export function createHttpTransportUnchecked(options: HttpTransportOptions): Tra
         code: typeof e?.code === "string" ? e.code : `http_${status}`,
         message:
           typeof e?.message === "string" ? e.message : `the collector answered HTTP ${status}`,
+        issues: Array.isArray(e?.issues) ? e.issues : undefined,
       };
-      if (Array.isArray(e?.issues)) error.issues = e.issues;
       if (!isRetryableStatus(status)) return { kind: "refused", error };
       return {
         kind: "retry",

@@ -182,9 +182,10 @@ function startOutbox(
     for (const r of result.rejected) {
       const item = report(r.index);
       if (!item) continue;
-      const error: DeliveryError = { code: r.code, message: r.message };
-      if (r.issues) error.issues = r.issues;
-      emit("delivery:dropped", { item, error });
+      emit("delivery:dropped", {
+        item,
+        error: { code: r.code, message: r.message, issues: r.issues },
+      });
     }
     return done;
   }
