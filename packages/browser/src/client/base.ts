@@ -196,7 +196,7 @@ export function createBase<More extends object = object>(
         respondent: parts.respondent(),
         locale: options.locale,
         context: { url: pageUrl() },
-        ...(rating === undefined ? {} : { rating }),
+        rating, // left out of the JSON when undefined
       });
       bus.emit("feedback:sent", { id });
       return { id };
@@ -221,7 +221,5 @@ export function createBase<More extends object = object>(
 }
 
 /** The page's URL as context, without its fragment. */
-export const pageUrl = () => {
-  const href = globalThis.location?.href;
-  return href ? href.split("#")[0]?.slice(0, 2_000) : undefined;
-};
+export const pageUrl = () =>
+  (globalThis.location as Location | undefined)?.href.split("#")[0]?.slice(0, 2_000);
