@@ -9,6 +9,7 @@ export interface Clock {
   /** Unix milliseconds. */
   now(): number;
   setTimeout(fn: () => void, ms: number): TimerHandle;
+  /** Like the global one: a handle that already fired, or `undefined`, is ignored. */
   clearTimeout(handle: TimerHandle): void;
   /** Lets the process exit while this timer waits (background retries); a no-op where there is no such notion. */
   unref?(handle: TimerHandle): void;

@@ -100,7 +100,7 @@ function startOutbox(
   // The store, transport, clock and bus are read as `o.store` etc., not destructured: every name
   // of this closure takes a name of its own in an esbuild bundle (docs/size.md).
   let timer: TimerHandle | undefined;
-  let timerAt = Infinity;
+  let timerAt = Infinity; // when `timer` fires; Infinity when none is pending
   let running: Promise<boolean> | undefined;
   let unsent = 0; // items enqueued since the last send, to send early once a batch is full
   let attempt = 0; // consecutive failed sends of the head batch
@@ -111,11 +111,10 @@ function startOutbox(
 
   function schedule(delayMs: number): void {
     const at = o.clock.now() + Math.max(0, delayMs);
-    if (timer !== undefined && timerAt <= at) return;
-    if (timer !== undefined) o.clock.clearTimeout(timer);
+    if (timerAt <= at) return; // a pending timer fires soon enough
+    o.clock.clearTimeout(timer);
     timerAt = at;
     timer = o.clock.setTimeout(() => {
-      timer = undefined;
       timerAt = Infinity;
       void run(false);
     }, delayMs);
@@ -343,8 +342,8 @@ function startOutbox(
         if (o.clock.now() >= deadline) break;
         await new Promise<void>((resolve) => o.clock.setTimeout(resolve, Math.max(wait, 0)));
       }
-      if (timer !== undefined) o.clock.clearTimeout(timer);
-      timer = undefined;
+      o.clock.clearTimeout(timer);
+      timerAt = Infinity;
       const remaining = await o.store.count();
       await o.store.close();
       return { remaining };
