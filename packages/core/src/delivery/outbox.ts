@@ -277,8 +277,7 @@ function startOutbox(
     if (running) return running;
     const go = async (): Promise<boolean> => {
       try {
-        if (!o.lock) return await pass(keepalive, force);
-        const r = await o.lock(() => pass(keepalive, force));
+        const r = await (o.lock ? o.lock(() => pass(keepalive, force)) : pass(keepalive, force));
         if (r === undefined) schedule(o.intervalMs); // another tab is flushing; look again later
         return r ?? false;
       } catch (e) {
