@@ -1,6 +1,7 @@
 import { type Issue, ValidationError } from "../errors.js";
 import type { DeliveryError } from "../events.js";
 import type { BatchItem, BatchResult } from "../schemas/batch.js";
+import { timers } from "./clock.js";
 import { isRetryableStatus, parseRetryAfter } from "./retry-policy.js";
 import type { SendOptions, SendOutcome, Transport } from "./transport.js";
 
@@ -30,7 +31,8 @@ interface Globals {
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }
-const g = globalThis as unknown as Globals;
+// The clock's typed `globalThis` (one module-level name for both files), seen with fetch too.
+const g = timers as unknown as Globals;
 
 /** Options of `createHttpTransport`. */
 export interface HttpTransportOptions {
