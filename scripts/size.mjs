@@ -35,7 +35,6 @@ const entries = [
     name: "@closeloop/browser (ESM, every export: client, targeting, widget, outbox)",
     contents: `export * from ${JSON.stringify(join(root, "packages/browser/src/index.ts"))};`,
     budget: 16 * KB,
-    open: "issue 9",
   },
   {
     name: "@closeloop/browser/lite (ESM: init, identify, track, captureFeedback, outbox)",

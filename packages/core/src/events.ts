@@ -9,7 +9,8 @@ export interface DeliveryError {
   status?: number;
   code: string;
   message: string;
-  issues?: Issue[];
+  /** The item's problems, when the server named them (else absent or `undefined`). */
+  issues?: Issue[] | undefined;
 }
 
 /**

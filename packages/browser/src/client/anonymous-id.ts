@@ -1,7 +1,5 @@
 import type { KeyValue } from "./storage.js";
 
-const HEX_128 = /^[0-9a-f]{32}$/;
-
 /**
  * This browser's anonymous id: 128 random bits as 32 hex characters, kept in storage. It is
  * also the capability that reads the browser's own closure notices (docs/browser.md), so it
@@ -9,7 +7,7 @@ const HEX_128 = /^[0-9a-f]{32}$/;
  */
 export function anonymousId(kv: KeyValue): string {
   const kept = kv.get<string>("anon");
-  if (typeof kept === "string" && HEX_128.test(kept)) return kept;
+  if (typeof kept === "string" && /^[0-9a-f]{32}$/.test(kept)) return kept;
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   const id = Array.from(bytes, (b) => (256 + b).toString(16).slice(1)).join("");
   kv.set("anon", id);

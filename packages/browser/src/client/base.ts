@@ -1,4 +1,5 @@
 import {
+  type CloseloopBus,
   CloseloopError,
   createEventBus,
   type DeliveryError,
@@ -9,7 +10,7 @@ import {
 } from "@closeloop/core";
 import { type BrowserOutbox, createBrowserOutbox } from "../outbox/browser-outbox.js";
 import { anonymousId } from "./anonymous-id.js";
-import { asClientBus, type ClientBus, type ClientEvents } from "./events.js";
+import type { ClientBus, ClientEvents } from "./events.js";
 import {
   type BaseOptions,
   type Identity,
@@ -94,8 +95,8 @@ export function createBase<More extends object = object>(
 ): { client: LiteClient; parts: BaseParts<BaseOptions & More> } {
   const options = resolveOptions(input, more);
   const kv = keyValue(`closeloop:${options.name}:`);
-  const core = createEventBus();
-  const bus = asClientBus(core);
+  // One bus: the outbox's events and the client's (the emitter is untyped at run time).
+  const bus = createEventBus() as unknown as ClientBus;
   const warned = new Set<string>();
   const refused = new Set<string>();
   // What is reported: a CloseloopError as it is; a delivery's error (`{ status, code, message }`)
@@ -128,7 +129,7 @@ export function createBase<More extends object = object>(
     anon ??= anonymousId(kv);
     return anon;
   };
-  const outbox = createBrowserOutbox({ ...options, bus: core });
+  const outbox = createBrowserOutbox({ ...options, bus: bus as unknown as CloseloopBus });
   outbox.catch(report);
   // A refused origin or key is configuration, not a bad item: say so loudly, once.
   // (The outbox keeps the items and backs off until it is fixed.)
@@ -195,7 +196,7 @@ export function createBase<More extends object = object>(
         respondent: parts.respondent(),
         locale: options.locale,
         context: { url: pageUrl() },
-        ...(rating === undefined ? {} : { rating }),
+        rating, // left out of the JSON when undefined
       });
       bus.emit("feedback:sent", { id });
       return { id };
@@ -220,7 +221,5 @@ export function createBase<More extends object = object>(
 }
 
 /** The page's URL as context, without its fragment. */
-export const pageUrl = () => {
-  const href = globalThis.location?.href;
-  return href ? href.split("#")[0]?.slice(0, 2_000) : undefined;
-};
+export const pageUrl = () =>
+  (globalThis.location as Location | undefined)?.href.split("#")[0]?.slice(0, 2_000);

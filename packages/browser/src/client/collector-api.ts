@@ -31,15 +31,6 @@ async function get(parts: BaseParts, path: string, headers: Record<string, strin
   return res;
 }
 
-// Surveys come from the collector, which validated them when they were published; this guard
-// only keeps a damaged or foreign answer from reaching the widget.
-const looksLikeSurvey = (s: Partial<Survey>): s is Survey =>
-  typeof s?.id === "string" &&
-  typeof s.version === "number" &&
-  Array.isArray(s.questions) &&
-  Array.isArray(s.locales) &&
-  typeof s.loop?.routes === "object";
-
 interface CachedSurveys {
   etag: string;
   surveys: Survey[];
@@ -61,7 +52,16 @@ export async function fetchSurveys(parts: BaseParts): Promise<Survey[]> {
     const res = await get(parts, "/v1/surveys", cached ? { "if-none-match": cached.etag } : {});
     if (res.status === 304 && cached) return cached.surveys;
     const body = (await res.json()) as { surveys?: Partial<Survey>[]; strings?: unknown };
-    const surveys = (body.surveys ?? []).filter(looksLikeSurvey);
+    // Surveys come from the collector, which validated them when they were published; this
+    // guard only keeps a damaged or foreign answer from reaching the widget.
+    const surveys = (body.surveys ?? []).filter(
+      (s): s is Survey =>
+        typeof s?.id === "string" &&
+        typeof s.version === "number" &&
+        Array.isArray(s.questions) &&
+        Array.isArray(s.locales) &&
+        typeof s.loop?.routes === "object",
+    );
     const strings = typeof body.strings === "object" ? (body.strings as WidgetTranslations) : {};
     const etag = res.headers.get("etag");
     if (etag) parts.kv.set("surveys", { etag, surveys, strings });

@@ -1,4 +1,4 @@
-import type { CloseloopBus, CloseloopError, CloseloopEvents } from "@closeloop/core";
+import type { CloseloopError, CloseloopEvents } from "@closeloop/core";
 
 /**
  * Every event a browser client emits: the delivery events of the outbox, and the client's own.
@@ -27,6 +27,3 @@ export interface ClientBus {
   listenerCount(event: keyof ClientEvents): number;
   removeAllListeners(): unknown;
 }
-
-/** The same bus object, seen with the client's event names (the emitter is untyped at run time). */
-export const asClientBus = (bus: CloseloopBus): ClientBus => bus as unknown as ClientBus;

@@ -1,6 +1,5 @@
 import {
   type CloseloopBus,
-  createEventBus,
   createHttpTransportUnchecked,
   createOutboxUnchecked,
   type Outbox,
@@ -16,10 +15,10 @@ export interface BrowserOutboxOptions extends Pick<OutboxOptions, "batch" | "ret
   endpoint: string;
   /** The environment's public key (`pk_…`): it can only ingest. */
   publicKey: string;
-  /** Names the queue, so that several SDK instances on one origin keep apart. Default `default`. */
-  name?: string;
-  /** The bus to report on; pass yours to hear `store:fallback` while the store opens. */
-  bus?: CloseloopBus;
+  /** Names the queue, so that several SDK instances on one origin keep apart. */
+  name: string;
+  /** The bus to report on, `store:fallback` included while the store opens. */
+  bus: CloseloopBus;
 }
 
 /** The browser's outbox: which storage holds it, and `close()` also stops watching the page. */
@@ -39,8 +38,7 @@ export interface BrowserOutbox extends Omit<Outbox, "accept"> {
  * (docs/size.md). Pages reach the outbox through `init`.
  */
 export async function createBrowserOutbox(options: BrowserOutboxOptions): Promise<BrowserOutbox> {
-  const bus = options.bus ?? createEventBus();
-  const name = options.name ?? "default";
+  const { bus, name } = options;
   const transport = createHttpTransportUnchecked({
     endpoint: options.endpoint,
     key: options.publicKey,

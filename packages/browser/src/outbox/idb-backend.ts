@@ -1,6 +1,5 @@
 import type { QueueBackend } from "./queue-backend.js";
 
-const ITEMS = "items";
 // Some Safari versions never settle `indexedDB.open`; past this, localStorage takes over.
 const OPEN_TIMEOUT_MS = 5_000;
 
@@ -17,9 +16,10 @@ function open(name: string): Promise<IDBDatabase> {
     };
     // Left to fire after a success too: it then settles nothing and closes nothing.
     setTimeout(() => fail(new Error("IndexedDB did not open in time")), OPEN_TIMEOUT_MS);
-    // The key generator makes `seq`: increasing, shared by every tab, never reused.
+    // One object store, `items` (named at each use, not as a module constant: size.md). The key
+    // generator makes `seq`: increasing, shared by every tab, never reused.
     req.onupgradeneeded = () =>
-      req.result.createObjectStore(ITEMS, { keyPath: "seq", autoIncrement: true });
+      req.result.createObjectStore("items", { keyPath: "seq", autoIncrement: true });
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => fail(req.error);
   });
@@ -42,8 +42,8 @@ export async function idbBackend(name: string): Promise<QueueBackend> {
     options?: IDBTransactionOptions,
   ): Promise<T> {
     const db = await open(name);
-    const tx = db.transaction(ITEMS, mode, options);
-    const req = fn(tx.objectStore(ITEMS));
+    const tx = db.transaction("items", mode, options);
+    const req = fn(tx.objectStore("items"));
     db.close(); // once the transaction is done
     await new Promise((resolve, reject) => {
       tx.oncomplete = resolve;

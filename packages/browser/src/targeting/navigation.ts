@@ -1,8 +1,6 @@
 /** The parts of `window` the navigation watcher touches. */
 export type NavigationWindow = Pick<Window, "history" | "addEventListener" | "removeEventListener">;
 
-const METHODS = ["pushState", "replaceState"] as const;
-
 /**
  * Calls `onChange` after every same-document navigation: `history.pushState` and `replaceState`
  * (which fire no event, so they are wrapped), `popstate` and `hashchange`. Returns the function
@@ -15,7 +13,7 @@ const METHODS = ["pushState", "replaceState"] as const;
  */
 export function watchNavigation(win: NavigationWindow, onChange: () => void): () => void {
   const history = win.history;
-  const restores = METHODS.map((name) => {
+  const restores = (["pushState", "replaceState"] as const).map((name) => {
     const wasOwn = Object.hasOwn(history, name);
     const original = history[name];
     let live = true;

@@ -7,9 +7,6 @@ export type PageLocation = Pick<Location, "href" | "protocol" | "pathname" | "se
 /** Compiles a regex rule's value; `undefined` when it does not compile (the caller reports it). */
 export type CompileRegex = (source: string) => RegExp | undefined;
 
-// A rule value written as a full URL (`https://…`, `//host/…`, also after a regex's `^`).
-const FULL_URL = /^\^?(https?:)?\/\//;
-
 /**
  * What a rule's value is compared with (docs/targeting.md): the page's path and query
  * (`/app/settings?tab=2`); the whole URL when the value starts with `http:`/`https:`
@@ -18,7 +15,9 @@ const FULL_URL = /^\^?(https?:)?\/\//;
  * `location` spells it, percent-encoded: a rule for `/café` is written `/caf%C3%A9`.
  */
 export function urlSubject(value: string, location: PageLocation): string {
-  const full = FULL_URL.exec(value);
+  // Written as a full URL (`https://…`, `//host/…`, also after a regex's `^`)? A literal, not
+  // a module constant: each of those takes a top-level name of its own in a bundle (size.md).
+  const full = /^\^?(https?:)?\/\//.exec(value);
   let s = location.pathname + location.search;
   if (full) {
     s = location.href.replace(/#.*/, "");

@@ -9,14 +9,6 @@ import type { Strings } from "./strings.js";
  */
 export type QuestionControls = [el: HTMLElement, read: () => unknown];
 
-/** Lowest and highest score of the fixed scales, and the strings naming their ends. */
-const SCALES = {
-  nps: [0, 10, "npsLow", "npsHigh"],
-  csat: [1, 5, "csatLow", "csatHigh"],
-  ces: [1, 7, "cesLow", "cesHigh"],
-} as const;
-const FACES = ["😞", "🙁", "😐", "🙂", "😄"];
-
 /**
  * Arrow keys move and check within a radio group (left and right swap when the text runs right
  * to left), Home and End go to its ends, as the ARIA radio group pattern asks.
@@ -72,7 +64,7 @@ function scale(
       v.display === "stars"
         ? "★"
         : v.display === "emoji"
-          ? (FACES[Math.round(((n - min) * 4) / (max - min))] as string)
+          ? (["😞", "🙁", "😐", "🙂", "😄"][Math.round(((n - min) * 4) / (max - min))] as string)
           : "";
     g.append(
       h(
@@ -171,6 +163,13 @@ export function questionControls(v: QuestionView, s: Strings): QuestionControls 
       () => box.checked,
     ];
   }
-  const [min, max, low, high] = SCALES[type];
+  // Lowest and highest score of the fixed scales, and the strings naming their ends.
+  const [min, max, low, high] = (
+    {
+      nps: [0, 10, "npsLow", "npsHigh"],
+      csat: [1, 5, "csatLow", "csatHigh"],
+      ces: [1, 7, "cesLow", "cesHigh"],
+    } as const
+  )[type];
   return scale(v, s, min, max, [low, high]);
 }

@@ -18,11 +18,12 @@ export interface Shell {
 let sheet: CSSStyleSheet | undefined;
 
 /**
- * A `closeloop-widget` host with its Shadow DOM styled: the theme's custom properties on the
- * host, the stylesheet adopted (or a `<style nonce>` where constructable stylesheets are missing).
- * Not yet in the page: the caller appends it.
+ * Puts `content` (in the view's language, direction and colour mode) in a `closeloop-widget`
+ * host with its Shadow DOM styled — the theme's custom properties on the host, the stylesheet
+ * adopted (or a `<style nonce>` where constructable stylesheets are missing) — and appends that
+ * to `env.container`; returns the host.
  */
-function styledHost(env: ViewEnv): [HTMLElement, ShadowRoot] {
+export function mountHost(env: ViewEnv, content: HTMLElement): HTMLElement {
   const host = env.container.ownerDocument.createElement("closeloop-widget");
   // Set through the CSSOM, which a CSP allows. Anything but a custom property has no effect:
   // the host's `all: initial !important` wins over it, so a theme cannot move or hide the host.
@@ -38,15 +39,6 @@ function styledHost(env: ViewEnv): [HTMLElement, ShadowRoot] {
   } catch {
     root.append(h("style", { nonce: env.nonce }, CSS));
   }
-  return [host, root];
-}
-
-/**
- * Puts `content` (in the view's language, direction and colour mode) in a styled host and
- * appends that to `env.container`; returns the host.
- */
-export function mountHost(env: ViewEnv, content: HTMLElement): HTMLElement {
-  const [host, root] = styledHost(env);
   content.lang = env.locale;
   content.dir = isRtl(env.locale) ? "rtl" : "ltr";
   content.classList.add(env.theme.mode);

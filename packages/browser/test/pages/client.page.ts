@@ -16,6 +16,7 @@ const api = {
     outbox = await createBrowserOutbox({
       endpoint: location.origin,
       publicKey: "pk_test",
+      name: "default",
       bus,
       batch: { intervalMs },
       retry: { baseMs: 50, maxMs: 200 },

@@ -9,6 +9,7 @@ export interface Clock {
   /** Unix milliseconds. */
   now(): number;
   setTimeout(fn: () => void, ms: number): TimerHandle;
+  /** Like the global one: a handle that already fired, or `undefined`, is ignored. */
   clearTimeout(handle: TimerHandle): void;
   /** Lets the process exit while this timer waits (background retries); a no-op where there is no such notion. */
   unref?(handle: TimerHandle): void;
@@ -19,7 +20,11 @@ interface GlobalTimers {
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }
-const timers = globalThis as unknown as GlobalTimers;
+/**
+ * `globalThis` with the timers typed, for this file and the HTTP transport: one module-level
+ * name for both, since each takes a top-level name of its own in a bundle (docs/size.md).
+ */
+export const timers = globalThis as unknown as GlobalTimers;
 
 /** The real clock: `Date.now` and the global timers. */
 export const systemClock: Clock = {

@@ -1,6 +1,7 @@
 import { type Issue, ValidationError } from "../errors.js";
 import type { DeliveryError } from "../events.js";
 import type { BatchItem, BatchResult } from "../schemas/batch.js";
+import { timers } from "./clock.js";
 import { isRetryableStatus, parseRetryAfter } from "./retry-policy.js";
 import type { SendOptions, SendOutcome, Transport } from "./transport.js";
 
@@ -30,7 +31,8 @@ interface Globals {
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }
-const g = globalThis as unknown as Globals;
+// The clock's typed `globalThis` (one module-level name for both files), seen with fetch too.
+const g = timers as unknown as Globals;
 
 /** Options of `createHttpTransport`. */
 export interface HttpTransportOptions {
@@ -129,13 +131,14 @@ export function createHttpTransportUnchecked(options: HttpTransportOptions): Tra
         code: typeof e?.code === "string" ? e.code : `http_${status}`,
         message:
           typeof e?.message === "string" ? e.message : `the collector answered HTTP ${status}`,
+        issues: Array.isArray(e?.issues) ? e.issues : undefined,
       };
-      if (Array.isArray(e?.issues)) error.issues = e.issues;
       if (!isRetryableStatus(status)) return { kind: "refused", error };
-      const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), Date.now());
-      return retryAfterMs === undefined
-        ? { kind: "retry", error }
-        : { kind: "retry", error, retryAfterMs };
+      return {
+        kind: "retry",
+        error,
+        retryAfterMs: parseRetryAfter(response.headers.get("retry-after"), Date.now()),
+      };
     },
   };
 }

@@ -6,20 +6,21 @@ import type { BatchItem } from "../schemas/batch.js";
 import type { OutboxItemInput, PreparedItem, withDefaults } from "./outbox-input.js";
 import type { PageExitBuffer } from "./page-exit.js";
 
-/** What an intake is given by the outbox it feeds. */
-export interface IntakeParts {
-  o: ReturnType<typeof withDefaults>;
-  prepare: (input: OutboxItemInput) => PreparedItem;
-  exit: PageExitBuffer;
-  emit: CloseloopBus["emit"];
-  /** Throws `QueueClosedError` once the outbox is closing. */
-  open(): void;
-  /** `count` items are in the store: schedule their delivery. */
-  stored(count: number): void;
-}
-
-/** An outbox's `enqueue` and `accept`. */
-export type Intake = (parts: IntakeParts) => {
+/**
+ * An outbox's `enqueue` and `accept`, given by the outbox it feeds: its options, how it
+ * prepares an item, its page-exit buffer, its guarded `emit`, `open` (throws
+ * `QueueClosedError` once the outbox is closing) and `stored` (`count` items are in the store:
+ * schedule their delivery). Positional, not an object: the call sits in the one outbox every
+ * bundle carries, and an object's keys cannot be minified away (docs/size.md).
+ */
+export type Intake = (
+  o: ReturnType<typeof withDefaults>,
+  prepare: (input: OutboxItemInput) => PreparedItem,
+  exit: PageExitBuffer,
+  emit: CloseloopBus["emit"],
+  open: () => void,
+  stored: (count: number) => void,
+) => {
   enqueue(input: OutboxItemInput): Promise<BatchItem>;
   accept(input: OutboxItemInput): Promise<void>;
 };
@@ -40,7 +41,7 @@ interface Group {
  * suspended call and no item per call while the writes are pending: only the newest ~60 KB for
  * the page-exit send, and the items while `response:queued` has a listener.
  */
-export const groupedIntake: Intake = ({ o, prepare, exit, emit, open, stored }) => {
+export const groupedIntake: Intake = (o, prepare, exit, emit, open, stored) => {
   /** The group of the latest item, until its store promise settles. */
   let group: Group | undefined;
 

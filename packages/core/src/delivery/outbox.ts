@@ -97,9 +97,10 @@ function startOutbox(
   prepare: (input: OutboxItemInput) => PreparedItem,
   intake?: Intake,
 ): Omit<Outbox, "accept"> {
-  const { store, transport, clock, bus } = o;
+  // The store, transport, clock and bus are read as `o.store` etc., not destructured: every name
+  // of this closure takes a name of its own in an esbuild bundle (docs/size.md).
   let timer: TimerHandle | undefined;
-  let timerAt = Infinity;
+  let timerAt = Infinity; // when `timer` fires; Infinity when none is pending
   let running: Promise<boolean> | undefined;
   let unsent = 0; // items enqueued since the last send, to send early once a batch is full
   let attempt = 0; // consecutive failed sends of the head batch
@@ -109,23 +110,22 @@ function startOutbox(
   const exit = pageExitBuffer();
 
   function schedule(delayMs: number): void {
-    const at = clock.now() + Math.max(0, delayMs);
-    if (timer !== undefined && timerAt <= at) return;
-    if (timer !== undefined) clock.clearTimeout(timer);
+    const at = o.clock.now() + Math.max(0, delayMs);
+    if (timerAt <= at) return; // a pending timer fires soon enough
+    o.clock.clearTimeout(timer);
     timerAt = at;
-    timer = clock.setTimeout(() => {
-      timer = undefined;
+    timer = o.clock.setTimeout(() => {
       timerAt = Infinity;
       void run(false);
     }, delayMs);
     // Waiting items are in the store; a pending send must not keep a Node process alive.
-    clock.unref?.(timer);
+    o.clock.unref?.(timer);
   }
 
   /** Emits without letting a throwing listener (host code) derail delivery bookkeeping. */
   const emit: CloseloopBus["emit"] = (name, payload) => {
     try {
-      return bus.emit(name, payload);
+      return o.bus.emit(name, payload);
     } catch (e) {
       (globalThis as { console?: { error(...a: unknown[]): void } }).console?.error(
         `closeloop: a "${name}" listener threw`,
@@ -135,7 +135,7 @@ function startOutbox(
     }
   };
 
-  const forget = (batch: readonly StoredItem[]) => store.remove(batch.map((s) => s.seq));
+  const forget = (batch: readonly StoredItem[]) => o.store.remove(batch.map((s) => s.seq));
 
   /** Reports items as never to be delivered and removes them from the store. */
   function drop(batch: readonly StoredItem[], error: DeliveryError): Promise<void> {
@@ -153,7 +153,7 @@ function startOutbox(
       retryAfterMs ?? 0,
     );
     serverHold = retryAfterMs !== undefined;
-    holdUntil = clock.now() + retryInMs;
+    holdUntil = o.clock.now() + retryInMs;
     emit("delivery:failed", { items, error, attempt, retryInMs });
     schedule(retryInMs);
     return false;
@@ -181,19 +181,20 @@ function startOutbox(
     for (const r of result.rejected) {
       const item = report(r.index);
       if (!item) continue;
-      const error: DeliveryError = { code: r.code, message: r.message };
-      if (r.issues) error.issues = r.issues;
-      emit("delivery:dropped", { item, error });
+      emit("delivery:dropped", {
+        item,
+        error: { code: r.code, message: r.message, issues: r.issues },
+      });
     }
     return done;
   }
 
   /** The page-exit send: one keepalive request, started before the first await. */
   async function sendOnExit(items: BatchItem[]): Promise<boolean> {
-    const outcome = await transport.send(items, { keepalive: true });
+    const outcome = await o.transport.send(items, { keepalive: true });
     if (outcome.kind === "delivered") settle(items, outcome.result, true);
     else exit.giveBack(items); // still in the store: the next pass, here or on the next page, sends them
-    return outcome.kind === "delivered" && (await store.count()) === 0;
+    return outcome.kind === "delivered" && (await o.store.count()) === 0;
   }
 
   /** One pass: sends batches until the queue is empty (true) or a send must wait (false). */
@@ -201,13 +202,13 @@ function startOutbox(
     let budget = keepalive ? KEEPALIVE_BYTES : Infinity;
     let maxItems = o.maxItems; // halved when the collector says a batch is too large (413)
     for (;;) {
-      const now = clock.now();
+      const now = o.clock.now();
       if (now < holdUntil && (serverHold || !force)) {
         schedule(holdUntil - now);
         return false;
       }
       const maxBytes = Math.min(o.maxBytes, budget);
-      const batch = await store.peek({ maxItems, maxBytes });
+      const batch = await o.store.peek({ maxItems, maxBytes });
       if (batch.length === 0) {
         attempt = 0;
         return true;
@@ -226,7 +227,7 @@ function startOutbox(
       if (keepalive && bytes > budget) return false; // the rest waits for the next page
       budget -= bytes;
       unsent = Math.max(0, unsent - batch.length);
-      const outcome = await transport.send(
+      const outcome = await o.transport.send(
         batch.map((s) => s.item),
         { keepalive },
       );
@@ -265,7 +266,7 @@ function startOutbox(
         outcome.result,
         false,
       );
-      await store.remove(done.map((i) => (batch[i] as StoredItem).seq));
+      await o.store.remove(done.map((i) => (batch[i] as StoredItem).seq));
       // Items the collector's answer did not mention are sent again: better a duplicate the
       // idempotency key absorbs than a loss.
     }
@@ -276,8 +277,7 @@ function startOutbox(
     if (running) return running;
     const go = async (): Promise<boolean> => {
       try {
-        if (!o.lock) return await pass(keepalive, force);
-        const r = await o.lock(() => pass(keepalive, force));
+        const r = await (o.lock ? o.lock(() => pass(keepalive, force)) : pass(keepalive, force));
         if (r === undefined) schedule(o.intervalMs); // another tab is flushing; look again later
         return r ?? false;
       } catch (e) {
@@ -293,11 +293,11 @@ function startOutbox(
   }
 
   return {
-    bus,
+    bus: o.bus,
     async enqueue(input: OutboxItemInput) {
       if (closing) throw new QueueClosedError("outbox", "The outbox is closed: cannot enqueue");
       const { item, bytes, json } = prepare(input);
-      await store.append(item, clock.now(), json);
+      await o.store.append(item, o.clock.now(), json);
       exit.add(item, bytes);
       emit("response:queued", { item });
       if (++unsent >= o.maxItems && !running) void run(false);
@@ -306,20 +306,21 @@ function startOutbox(
     },
     // `createOutbox`'s intake (outbox-intake.ts) replaces `enqueue` and adds `accept`, for a
     // server's bursts; the browser's outbox keeps the one above, one item at a time (size.md).
-    ...intake?.({
+    // Its parts are passed positionally: see `Intake`.
+    ...intake?.(
       o,
       prepare,
       exit,
       emit,
-      open: () => {
+      () => {
         if (closing) throw new QueueClosedError("outbox", "The outbox is closed: cannot enqueue");
       },
-      stored: (count) => {
+      (count) => {
         unsent += count;
         if (unsent >= o.maxItems && !running) void run(false);
         else schedule(o.intervalMs);
       },
-    }),
+    ),
     async flush(flushOptions = {}) {
       if (flushOptions.keepalive) {
         // No await before the send: the browser may end the page at the next task.
@@ -332,20 +333,20 @@ function startOutbox(
     },
     async close({ timeoutMs = 5_000 } = {}) {
       closing = true;
-      const deadline = clock.now() + timeoutMs;
+      const deadline = o.clock.now() + timeoutMs;
       for (;;) {
         if (running) await running;
         if (await run(false)) break;
-        const wait = Math.min(holdUntil, deadline) - clock.now();
-        if (clock.now() >= deadline) break;
-        await new Promise<void>((resolve) => clock.setTimeout(resolve, Math.max(wait, 0)));
+        const wait = Math.min(holdUntil, deadline) - o.clock.now();
+        if (o.clock.now() >= deadline) break;
+        await new Promise<void>((resolve) => o.clock.setTimeout(resolve, Math.max(wait, 0)));
       }
-      if (timer !== undefined) clock.clearTimeout(timer);
-      timer = undefined;
-      const remaining = await store.count();
-      await store.close();
+      o.clock.clearTimeout(timer);
+      timerAt = Infinity;
+      const remaining = await o.store.count();
+      await o.store.close();
       return { remaining };
     },
-    pending: () => store.count(),
+    pending: () => o.store.count(),
   };
 }

@@ -16,7 +16,7 @@ export interface SendOptions {
  */
 export type SendOutcome =
   | { kind: "delivered"; result: BatchResult }
-  | { kind: "retry"; error: DeliveryError; retryAfterMs?: number }
+  | { kind: "retry"; error: DeliveryError; retryAfterMs?: number | undefined }
   | { kind: "refused"; error: DeliveryError };
 
 /** The delivery port: sends one batch to the collector. Never throws; failures are outcomes. */
