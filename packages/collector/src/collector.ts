@@ -54,6 +54,13 @@ const CLOSE_GRACE_MS = 3_000;
 export interface Collector {
   fetch(request: Request): Promise<Response>;
   listen(options?: { port?: number; host?: string }): Promise<ListeningCollector>;
+  /**
+   * Starts computing the desk's charts of every environment that has desk users, and answers
+   * once they are started, not computed. At 100,000 loops a computation takes a few hundred ms
+   * (docs/benchmarks.md); without this, the first charts page after a start waits for it unless
+   * the inbox was opened first. `closeloop serve` calls it once it listens.
+   */
+  warmDesk(): Promise<void>;
 }
 
 /**
@@ -151,6 +158,10 @@ export function createCollector(options: CollectorOptions): Collector {
 
   return {
     fetch: handle,
+    async warmDesk() {
+      const envs = new Set((await store.listDeskUsers()).map((u) => u.envId));
+      for (const envId of envs) desk.warmCharts(envId);
+    },
     async listen({ port = 7345, host = "127.0.0.1" } = {}) {
       const draining = new AbortController();
       const server = createServer(nodeListener(handle, maxBodyBytes, draining.signal));

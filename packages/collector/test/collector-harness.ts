@@ -4,12 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { uuidv7 } from "@closeloop/core";
 import { onboardingNps } from "../../core/test/fixtures.js";
-import { type CollectorOptions, createCollector } from "../src/collector.js";
+import { type Collector, type CollectorOptions, createCollector } from "../src/collector.js";
 import { provision } from "../src/provision.js";
 import { sqliteStore } from "../src/store/index.js";
 import type { CollectorStore } from "../src/store/types.js";
 
 export interface Running {
+  collector: Collector;
   url: string;
   pk: string;
   sk: string;
@@ -60,6 +61,7 @@ export async function startCollector(
     return { status: res.status, body: parsed, headers: res.headers };
   };
   return {
+    collector,
     url: listening.url,
     pk: keys.publicKey ?? "pk_test_0123456789abcdefghij",
     sk: keys.secretKey ?? "sk_test_0123456789abcdefghij",

@@ -555,4 +555,48 @@ describe("the desk's charts, warmed", () => {
       await c.close();
     }
   });
+
+  it("warmDesk computes the charts of each environment with desk users: the first charts page after a start computes nothing", async () => {
+    const inner = sqliteStore(":memory:");
+    let calls = 0;
+    const store: CollectorStore = {
+      ...inner,
+      metrics: (...args) => {
+        calls++;
+        return inner.metrics(...args);
+      },
+    };
+    const { c } = await deskCollector(store);
+    try {
+      await c.collector.warmDesk();
+      await expect.poll(() => calls).toBe(WEEKS + 2);
+      const b = browser(c);
+      await b.signIn("lee@example.com");
+      expect((await b.get("/desk/charts")).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(calls).toBe(WEEKS + 2);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it("warmDesk computes nothing for an environment without desk users", async () => {
+    const inner = sqliteStore(":memory:");
+    let calls = 0;
+    const store: CollectorStore = {
+      ...inner,
+      metrics: (...args) => {
+        calls++;
+        return inner.metrics(...args);
+      },
+    };
+    const c = await startCollector({ store });
+    try {
+      await c.collector.warmDesk();
+      await new Promise((r) => setTimeout(r, 50));
+      expect(calls).toBe(0);
+    } finally {
+      await c.close();
+    }
+  });
 });

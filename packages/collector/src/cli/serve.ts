@@ -111,6 +111,8 @@ export async function serve(
   }
   // Only once the signals are handled: whoever reads this line may stop the collector at once.
   out(`closeloop collector listening on ${listening.url} (${where})`);
+  // The desk's charts, computed in the background so that its first charts page need not wait.
+  collector.warmDesk().catch((e: unknown) => console.error("closeloop desk:", e));
   return stop;
 }
 

@@ -63,7 +63,7 @@ const overHttps = (c: Context) =>
  * the charts, as server-rendered pages (docs/desk.md). A Hono app: its CSRF check, secure
  * headers, cookies and event streams are Hono's, not ours.
  */
-export function createDesk(deps: DeskDeps): Hono<Env> {
+export function createDesk(deps: DeskDeps): Hono<Env> & { warmCharts(envId: string): void } {
   const { store, now } = deps;
   const desk = new Hono<Env>().basePath("/desk");
   const limiter = createSignInLimiter(() => Date.parse(now()));
@@ -322,7 +322,8 @@ export function createDesk(deps: DeskDeps): Hono<Env> {
     );
   }
 
-  return desk;
+  // For a collector that has just started: the first charts page then finds them computed.
+  return Object.assign(desk, { warmCharts: (envId: string) => charts.warm(envId) });
 }
 
 // Checked against when the email is unknown, so that both answers take the same time.
