@@ -17,6 +17,7 @@ import {
   survey,
 } from "./collector-harness.js";
 import { dropSchemas, pgStores, postgresFor } from "./pg-helper.js";
+import { countingMetrics } from "./store-fixtures.js";
 
 const unreachable = await postgresFor("desk PostgreSQL cases");
 afterAll(dropSchemas);
@@ -526,75 +527,51 @@ describe.each(stores)("the loop desk on %s", (_name, open) => {
 
 describe("the desk's charts, warmed", () => {
   it("the inbox starts computing the charts, so the charts page then computes nothing", async () => {
-    const inner = sqliteStore(":memory:");
-    let calls = 0;
-    const store: CollectorStore = {
-      ...inner,
-      metrics: (...args) => {
-        calls++;
-        return inner.metrics(...args);
-      },
-    };
+    const { store, calls } = countingMetrics(sqliteStore(":memory:"));
     const { c } = await deskCollector(store);
     try {
       const b = browser(c);
       await b.signIn("lee@example.com");
-      expect(calls).toBe(0);
+      expect(calls()).toBe(0);
       expect((await b.get("/desk")).status).toBe(200);
       // Started once the inbox has answered: the weeks and the headline's two periods.
-      await expect.poll(() => calls).toBe(WEEKS + 2);
+      await expect.poll(calls).toBe(WEEKS + 2);
       expect((await b.get("/desk/charts")).status).toBe(200);
       // The charts page warms the other grouping's weeks (its headline is shared), a second
       // after its answer, and nothing else: what it drew was already computed.
-      await expect.poll(() => calls, { timeout: 5000 }).toBe(2 * WEEKS + 2);
+      await expect.poll(calls, { timeout: 5000 }).toBe(2 * WEEKS + 2);
       await new Promise((r) => setTimeout(r, 50));
-      expect(calls).toBe(2 * WEEKS + 2);
+      expect(calls()).toBe(2 * WEEKS + 2);
       expect((await b.get("/desk/charts?by=region")).status).toBe(200);
-      expect(calls).toBe(2 * WEEKS + 2);
+      expect(calls()).toBe(2 * WEEKS + 2);
     } finally {
       await c.close();
     }
   });
 
   it("warmDesk computes the charts of each environment with desk users: the first charts page after a start computes nothing", async () => {
-    const inner = sqliteStore(":memory:");
-    let calls = 0;
-    const store: CollectorStore = {
-      ...inner,
-      metrics: (...args) => {
-        calls++;
-        return inner.metrics(...args);
-      },
-    };
+    const { store, calls } = countingMetrics(sqliteStore(":memory:"));
     const { c } = await deskCollector(store);
     try {
       await c.collector.warmDesk();
-      await expect.poll(() => calls).toBe(WEEKS + 2);
+      await expect.poll(calls).toBe(WEEKS + 2);
       const b = browser(c);
       await b.signIn("lee@example.com");
       expect((await b.get("/desk/charts")).status).toBe(200);
       await new Promise((r) => setTimeout(r, 50));
-      expect(calls).toBe(WEEKS + 2);
+      expect(calls()).toBe(WEEKS + 2);
     } finally {
       await c.close();
     }
   });
 
   it("warmDesk computes nothing for an environment without desk users", async () => {
-    const inner = sqliteStore(":memory:");
-    let calls = 0;
-    const store: CollectorStore = {
-      ...inner,
-      metrics: (...args) => {
-        calls++;
-        return inner.metrics(...args);
-      },
-    };
+    const { store, calls } = countingMetrics(sqliteStore(":memory:"));
     const c = await startCollector({ store });
     try {
       await c.collector.warmDesk();
       await new Promise((r) => setTimeout(r, 50));
-      expect(calls).toBe(0);
+      expect(calls()).toBe(0);
     } finally {
       await c.close();
     }

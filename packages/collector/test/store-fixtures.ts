@@ -161,3 +161,18 @@ export async function allPages(
   }
   throw new Error("listLoops never ended");
 }
+
+/** `store` with its `metrics()` calls counted: how many reports a desk page or cache asked for. */
+export function countingMetrics(store: CollectorStore): { store: CollectorStore; calls(): number } {
+  let calls = 0;
+  return {
+    store: {
+      ...store,
+      metrics: (...args) => {
+        calls++;
+        return store.metrics(...args);
+      },
+    },
+    calls: () => calls,
+  };
+}
