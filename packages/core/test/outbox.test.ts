@@ -647,6 +647,22 @@ describe("createOutbox: flush, keepalive, lock and close", () => {
     expect(seen.at(-1)?.keys).toEqual(["k1"]);
   });
 
+  it("with pageExit: false keeps no item in memory: a keepalive flush sends from the store", async () => {
+    const { outbox, store, events } = setup({ pageExit: false, batch: { maxItems: 100 } });
+    for (let i = 0; i < 30; i++) await outbox.accept(feedback(i, { pad: "x".repeat(4_000) }));
+    expect(await outbox.flush({ keepalive: true })).toBe(false);
+    expect(seen.every((s) => s.keepalive)).toBe(true);
+    // The oldest first, as a store pass sends: with a page-exit buffer the newest would go.
+    expect(seen[0]?.keys[0]).toBe("k0");
+    expect(seen.reduce((n, s) => n + s.bytes, 0)).toBeLessThanOrEqual(64 * 1024);
+    const sent = seen.flatMap((s) => s.keys);
+    expect(await store.count()).toBe(30 - sent.length);
+    expect(await outbox.flush()).toBe(true);
+    expect(events.delivered.map((e) => e.item.idempotencyKey)).toEqual(
+      Array.from({ length: 30 }, (_, i) => `k${i}`),
+    );
+  });
+
   it("with keepalive and nothing new on this page, sends ≤ 60 KB from the store", async () => {
     const store = memoryQueueStore();
     for (let i = 0; i < 30; i++)

@@ -43,6 +43,14 @@ export interface OutboxOptions {
   lock?: FlushLock | undefined;
   /** Source of randomness for the jitter, in [0, 1). */
   random?: () => number;
+  /**
+   * `createOutbox` only. Whether to keep the newest ~60 KB of enqueued items in memory, for
+   * `flush({ keepalive: true })` to send at once when a page is left. Default `true`. A server
+   * passes `false` (the Node client does): it is never a page being left, and keeping them
+   * costs a burst of captures a Map update per item and its garbage. Without it, a keepalive
+   * flush sends up to 60 KB from the store.
+   */
+  pageExit?: boolean;
 }
 
 /** What `enqueue` takes: an item without its idempotency key, which the outbox adds. */

@@ -70,7 +70,7 @@ export interface Outbox {
  * await outbox.enqueue({ type: "feedback", data: { channel: "support", text: "Export is slow" } });
  */
 export function createOutbox(options: OutboxOptions): Outbox {
-  return startOutbox(resolveOptions(options), toItem, groupedIntake);
+  return startOutbox(resolveOptions(options), toItem, groupedIntake(options.pageExit !== false));
 }
 
 /**

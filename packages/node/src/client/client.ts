@@ -27,6 +27,7 @@ import {
   type WebhooksApi,
 } from "./admin-api.js";
 import { failedStore } from "./failed-store.js";
+import { feedbackReceipts } from "./feedback-receipts.js";
 import { CollectorError, collectorCall, queryString } from "./http.js";
 import { type LoopsApi, loopsApi } from "./loops-api.js";
 import { type FetchFunction, nodeFetch } from "./node-fetch.js";
@@ -200,12 +201,19 @@ export function createClient(options: ClientOptions): Client {
     fetch: (options.deliveryFetch as FetchFunction | undefined) ?? nodeFetch(),
   });
   const store = options.outbox ? openOutboxStore(options.outbox) : memoryQueueStore();
-  const outbox = createOutbox({ store, transport });
+  // No page-exit buffer: a server is never a page being left, and keeping the newest items for
+  // one cost a burst ~10 MB of old-generation garbage (docs/benchmarks.md).
+  const outbox = createOutbox({ store, transport, pageExit: false });
   const errors = new Set<(error: CollectorError) => void>();
   // A wrong or revoked key refuses every send alike: the outbox keeps the items and backs off,
   // and the client says so once (docs/outbox-node.md), not on every retry.
   const told = new Set<string>();
-  outbox.bus.on("response:delivered", () => told.clear());
+  // Only when something was told: `clear()` on a Set gives it a new table, which V8 allocates
+  // in the old generation for a long-lived Set — ~110 bytes of old-space garbage per delivered
+  // item, 11 MB over a burst of 100,000 (docs/benchmarks.md).
+  outbox.bus.on("response:delivered", () => {
+    if (told.size > 0) told.clear();
+  });
   outbox.bus.on("delivery:failed", ({ error }) => {
     if ((error.status !== 401 && error.status !== 403) || told.has(error.code)) return;
     told.add(error.code);
@@ -223,9 +231,11 @@ export function createClient(options: ClientOptions): Client {
   });
 
   // Not async, nor the methods below that queue: through `accept`, a burst of captures holds
-  // one promise and one small receipt per item while their writes are pending, not the item
-  // and a suspended call per layer; the receipt is given by a bound `receipt`, not a closure
-  // over it (~50 bytes less per capture, docs/benchmarks.md).
+  // one promise and one small receipt per item while their writes are pending (for feedback,
+  // only its id: feedback-receipts.ts), not the item and a suspended call per layer; the
+  // receipt is given by a bound function, not a closure over it (~50 bytes less per capture,
+  // docs/benchmarks.md).
+  const receipts = feedbackReceipts();
   const enqueue = <R>(
     type: BatchItem["type"],
     data: Record<string, unknown>,
@@ -246,7 +256,7 @@ export function createClient(options: ClientOptions): Client {
         // time to make them), seen in a heap snapshot of a burst (docs/benchmarks.md).
         const data: Record<string, unknown> = Object.assign({}, item);
         data.id = id;
-        return enqueue("feedback", data, idempotencyKey, { id, idempotencyKey });
+        return receipts(outbox.accept({ type: "feedback", data, idempotencyKey }), id);
       } catch (e) {
         return Promise.reject(e);
       }

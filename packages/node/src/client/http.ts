@@ -1,5 +1,12 @@
 import { CloseloopError, type Issue, parseRetryAfter } from "@closeloop/core";
-import ky, { HTTPError, TimeoutError } from "ky";
+import type { KyInstance } from "ky";
+
+/**
+ * ky, imported at the first API call rather than with the package: it reaches for the global
+ * `Request` as it loads, which makes Node load undici (~7 MB of RSS), and a client that only
+ * captures never needs either (its deliveries go over node:http, node-fetch.ts).
+ */
+const loadKy = () => import("ky");
 
 /** The collector answered a request with an error. */
 export class CollectorError extends CloseloopError {
@@ -51,26 +58,30 @@ export function collectorCall(
   options: CollectorCallOptions = {},
 ): CollectorCall {
   const timeoutMs = options.timeoutMs ?? DEFAULT_API_TIMEOUT_MS;
-  const api = ky.create({
-    prefixUrl: endpoint,
-    headers: { authorization: `Bearer ${secretKey}` },
-    timeout: timeoutMs,
-    retry: {
-      limit: options.retries ?? 2,
-      methods: ["get", "put", "delete"],
-      // Not 413: a body too large stays too large.
-      statusCodes: [408, 429, 500, 502, 503, 504],
-      afterStatusCodes: [429, 503],
-      // A wait longer than an attempt may take is not worth it: the caller gets the refusal now
-      // rather than a retry sooner than the collector asked for (ky would shorten the wait).
-      shouldRetry: ({ error }) =>
-        error instanceof HTTPError &&
-        (parseRetryAfter(error.response.headers.get("retry-after"), Date.now()) ?? 0) > timeoutMs
-          ? false
-          : undefined,
-    },
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
+  let instance: Promise<KyInstance> | undefined;
+  const create = async (): Promise<KyInstance> => {
+    const { default: ky, HTTPError } = await loadKy();
+    return ky.create({
+      prefixUrl: endpoint,
+      headers: { authorization: `Bearer ${secretKey}` },
+      timeout: timeoutMs,
+      retry: {
+        limit: options.retries ?? 2,
+        methods: ["get", "put", "delete"],
+        // Not 413: a body too large stays too large.
+        statusCodes: [408, 429, 500, 502, 503, 504],
+        afterStatusCodes: [429, 503],
+        // A wait longer than an attempt may take is not worth it: the caller gets the refusal now
+        // rather than a retry sooner than the collector asked for (ky would shorten the wait).
+        shouldRetry: ({ error }) =>
+          error instanceof HTTPError &&
+          (parseRetryAfter(error.response.headers.get("retry-after"), Date.now()) ?? 0) > timeoutMs
+            ? false
+            : undefined,
+      },
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+  };
   return async <T>(
     method: string,
     path: string,
@@ -80,6 +91,8 @@ export function collectorCall(
     let text: string;
     try {
       // ky joins prefixUrl and the path itself and refuses a leading slash.
+      instance ??= create();
+      const api = await instance;
       const res = await api(path.replace(/^\/+/, ""), {
         method,
         json: body,
@@ -100,6 +113,7 @@ async function toCollectorError(
   path: string,
   timeoutMs: number,
 ): Promise<CollectorError> {
+  const { HTTPError, TimeoutError } = await loadKy();
   if (e instanceof HTTPError) {
     const status = e.response.status;
     let text = "";
