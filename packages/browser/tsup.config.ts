@@ -2,10 +2,21 @@ import { defineConfig } from "tsup";
 
 export default defineConfig([
   {
-    entry: { index: "src/index.ts", lite: "src/lite.ts" },
-    format: ["esm", "cjs"],
-    dts: true,
+    // The ESM files mirror src/, one file per module, as @closeloop/core's do: an app's bundler
+    // then sees what `pnpm size` measures and keeps only the modules an entry uses.
+    entry: ["src/**/*.ts", "!src/global/**", "!src/react.ts", "!src/react/**"],
+    bundle: false,
+    format: ["esm"],
+    dts: { entry: { index: "src/index.ts", lite: "src/lite.ts" } },
     clean: true,
+    sourcemap: true,
+    target: "es2020",
+    platform: "browser",
+  },
+  {
+    entry: { index: "src/index.ts", lite: "src/lite.ts" },
+    format: ["cjs"],
+    dts: true,
     sourcemap: true,
     target: "es2020",
     platform: "browser",
