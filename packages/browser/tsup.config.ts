@@ -1,4 +1,12 @@
-import { defineConfig } from "tsup";
+import { defineConfig, type Options } from "tsup";
+
+// Property names ending in `_` are internal to this package (the client's parts and resolved
+// options, the key-value store, the queue backends): every build shortens them, as an app's
+// minifier cannot (an object's keys are kept). No such name is public, on the wire or in stored
+// records, and none is read by another package (docs/size.md).
+const mangle: Options["esbuildOptions"] = (options) => {
+  options.mangleProps = /_$/;
+};
 
 export default defineConfig([
   {
@@ -12,6 +20,7 @@ export default defineConfig([
     sourcemap: true,
     target: "es2020",
     platform: "browser",
+    esbuildOptions: mangle,
   },
   {
     entry: { index: "src/index.ts", lite: "src/lite.ts" },
@@ -20,6 +29,7 @@ export default defineConfig([
     sourcemap: true,
     target: "es2020",
     platform: "browser",
+    esbuildOptions: mangle,
   },
   {
     // The React bindings: React stays the app's (a peer), and the file is marked as client
@@ -30,6 +40,7 @@ export default defineConfig([
     sourcemap: true,
     target: "es2020",
     platform: "browser",
+    esbuildOptions: mangle,
     external: ["react", "@closeloop/browser"],
     banner: { js: '"use client";' },
   },
@@ -45,5 +56,6 @@ export default defineConfig([
     noExternal: [/.*/],
     target: "es2020",
     platform: "browser",
+    esbuildOptions: mangle,
   },
 ]);

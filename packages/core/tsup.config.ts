@@ -1,4 +1,12 @@
-import { defineConfig } from "tsup";
+import { defineConfig, type Options } from "tsup";
+
+// Property names ending in `_` are internal to this package (the outbox's resolved options, its
+// page-exit buffer, a prepared item, the bus's listener records): the build shortens them, as an
+// app's minifier cannot (an object's keys are kept). No such name is public, on the wire or in
+// stored records, and none is read by another package (docs/size.md).
+const mangle: Options["esbuildOptions"] = (options) => {
+  options.mangleProps = /_$/;
+};
 
 export default defineConfig([
   {
@@ -14,6 +22,7 @@ export default defineConfig([
     clean: true,
     sourcemap: true,
     target: "es2022",
+    esbuildOptions: mangle,
   },
   {
     // CommonJS (Node's `require`) is not tree-shaken by anyone; one file is simplest.
@@ -23,5 +32,6 @@ export default defineConfig([
     sourcemap: true,
     target: "es2022",
     treeshake: true,
+    esbuildOptions: mangle,
   },
 ]);

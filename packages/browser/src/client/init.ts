@@ -34,17 +34,17 @@ export interface Client extends LiteClient {
  */
 export function init(options: InitOptions): Client {
   const { client, parts } = createBase(options, widgetOptions);
-  const { kv, report, options: o } = parts;
+  const { kv_: kv, report_: report, options_: o } = parts;
   let surveys: Survey[] = [];
   let open: ViewHandle | undefined;
   let stopped = false;
   const pending: ClosureNotice[] = [];
   // Ids of the notices shown here, newest last; read when needed, not while init runs.
-  const seen = () => kv.get<string[]>("seen-closures") ?? [];
+  const seen = () => kv.get_<string[]>("seen-closures") ?? [];
   const env = () => ({
     container: o.container ?? document.body,
     theme: o.theme,
-    locale: o.locale,
+    locale: o.locale_,
     translations: translationsOf(parts),
     nonce: o.nonce,
   });
@@ -77,7 +77,7 @@ export function init(options: InitOptions): Client {
     show: present,
     onError: report,
   });
-  parts.bus.on("track", ({ name, props }) => targeting.track(name, props));
+  parts.bus_.on("track", ({ name, props }) => targeting.track(name, props));
 
   function showNextClosure() {
     const notice = pending.shift();
@@ -86,9 +86,9 @@ export function init(options: InitOptions): Client {
       ...env(),
       notice,
       onSeen() {
-        kv.set("seen-closures", [...seen(), notice.id].slice(-200));
-        parts.bus.emit("closure:shown", { noticeId: notice.id, loopId: notice.loopId });
-        parts.send("closure-seen", `closure-seen:${notice.id}`, { noticeId: notice.id }, true);
+        kv.set_("seen-closures", [...seen(), notice.id].slice(-200));
+        parts.bus_.emit("closure:shown", { noticeId: notice.id, loopId: notice.loopId });
+        parts.send_("closure-seen", `closure-seen:${notice.id}`, { noticeId: notice.id }, true);
       },
       onDismiss: closed,
     });
@@ -115,7 +115,7 @@ export function init(options: InitOptions): Client {
   // Everything that reads storage or the network runs after `init` returned, in later tasks,
   // so that init itself costs the page a few milliseconds at most.
   void (async () => {
-    storeKind = (await parts.outbox).storeKind;
+    storeKind = (await parts.outbox_).storeKind_;
     surveys = await fetchSurveys(parts);
     if (stopped) return;
     // A survey left unfinished by a reload comes back at once: it was already shown.
@@ -143,7 +143,7 @@ export function init(options: InitOptions): Client {
       await client.shutdown();
     },
     async showSurvey(id) {
-      storeKind = (await parts.outbox).storeKind;
+      storeKind = (await parts.outbox_).storeKind_;
       const survey = (surveys.length ? surveys : await fetchSurveys(parts)).find(
         (s) => s.id === id,
       );

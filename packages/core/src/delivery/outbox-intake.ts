@@ -48,11 +48,11 @@ export const groupedIntake: Intake = (o, prepare, exit, emit, open, stored) => {
   /** Checks the item and hands it to the store; throws what `enqueue` rejects with. */
   function hand(input: OutboxItemInput): [BatchItem, Promise<void>] {
     open();
-    const { item, bytes, json } = prepare(input);
-    const appended = o.store.append(item, o.clock.now(), json);
+    const { item_: item, bytes_: bytes, json_: json } = prepare(input);
+    const appended = o.store_.append(item, o.clock_.now(), json);
     // Offered to the page-exit send at once, its write done or not: a page being left sends
     // what it can; the buffer holds the newest ~60 KB, so nothing else keeps the item here.
-    exit.add(item, bytes);
+    exit.add_(item, bytes);
     let g = group;
     if (g?.stored !== appended) {
       const fresh: Group = { stored: appended, count: 0, queued: [] };
@@ -62,7 +62,7 @@ export const groupedIntake: Intake = (o, prepare, exit, emit, open, stored) => {
       appended.then(() => onStored(fresh), noop);
     }
     g.count++;
-    if (o.bus.listenerCount("response:queued")) g.queued.push(item);
+    if (o.bus_.listenerCount("response:queued")) g.queued.push(item);
     return [item, appended];
   }
 
