@@ -77,6 +77,24 @@ export interface BaseParts<Options extends BaseOptions = ResolvedOptions> {
   ): Promise<unknown>;
 }
 
+/**
+ * What {@link createBase} hands over: the client, then its insides in {@link BaseParts}'s order.
+ * A tuple, not an object, since the lite entry builds it too and ignores all but the client: a
+ * tuple's slots cost no keys (docs/size.md). The full entry names them into a `BaseParts`.
+ */
+export type Base<Options extends BaseOptions> = [
+  client: LiteClient,
+  options: Options,
+  kv: KeyValue,
+  bus: ClientBus,
+  outbox: Promise<BrowserOutbox>,
+  respondent: BaseParts["respondent_"],
+  identity: BaseParts["identity_"],
+  anonymousId: BaseParts["anonymousId_"],
+  report: BaseParts["report_"],
+  send: BaseParts["send_"],
+];
+
 /** An error for a collector's refusal, carrying its HTTP status. */
 export const refusal = (
   status: number | undefined,
@@ -95,7 +113,7 @@ const fail = (what: string, issues: Issue[]) => {
 export function createBase<More extends object = object>(
   input: InitOptions,
   more?: (x: Partial<InitOptions>, issues: Issue[]) => More,
-): { client: LiteClient; parts: BaseParts<BaseOptions & More> } {
+): Base<BaseOptions & More> {
   const options = resolveOptions(input, more);
   const kv = keyValue(`closeloop:${options.name_}:`);
   // One bus: the outbox's events and the client's (the emitter is untyped at run time).
@@ -140,22 +158,12 @@ export function createBase<More extends object = object>(
     if (error.status === 401 || error.status === 403) report(error);
   });
   const flush = () => outbox.then((o) => o.flush());
-  const send: BaseParts<BaseOptions>["send_"] = (type, key, data, now) => {
+  const send: BaseParts["send_"] = (type, key, data, now) => {
     const queued = outbox.then((o) => o.enqueue({ type, idempotencyKey: key, data }));
     if (now) queued.then(flush).catch(report);
     return queued;
   };
-  const parts: BaseParts<BaseOptions & More> = {
-    options_: options,
-    kv_: kv,
-    bus_: bus,
-    outbox_: outbox,
-    anonymousId_: anonId,
-    respondent_: () => (who ? { id: who.id, token: who.token } : { anonymousId: anonId() }),
-    identity_: () => who,
-    report_: report,
-    send_: send,
-  };
+  const respondent = () => (who ? { id: who.id, token: who.token } : { anonymousId: anonId() });
   const client: LiteClient = {
     identify(next) {
       fail("identify", identityIssues(next, "", []));
@@ -196,7 +204,7 @@ export function createBase<More extends object = object>(
         channel: "in-app",
         text,
         tags,
-        respondent: parts.respondent_(),
+        respondent: respondent(),
         locale: options.locale_,
         context: { url: pageUrl() },
         rating, // left out of the JSON when undefined
@@ -220,7 +228,7 @@ export function createBase<More extends object = object>(
       bus.removeAllListeners();
     },
   };
-  return { client, parts };
+  return [client, options, kv, bus, outbox, respondent, () => who, anonId, report, send];
 }
 
 /** The page's URL as context, without its fragment. */
