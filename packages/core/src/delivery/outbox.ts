@@ -70,7 +70,8 @@ export interface Outbox {
  * await outbox.enqueue({ type: "feedback", data: { channel: "support", text: "Export is slow" } });
  */
 export function createOutbox(options: OutboxOptions): Outbox {
-  return startOutbox(resolveOptions(options), toItem, groupedIntake);
+  const o = resolveOptions(options);
+  return startOutbox(o, toItem, groupedIntake(o, toItem));
 }
 
 /**
@@ -308,8 +309,6 @@ function startOutbox(
     // server's bursts; the browser's outbox keeps the one above, one item at a time (size.md).
     // Its parts are passed positionally: see `Intake`.
     ...intake?.(
-      o,
-      prepare,
       exit,
       emit,
       () => {
