@@ -1,7 +1,6 @@
 import type { BatchItem, PeekLimit, StoredItem } from "@closeloop/core";
-import { utf8Length } from "@closeloop/core";
+import { QueueFullError, utf8Length } from "@closeloop/core";
 import type { BrowserQueueStore, BrowserStoreKind } from "./browser-store.js";
-import { isQuotaError, queueFull } from "./queue-full-error.js";
 
 /** What the queue keeps per item; the backend assigns its `seq`. */
 export type Entry = Omit<StoredItem, "seq">;
@@ -31,7 +30,10 @@ export function backendQueue(kind: BrowserStoreKind, backend: QueueBackend): Bro
         // Measured once here, so batching by bytes never re-serializes what it peeks.
         await backend.add_({ item, enqueuedAt, bytes: utf8Length(JSON.stringify(item)) });
       } catch (e) {
-        throw isQuotaError(e) ? queueFull(kind, e) : e;
+        // Out of quota, whatever the browser names it (Firefox: NS_ERROR_DOM_QUOTA_REACHED).
+        throw /quota/i.test((e as { name?: unknown } | null)?.name as string)
+          ? new QueueFullError(kind, `The ${kind} queue is full: the item was not stored`, e)
+          : e;
       }
     },
     async peek({ maxItems, maxBytes }: PeekLimit) {
