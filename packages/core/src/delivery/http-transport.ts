@@ -109,8 +109,10 @@ export function createHttpTransportUnchecked(options: HttpTransportOptions): Tra
       }
       const { status } = response;
       if (status === 200) {
-        return isBatchResult(body)
-          ? { kind: "delivered", result: body }
+        // A batch result, or something else answering 200 (a proxy's or a captive portal's page).
+        const b = body as Partial<BatchResult> | null | undefined;
+        return entries(b?.accepted, "id") && entries(b?.rejected, "code")
+          ? { kind: "delivered", result: body as BatchResult }
           : {
               kind: "retry",
               error: {
@@ -143,8 +145,3 @@ export function createHttpTransportUnchecked(options: HttpTransportOptions): Tra
 const entries = (list: unknown, field: string) =>
   Array.isArray(list) &&
   list.every((x) => Number.isInteger(x?.index) && typeof x[field] === "string");
-
-function isBatchResult(body: unknown): body is BatchResult {
-  const b = body as Partial<BatchResult> | null | undefined;
-  return entries(b?.accepted, "id") && entries(b?.rejected, "code");
-}
