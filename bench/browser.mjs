@@ -18,8 +18,12 @@ import { emit, num, QUICK, size, times } from "./emit.mjs";
 
 const RUNS = size("BENCH_RUNS", 15, 1);
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const browserSrc = join(root, "packages/browser/src");
-const core = join(root, "packages/core/src/index.ts");
+// Ours as an app gets them: the built files the browser package's `exports` name for import.
+const browserPackage = JSON.parse(
+  readFileSync(join(root, "packages/browser/package.json"), "utf8"),
+);
+const published = (subpath) =>
+  join(root, "packages/browser", browserPackage.exports[subpath].import.default);
 const version = (name) =>
   JSON.parse(readFileSync(join(root, "node_modules", name, "package.json"), "utf8")).version;
 
@@ -54,13 +58,13 @@ const entries = [
   {
     key: "ours",
     name: "closeloop `@closeloop/browser` (client, targeting, widget)",
-    contents: `import { init } from ${JSON.stringify(join(browserSrc, "index.ts"))};
+    contents: `import { init } from ${JSON.stringify(published("."))};
 ${mark(`init({ endpoint: ${JSON.stringify(SINK)}, publicKey: "pk_bench_0123456789abcdefghij" });`)}`,
   },
   {
     key: "lite",
     name: "closeloop `@closeloop/browser/lite` (init, identify, track, captureFeedback)",
-    contents: `import { init } from ${JSON.stringify(join(browserSrc, "lite.ts"))};
+    contents: `import { init } from ${JSON.stringify(published("./lite"))};
 ${mark(`init({ endpoint: ${JSON.stringify(SINK)}, publicKey: "pk_bench_0123456789abcdefghij" });`)}`,
   },
   {
@@ -93,7 +97,8 @@ ${mark(`createWidget("bench01", { container: document.getElementById("tf") });`)
 async function bundle(contents, format) {
   const result = await build({
     stdin: { contents, resolveDir: root, loader: "ts" },
-    alias: { "@closeloop/core": core },
+    // No tsconfig: its `paths` would resolve @closeloop/core to its sources, not node_modules.
+    tsconfigRaw: {},
     bundle: true,
     minify: true,
     treeShaking: true,

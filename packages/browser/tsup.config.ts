@@ -1,14 +1,35 @@
-import { defineConfig } from "tsup";
+import { defineConfig, type Options } from "tsup";
+
+// Property names ending in `_` are internal to this package (the client's parts and resolved
+// options, the key-value store, the queue backends): every build shortens them, as an app's
+// minifier cannot (an object's keys are kept). No such name is public, on the wire or in stored
+// records, and none is read by another package (docs/size.md).
+const mangle: Options["esbuildOptions"] = (options) => {
+  options.mangleProps = /_$/;
+};
 
 export default defineConfig([
   {
-    entry: { index: "src/index.ts", lite: "src/lite.ts" },
-    format: ["esm", "cjs"],
-    dts: true,
+    // The ESM files mirror src/, one file per module, as @closeloop/core's do: an app's bundler
+    // then sees what `pnpm size` measures and keeps only the modules an entry uses.
+    entry: ["src/**/*.ts", "!src/global/**", "!src/react.ts", "!src/react/**"],
+    bundle: false,
+    format: ["esm"],
+    dts: { entry: { index: "src/index.ts", lite: "src/lite.ts" } },
     clean: true,
     sourcemap: true,
     target: "es2020",
     platform: "browser",
+    esbuildOptions: mangle,
+  },
+  {
+    entry: { index: "src/index.ts", lite: "src/lite.ts" },
+    format: ["cjs"],
+    dts: true,
+    sourcemap: true,
+    target: "es2020",
+    platform: "browser",
+    esbuildOptions: mangle,
   },
   {
     // The React bindings: React stays the app's (a peer), and the file is marked as client
@@ -19,6 +40,7 @@ export default defineConfig([
     sourcemap: true,
     target: "es2020",
     platform: "browser",
+    esbuildOptions: mangle,
     external: ["react", "@closeloop/browser"],
     banner: { js: '"use client";' },
   },
@@ -34,5 +56,6 @@ export default defineConfig([
     noExternal: [/.*/],
     target: "es2020",
     platform: "browser",
+    esbuildOptions: mangle,
   },
 ]);

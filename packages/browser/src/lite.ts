@@ -26,5 +26,5 @@ export type { Identity, InitOptions } from "./client/options.js";
  * await closeloop.captureFeedback({ text: "The export button is hard to find", category: "idea" });
  */
 export function init(options: InitOptions): LiteClient {
-  return createBase(options).client;
+  return createBase(options)[0];
 }

@@ -22,11 +22,11 @@ describe("init options", () => {
   it("applies defaults and trims the endpoint's trailing slash", () => {
     const r = resolveOptions(ok);
     expect(r).toMatchObject({
-      endpoint: "https://feedback.example.com",
-      publicKey: "pk_abc",
+      endpoint_: "https://feedback.example.com",
+      publicKey_: "pk_abc",
       theme: { mode: "system" },
       cooldownDays: 7,
-      name: "default",
+      name_: "default",
     });
     expect(r.feedbackButton).toBeUndefined();
     expect(resolveOptions({ ...ok, theme: "dark", feedbackButton: true })).toMatchObject({
@@ -62,11 +62,11 @@ describe("init options", () => {
   it("the lite entry checks only the options it uses and ignores the widget's", () => {
     const lite = resolveBase({ ...ok, theme: "neon" as never, cooldownDays: -1 });
     expect(lite).toEqual({
-      endpoint: "https://feedback.example.com",
-      publicKey: "pk_abc",
-      respondent: undefined,
-      locale: expect.any(String),
-      name: "default",
+      endpoint_: "https://feedback.example.com",
+      publicKey_: "pk_abc",
+      respondent_: undefined,
+      locale_: expect.any(String),
+      name_: "default",
     });
   });
 

@@ -15,11 +15,11 @@ describe("keyValue", () => {
     const ls = fakeStorage();
     g.localStorage = ls;
     const kv = keyValue("p:");
-    kv.set("a", { n: 1 });
+    kv.set_("a", { n: 1 });
     expect(ls.getItem("p:a")).toBe('{"n":1}');
-    expect(kv.get("a")).toEqual({ n: 1 });
-    kv.remove("a");
-    expect([ls.getItem("p:a"), kv.get("a")]).toEqual([null, undefined]);
+    expect(kv.get_("a")).toEqual({ n: 1 });
+    kv.remove_("a");
+    expect([ls.getItem("p:a"), kv.get_("a")]).toEqual([null, undefined]);
   });
 
   it("keeps in memory what a full storage refuses, and reads that first", () => {
@@ -33,18 +33,18 @@ describe("keyValue", () => {
       removeItem: (k: string) => ls.removeItem(k),
     };
     const kv = keyValue("p:");
-    kv.set("a", 2);
-    expect([kv.get("a"), ls.getItem("p:a")]).toEqual([2, "1"]);
-    kv.remove("a");
-    expect(kv.get("a")).toBeUndefined();
+    kv.set_("a", 2);
+    expect([kv.get_("a"), ls.getItem("p:a")]).toEqual([2, "1"]);
+    kv.remove_("a");
+    expect(kv.get_("a")).toBeUndefined();
   });
 
   it("works in memory without localStorage, and reads damaged JSON as nothing", () => {
     const kv = keyValue("p:");
-    kv.set("a", [1]);
-    expect(kv.get("a")).toEqual([1]);
+    kv.set_("a", [1]);
+    expect(kv.get_("a")).toEqual([1]);
     g.localStorage = fakeStorage();
     (g.localStorage as Storage).setItem("p:b", "{broken");
-    expect(keyValue("p:").get("b")).toBeUndefined();
+    expect(keyValue("p:").get_("b")).toBeUndefined();
   });
 });

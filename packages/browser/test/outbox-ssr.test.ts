@@ -7,7 +7,18 @@ import {
   onPageHide,
   QueueFullError,
 } from "../src/index.js";
-import { isQuotaError, queueFull } from "../src/outbox/queue-full-error.js";
+import { memoryBackend } from "../src/outbox/memory-backend.js";
+import { backendQueue } from "../src/outbox/queue-backend.js";
+
+/** A localStorage queue whose appends throw `error`, as a full or refusing storage does. */
+const refusing = (error: unknown) =>
+  backendQueue("localstorage", {
+    ...memoryBackend(),
+    add_: () => {
+      throw error;
+    },
+  });
+const item = { type: "feedback" as const, idempotencyKey: "k", data: {} };
 
 describe("browser outbox pieces without a browser", () => {
   afterEach(() => {
@@ -55,19 +66,38 @@ describe("browser outbox pieces without a browser", () => {
     off();
   });
 
-  it("QueueFullError is a CloseloopError with the stable code queue_full", () => {
-    const e = queueFull("localstorage", new Error("quota"));
+  it("a full store's append rejects with QueueFullError, a CloseloopError with the stable code queue_full", async () => {
+    const cause = new DOMException("full", "QuotaExceededError");
+    const e = await refusing(cause)
+      .append(item, 1)
+      .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(QueueFullError);
     expect(e).toBeInstanceOf(CloseloopError);
-    expect(e).toMatchObject({ name: "QueueFullError", code: "queue_full", store: "localstorage" });
-    expect(e.cause).toBeInstanceOf(Error);
+    expect(e).toMatchObject({
+      name: "QueueFullError",
+      code: "queue_full",
+      store: "localstorage",
+      message: "The localstorage queue is full: the item was not stored",
+      cause,
+    });
   });
 
-  it("recognises quota errors by name, as browsers have named them", () => {
-    expect(isQuotaError(new DOMException("full", "QuotaExceededError"))).toBe(true);
-    expect(isQuotaError({ name: "NS_ERROR_DOM_QUOTA_REACHED" })).toBe(true);
-    expect(isQuotaError(new DOMException("no", "SecurityError"))).toBe(false);
-    expect(isQuotaError(null)).toBe(false);
-    expect(isQuotaError("QuotaExceededError")).toBe(false);
+  it("recognises quota errors by name, as browsers have named them; others reject as they are", async () => {
+    for (const [error, full] of [
+      [new DOMException("full", "QuotaExceededError"), true],
+      [{ name: "NS_ERROR_DOM_QUOTA_REACHED" }, true],
+      [new DOMException("no", "SecurityError"), false],
+      [null, false],
+      ["QuotaExceededError", false],
+    ] as const) {
+      const e = await refusing(error)
+        .append(item, 1)
+        .then(
+          () => "stored",
+          (x: unknown) => x,
+        );
+      expect(e instanceof QueueFullError).toBe(full);
+      if (!full) expect(e).toBe(error);
+    }
   });
 });

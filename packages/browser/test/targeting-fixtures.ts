@@ -31,8 +31,8 @@ export function memoryStorage(): TargetingStorage & { writes: number; data: Map<
   return {
     data,
     writes: 0,
-    get: (key) => data.get(key),
-    set(key, value) {
+    get_: (key) => data.get(key),
+    set_(key, value) {
       this.writes++;
       data.set(key, value);
     },

@@ -64,9 +64,10 @@ export interface CloseloopBus {
   listenerCount(name: CloseloopEventName): number;
 }
 
+/** A listener as the bus keeps it (names ending in `_` are shortened by the build). */
 interface Listener {
-  fn: (payload: never) => void;
-  once: boolean;
+  fn_: (payload: never) => void;
+  once_: boolean;
 }
 
 /**
@@ -84,21 +85,21 @@ export function createEventBus(): CloseloopBus {
     lists.set(name, list);
     return bus;
   };
-  const add = (name: CloseloopEventName, fn: Listener["fn"], once: boolean) =>
-    set(name, [...get(name), { fn, once }]);
+  const add = (name: CloseloopEventName, fn: Listener["fn_"], once: boolean) =>
+    set(name, [...get(name), { fn_: fn, once_: once }]);
   const bus: CloseloopBus = {
     on: (name, fn) => add(name, fn, false),
     once: (name, fn) => add(name, fn, true),
-    off: (name, fn) => set(name, fn ? get(name).filter((l) => l.fn !== fn) : []),
+    off: (name, fn) => set(name, fn ? get(name).filter((l) => l.fn_ !== fn) : []),
     emit(name, payload) {
       const list = get(name);
       for (const l of list) {
-        if (l.once)
+        if (l.once_)
           set(
             name,
             get(name).filter((m) => m !== l),
           );
-        (l.fn as (p: typeof payload) => void)(payload);
+        (l.fn_ as (p: typeof payload) => void)(payload);
       }
       return list.length > 0;
     },

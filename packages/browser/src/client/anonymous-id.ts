@@ -6,10 +6,10 @@ import type { KeyValue } from "./storage.js";
  * comes from `crypto.getRandomValues`, never `Math.random`.
  */
 export function anonymousId(kv: KeyValue): string {
-  const kept = kv.get<string>("anon");
+  const kept = kv.get_<string>("anon");
   if (typeof kept === "string" && /^[0-9a-f]{32}$/.test(kept)) return kept;
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   const id = Array.from(bytes, (b) => (256 + b).toString(16).slice(1)).join("");
-  kv.set("anon", id);
+  kv.set_("anon", id);
   return id;
 }

@@ -49,30 +49,51 @@ export interface LiteClient {
   shutdown(): Promise<void>;
 }
 
-/** The base client's insides, for the full client to build on. */
+/**
+ * The base client's insides, for the full client to build on. Its names end in `_`: internal,
+ * shortened by the build (docs/size.md).
+ */
 export interface BaseParts<Options extends BaseOptions = ResolvedOptions> {
-  options: Options;
-  kv: KeyValue;
-  bus: ClientBus;
-  outbox: Promise<BrowserOutbox>;
+  options_: Options;
+  kv_: KeyValue;
+  bus_: ClientBus;
+  outbox_: Promise<BrowserOutbox>;
   /** Who answers now: the identified respondent, else the anonymous id. */
-  respondent(): Respondent;
-  identity(): Identity | undefined;
+  respondent_(): Respondent;
+  identity_(): Identity | undefined;
   /** This browser's anonymous id, read (or made) on first use. */
-  anonymousId(): string;
+  anonymousId_(): string;
   /** Reports a background failure as an `error` event (a console warning when nobody listens, once per code). */
-  report(error: unknown): void;
+  report_(error: unknown): void;
   /**
    * Queues an item; rejects only with a storage error. With `now`, sends at once and reports
    * any failure itself (for what a respondent just saw).
    */
-  send(
+  send_(
     type: "response" | "feedback" | "ack-seen" | "closure-seen",
     key: string,
     data: Record<string, unknown>,
     now?: boolean,
   ): Promise<unknown>;
 }
+
+/**
+ * What {@link createBase} hands over: the client, then its insides in {@link BaseParts}'s order.
+ * A tuple, not an object, since the lite entry builds it too and ignores all but the client: a
+ * tuple's slots cost no keys (docs/size.md). The full entry names them into a `BaseParts`.
+ */
+export type Base<Options extends BaseOptions> = [
+  client: LiteClient,
+  options: Options,
+  kv: KeyValue,
+  bus: ClientBus,
+  outbox: Promise<BrowserOutbox>,
+  respondent: BaseParts["respondent_"],
+  identity: BaseParts["identity_"],
+  anonymousId: BaseParts["anonymousId_"],
+  report: BaseParts["report_"],
+  send: BaseParts["send_"],
+];
 
 /** An error for a collector's refusal, carrying its HTTP status. */
 export const refusal = (
@@ -92,9 +113,9 @@ const fail = (what: string, issues: Issue[]) => {
 export function createBase<More extends object = object>(
   input: InitOptions,
   more?: (x: Partial<InitOptions>, issues: Issue[]) => More,
-): { client: LiteClient; parts: BaseParts<BaseOptions & More> } {
+): Base<BaseOptions & More> {
   const options = resolveOptions(input, more);
-  const kv = keyValue(`closeloop:${options.name}:`);
+  const kv = keyValue(`closeloop:${options.name_}:`);
   // One bus: the outbox's events and the client's (the emitter is untyped at run time).
   const bus = createEventBus() as unknown as ClientBus;
   const warned = new Set<string>();
@@ -121,7 +142,7 @@ export function createBase<More extends object = object>(
       console.warn(`closeloop: ${e.message} [${e.code}]`);
     }
   };
-  let who = options.respondent;
+  let who = options.respondent_;
   // Read on first use, not in `init`: a page's first localStorage access loads it from disk
   // synchronously, which can take tens of milliseconds (docs/browser.md on the page's cost).
   let anon: string | undefined;
@@ -129,7 +150,7 @@ export function createBase<More extends object = object>(
     anon ??= anonymousId(kv);
     return anon;
   };
-  const outbox = createBrowserOutbox({ ...options, bus: bus as unknown as CloseloopBus });
+  const outbox = createBrowserOutbox({ ...options, bus_: bus as unknown as CloseloopBus });
   outbox.catch(report);
   // A refused origin or key is configuration, not a bad item: say so loudly, once.
   // (The outbox keeps the items and backs off until it is fixed.)
@@ -137,22 +158,12 @@ export function createBase<More extends object = object>(
     if (error.status === 401 || error.status === 403) report(error);
   });
   const flush = () => outbox.then((o) => o.flush());
-  const send: BaseParts<BaseOptions>["send"] = (type, key, data, now) => {
+  const send: BaseParts["send_"] = (type, key, data, now) => {
     const queued = outbox.then((o) => o.enqueue({ type, idempotencyKey: key, data }));
     if (now) queued.then(flush).catch(report);
     return queued;
   };
-  const parts: BaseParts<BaseOptions & More> = {
-    options,
-    kv,
-    bus,
-    outbox,
-    anonymousId: anonId,
-    respondent: () => (who ? { id: who.id, token: who.token } : { anonymousId: anonId() }),
-    identity: () => who,
-    report,
-    send,
-  };
+  const respondent = () => (who ? { id: who.id, token: who.token } : { anonymousId: anonId() });
   const client: LiteClient = {
     identify(next) {
       fail("identify", identityIssues(next, "", []));
@@ -193,8 +204,8 @@ export function createBase<More extends object = object>(
         channel: "in-app",
         text,
         tags,
-        respondent: parts.respondent(),
-        locale: options.locale,
+        respondent: respondent(),
+        locale: options.locale_,
         context: { url: pageUrl() },
         rating, // left out of the JSON when undefined
       });
@@ -217,7 +228,7 @@ export function createBase<More extends object = object>(
       bus.removeAllListeners();
     },
   };
-  return { client, parts };
+  return [client, options, kv, bus, outbox, respondent, () => who, anonId, report, send];
 }
 
 /** The page's URL as context, without its fragment. */

@@ -8,7 +8,7 @@ import { type BaseParts, refusal } from "./base.js";
 
 /** A GET to the collector with the public key; a non-2xx answer becomes a `CloseloopError` with the server's code. */
 async function get(parts: BaseParts, path: string, headers: Record<string, string> = {}) {
-  const { endpoint, publicKey } = parts.options;
+  const { endpoint_: endpoint, publicKey_: publicKey } = parts.options_;
   let res: Response;
   try {
     res = await fetch(endpoint + path, {
@@ -40,14 +40,14 @@ interface CachedSurveys {
 
 /** The widget's translations from the last survey list, for the views (English without). */
 export const translationsOf = (parts: BaseParts): WidgetTranslations | undefined =>
-  parts.kv.get<CachedSurveys>("surveys")?.strings;
+  parts.kv_.get_<CachedSurveys>("surveys")?.strings;
 
 /**
  * The environment's active surveys, revalidated with the ETag kept from the last answer (a
  * `304` costs no body). When the collector cannot be reached, the kept list is used.
  */
 export async function fetchSurveys(parts: BaseParts): Promise<Survey[]> {
-  const cached = parts.kv.get<CachedSurveys>("surveys");
+  const cached = parts.kv_.get_<CachedSurveys>("surveys");
   try {
     const res = await get(parts, "/v1/surveys", cached ? { "if-none-match": cached.etag } : {});
     if (res.status === 304 && cached) return cached.surveys;
@@ -64,18 +64,18 @@ export async function fetchSurveys(parts: BaseParts): Promise<Survey[]> {
     );
     const strings = typeof body.strings === "object" ? (body.strings as WidgetTranslations) : {};
     const etag = res.headers.get("etag");
-    if (etag) parts.kv.set("surveys", { etag, surveys, strings });
+    if (etag) parts.kv_.set_("surveys", { etag, surveys, strings });
     return surveys;
   } catch (e) {
-    parts.report(e);
+    parts.report_(e);
     return cached?.surveys ?? [];
   }
 }
 
 /** Closure notices for whoever answers now, and for this browser's anonymous answers before sign-in. */
 export async function fetchClosures(parts: BaseParts): Promise<ClosureNotice[]> {
-  const who = parts.identity();
-  const queries = [`anonymousId=${parts.anonymousId()}`];
+  const who = parts.identity_();
+  const queries = [`anonymousId=${parts.anonymousId_()}`];
   if (who) {
     queries.push(`respondent=${encodeURIComponent(who.id)}&token=${encodeURIComponent(who.token)}`);
   }
@@ -85,7 +85,7 @@ export async function fetchClosures(parts: BaseParts): Promise<ClosureNotice[]> 
         const res = await get(parts, `/v1/closures?${q}`);
         return ((await res.json()) as { closures?: ClosureNotice[] }).closures ?? [];
       } catch (e) {
-        parts.report(e);
+        parts.report_(e);
         return [];
       }
     }),

@@ -2,7 +2,7 @@ import { CloseloopError, type ClosureNotice, type Survey } from "@closeloop/core
 import { createTargeting } from "../targeting/index.js";
 import { mountClosureNotice, mountFeedback, mountTrigger } from "../widget/index.js";
 import type { ViewHandle } from "../widget/types.js";
-import { createBase, type LiteClient } from "./base.js";
+import { type BaseParts, createBase, type LiteClient } from "./base.js";
 import { fetchClosures, fetchSurveys, translationsOf } from "./collector-api.js";
 import type { InitOptions } from "./options.js";
 import { hasSavedRun, runSurvey } from "./survey-run.js";
@@ -33,18 +33,31 @@ export interface Client extends LiteClient {
  * closeloop.track("export_finished", { format: "csv" });
  */
 export function init(options: InitOptions): Client {
-  const { client, parts } = createBase(options, widgetOptions);
-  const { kv, report, options: o } = parts;
+  const [client, o, kv, bus, outbox, respondent, identity, anonymousId, report, send] = createBase(
+    options,
+    widgetOptions,
+  );
+  const parts: BaseParts = {
+    options_: o,
+    kv_: kv,
+    bus_: bus,
+    outbox_: outbox,
+    respondent_: respondent,
+    identity_: identity,
+    anonymousId_: anonymousId,
+    report_: report,
+    send_: send,
+  };
   let surveys: Survey[] = [];
   let open: ViewHandle | undefined;
   let stopped = false;
   const pending: ClosureNotice[] = [];
   // Ids of the notices shown here, newest last; read when needed, not while init runs.
-  const seen = () => kv.get<string[]>("seen-closures") ?? [];
+  const seen = () => kv.get_<string[]>("seen-closures") ?? [];
   const env = () => ({
     container: o.container ?? document.body,
     theme: o.theme,
-    locale: o.locale,
+    locale: o.locale_,
     translations: translationsOf(parts),
     nonce: o.nonce,
   });
@@ -77,7 +90,7 @@ export function init(options: InitOptions): Client {
     show: present,
     onError: report,
   });
-  parts.bus.on("track", ({ name, props }) => targeting.track(name, props));
+  bus.on("track", ({ name, props }) => targeting.track(name, props));
 
   function showNextClosure() {
     const notice = pending.shift();
@@ -86,9 +99,9 @@ export function init(options: InitOptions): Client {
       ...env(),
       notice,
       onSeen() {
-        kv.set("seen-closures", [...seen(), notice.id].slice(-200));
-        parts.bus.emit("closure:shown", { noticeId: notice.id, loopId: notice.loopId });
-        parts.send("closure-seen", `closure-seen:${notice.id}`, { noticeId: notice.id }, true);
+        kv.set_("seen-closures", [...seen(), notice.id].slice(-200));
+        bus.emit("closure:shown", { noticeId: notice.id, loopId: notice.loopId });
+        send("closure-seen", `closure-seen:${notice.id}`, { noticeId: notice.id }, true);
       },
       onDismiss: closed,
     });
@@ -115,7 +128,7 @@ export function init(options: InitOptions): Client {
   // Everything that reads storage or the network runs after `init` returned, in later tasks,
   // so that init itself costs the page a few milliseconds at most.
   void (async () => {
-    storeKind = (await parts.outbox).storeKind;
+    storeKind = (await outbox).storeKind_;
     surveys = await fetchSurveys(parts);
     if (stopped) return;
     // A survey left unfinished by a reload comes back at once: it was already shown.
@@ -143,7 +156,7 @@ export function init(options: InitOptions): Client {
       await client.shutdown();
     },
     async showSurvey(id) {
-      storeKind = (await parts.outbox).storeKind;
+      storeKind = (await outbox).storeKind_;
       const survey = (surveys.length ? surveys : await fetchSurveys(parts)).find(
         (s) => s.id === id,
       );

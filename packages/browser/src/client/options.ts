@@ -34,13 +34,16 @@ export interface InitOptions {
   nonce?: string;
 }
 
-/** The options every entry uses, with defaults applied. */
+/**
+ * The options every entry uses, with defaults applied. Its names end in `_`: internal,
+ * shortened by the build (docs/size.md).
+ */
 export interface BaseOptions {
-  endpoint: string;
-  publicKey: string;
-  respondent: Identity | undefined;
-  locale: string;
-  name: string;
+  endpoint_: string;
+  publicKey_: string;
+  respondent_: Identity | undefined;
+  locale_: string;
+  name_: string;
 }
 
 export const isText = (v: unknown, max: number): v is string =>
@@ -93,11 +96,11 @@ export function resolveOptions<More extends object = object>(
   if (issues.length > 0) throw new ValidationError("init options", issues);
   return {
     ...(extra as More),
-    endpoint: (x.endpoint as string).replace(/\/+$/, ""),
-    publicKey: key as string,
-    respondent: x.respondent,
-    locale: x.locale ?? globalThis.navigator?.language ?? "en",
-    name,
+    endpoint_: (x.endpoint as string).replace(/\/+$/, ""),
+    publicKey_: key as string,
+    respondent_: x.respondent,
+    locale_: x.locale ?? globalThis.navigator?.language ?? "en",
+    name_: name,
   };
 }
 

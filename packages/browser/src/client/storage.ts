@@ -1,8 +1,11 @@
-/** A small JSON key-value view of `localStorage` under one prefix. */
+/**
+ * A small JSON key-value view of `localStorage` under one prefix. Its names end in `_`:
+ * internal, shortened by the build (docs/size.md).
+ */
 export interface KeyValue {
-  get<T>(key: string): T | undefined;
-  set(key: string, value: unknown): void;
-  remove(key: string): void;
+  get_<T>(key: string): T | undefined;
+  set_(key: string, value: unknown): void;
+  remove_(key: string): void;
 }
 
 /**
@@ -21,14 +24,14 @@ export function keyValue(prefix: string): KeyValue {
     }
   };
   return {
-    get: (key) =>
+    get_: (key) =>
       quietly(
         () =>
           JSON.parse(
             (memory.get(prefix + key) ?? globalThis.localStorage.getItem(prefix + key)) as string,
           ) ?? undefined,
       ),
-    set(key, value) {
+    set_(key, value) {
       const raw = JSON.stringify(value);
       try {
         globalThis.localStorage.setItem(prefix + key, raw);
@@ -37,7 +40,7 @@ export function keyValue(prefix: string): KeyValue {
         memory.set(prefix + key, raw);
       }
     },
-    remove(key) {
+    remove_(key) {
       memory.delete(prefix + key);
       quietly(() => globalThis.localStorage.removeItem(prefix + key));
     },

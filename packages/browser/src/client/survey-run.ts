@@ -18,7 +18,7 @@ const savedKey = (surveyId: string) => `run:${surveyId}`;
 
 /** Whether this browser left `survey` unfinished (same version), so it should resume. */
 export const hasSavedRun = (parts: BaseParts, survey: Survey): boolean =>
-  parts.kv.get<SavedRun>(savedKey(survey.id))?.v === survey.version;
+  parts.kv_.get_<SavedRun>(savedKey(survey.id))?.v === survey.version;
 
 /**
  * Shows `survey` and carries its answers to the collector: each step is sent as a partial
@@ -34,10 +34,10 @@ export function runSurvey(
   onFinished: () => void,
   onClosed: () => void,
 ): ViewHandle {
-  const { kv, options, bus, report } = parts;
+  const { kv_: kv, options_: options, bus_: bus, report_: report } = parts;
   const key = savedKey(survey.id);
-  const locale = options.locale;
-  let run = kv.get<SavedRun>(key);
+  const locale = options.locale_;
+  let run = kv.get_<SavedRun>(key);
   let s: SurveySession | undefined;
   try {
     if (run?.v === survey.version) s = createSurveySession(survey, { locale, restore: run.state });
@@ -54,15 +54,15 @@ export function runSurvey(
   const send = (finished: boolean) => {
     r.state = session.toJSON();
     const idempotencyKey = `${r.id}:${++r.seq}`;
-    if (finished) kv.remove(key);
-    else kv.set(key, r);
-    const region = parts.identity()?.traits?.region;
+    if (finished) kv.remove_(key);
+    else kv.set_(key, r);
+    const region = parts.identity_()?.traits?.region;
     parts
-      .send("response", idempotencyKey, {
+      .send_("response", idempotencyKey, {
         id: r.id,
         surveyId: survey.id,
         surveyVersion: survey.version,
-        respondent: parts.respondent(),
+        respondent: parts.respondent_(),
         answers: session.answers,
         finished,
         locale: session.locale,
@@ -99,11 +99,11 @@ export function runSurvey(
       });
     },
     onAcknowledgementShown() {
-      parts.send("ack-seen", `ack:${r.id}`, { responseId: r.id, locale: session.locale }, true);
+      parts.send_("ack-seen", `ack:${r.id}`, { responseId: r.id, locale: session.locale }, true);
     },
     onDismiss(finished) {
       // Closing the widget is the respondent's choice: what they gave was sent; don't resume it.
-      kv.remove(key);
+      kv.remove_(key);
       view.close();
       onClosed();
       bus.emit("survey:dismissed", { surveyId: survey.id, finished });

@@ -9,22 +9,22 @@ import { type BrowserStoreKind, openBrowserStore } from "./browser-store.js";
 import { webLock } from "./flush-lock.js";
 import { onPageHide } from "./page-hide.js";
 
-/** Options of {@link createBrowserOutbox}. */
+/** Options of {@link createBrowserOutbox}; its own names end in `_` (internal, see BaseOptions). */
 export interface BrowserOutboxOptions extends Pick<OutboxOptions, "batch" | "retry"> {
   /** Base URL of the collector, e.g. `https://feedback.example.com`. */
-  endpoint: string;
+  endpoint_: string;
   /** The environment's public key (`pk_…`): it can only ingest. */
-  publicKey: string;
+  publicKey_: string;
   /** Names the queue, so that several SDK instances on one origin keep apart. */
-  name: string;
+  name_: string;
   /** The bus to report on, `store:fallback` included while the store opens. */
-  bus: CloseloopBus;
+  bus_: CloseloopBus;
 }
 
 /** The browser's outbox: which storage holds it, and `close()` also stops watching the page. */
 export interface BrowserOutbox extends Omit<Outbox, "accept"> {
   /** `indexeddb`, or what it fell back to (each fallback was reported as `store:fallback`). */
-  readonly storeKind: BrowserStoreKind;
+  readonly storeKind_: BrowserStoreKind;
 }
 
 /**
@@ -38,10 +38,10 @@ export interface BrowserOutbox extends Omit<Outbox, "accept"> {
  * (docs/size.md). Pages reach the outbox through `init`.
  */
 export async function createBrowserOutbox(options: BrowserOutboxOptions): Promise<BrowserOutbox> {
-  const { bus, name } = options;
+  const { bus_: bus, name_: name } = options;
   const transport = createHttpTransportUnchecked({
-    endpoint: options.endpoint,
-    key: options.publicKey,
+    endpoint: options.endpoint_,
+    key: options.publicKey_,
   });
   const store = await openBrowserStore(name, (f) => bus.emit("store:fallback", f));
   const outbox = createOutboxUnchecked({
@@ -56,7 +56,7 @@ export async function createBrowserOutbox(options: BrowserOutboxOptions): Promis
   });
   return {
     ...outbox,
-    storeKind: store.kind,
+    storeKind_: store.kind,
     close(closeOptions) {
       unwatch();
       return outbox.close(closeOptions);

@@ -55,11 +55,11 @@ export async function idbBackend(name: string): Promise<QueueBackend> {
   (await open(name)).close(); // rejects here, at open, when IndexedDB is unusable
   return {
     // Strict: an accepted item is on disk, not only in the browser's write buffer.
-    add: (entry) => run("readwrite", (s) => s.add(entry), { durability: "strict" }),
-    head: (n) => run("readonly", (s) => s.getAll(null, n)),
-    count: () => run("readonly", (s) => s.count()),
+    add_: (entry) => run("readwrite", (s) => s.add(entry), { durability: "strict" }),
+    head_: (n) => run("readonly", (s) => s.getAll(null, n)),
+    count_: () => run("readonly", (s) => s.count()),
     // Relaxed is enough: a removal lost to a crash means one resend, deduplicated by its key.
-    delete: (seqs) =>
+    delete_: (seqs) =>
       run("readwrite", (s) => {
         for (const seq of seqs) s.delete(seq);
       }),

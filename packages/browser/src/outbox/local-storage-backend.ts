@@ -39,7 +39,7 @@ export function localStorageBackend(
   );
 
   return {
-    head(n) {
+    head_(n) {
       const out: StoredItem[] = [];
       for (const seq of seqs()) {
         if (out.length >= n) break;
@@ -53,15 +53,15 @@ export function localStorageBackend(
       }
       return out;
     },
-    count: () => seqs().length,
-    add(entry) {
+    count_: () => seqs().length,
+    add_(entry) {
       const value = JSON.stringify(entry);
       // The counter first: if the entry then fails to fit, the seq is skipped, never reused.
       const n = (Number(storage.getItem(counter)) || 0) + 1;
       storage.setItem(counter, String(n));
       storage.setItem(prefix + (n * TABS + tab), value);
     },
-    delete(seqs) {
+    delete_(seqs) {
       for (const seq of seqs) storage.removeItem(prefix + seq);
     },
   };

@@ -9,10 +9,10 @@ export function memoryBackend(): QueueBackend {
   const items = new Map<number, StoredItem>();
   let last = 0;
   return {
-    head: (n) => [...items.values()].slice(0, n),
-    count: () => items.size,
-    add: (entry) => items.set(++last, { ...entry, seq: last }),
-    delete(seqs) {
+    head_: (n) => [...items.values()].slice(0, n),
+    count_: () => items.size,
+    add_: (entry) => items.set(++last, { ...entry, seq: last }),
+    delete_(seqs) {
       for (const seq of seqs) items.delete(seq);
     },
   };

@@ -1,7 +1,6 @@
 import type { BatchItem, PeekLimit, StoredItem } from "@closeloop/core";
-import { utf8Length } from "@closeloop/core";
+import { QueueFullError, utf8Length } from "@closeloop/core";
 import type { BrowserQueueStore, BrowserStoreKind } from "./browser-store.js";
-import { isQuotaError, queueFull } from "./queue-full-error.js";
 
 /** What the queue keeps per item; the backend assigns its `seq`. */
 export type Entry = Omit<StoredItem, "seq">;
@@ -9,16 +8,17 @@ export type Entry = Omit<StoredItem, "seq">;
 /**
  * Where a browser queue keeps its entries: the little that IndexedDB, localStorage and memory
  * each fill, under the one queue of {@link backendQueue}. Nothing is held open between calls,
- * so `close` has nothing to release.
+ * so `close` has nothing to release. Its names end in `_`: internal, shortened by the build
+ * (docs/size.md); the entries it keeps are stored as they are, with their names.
  */
 export interface QueueBackend {
   /** Keeps `entry` under a new `seq`, above every seq any tab used before; never reused. */
-  add(entry: Entry): unknown;
+  add_(entry: Entry): unknown;
   /** The oldest `n` entries (fewer when fewer wait), in order, each with its `seq`. */
-  head(n: number): StoredItem[] | Promise<StoredItem[]>;
-  count(): number | Promise<number>;
+  head_(n: number): StoredItem[] | Promise<StoredItem[]>;
+  count_(): number | Promise<number>;
   /** Forgets the entries under `seqs`; unknown seqs are ignored. */
-  delete(seqs: readonly number[]): unknown;
+  delete_(seqs: readonly number[]): unknown;
 }
 
 /** The browser's `QueueStore` over a backend: the queue logic every browser storage shares. */
@@ -28,15 +28,18 @@ export function backendQueue(kind: BrowserStoreKind, backend: QueueBackend): Bro
     async append(item: BatchItem, enqueuedAt: number) {
       try {
         // Measured once here, so batching by bytes never re-serializes what it peeks.
-        await backend.add({ item, enqueuedAt, bytes: utf8Length(JSON.stringify(item)) });
+        await backend.add_({ item, enqueuedAt, bytes: utf8Length(JSON.stringify(item)) });
       } catch (e) {
-        throw isQuotaError(e) ? queueFull(kind, e) : e;
+        // Out of quota, whatever the browser names it (Firefox: NS_ERROR_DOM_QUOTA_REACHED).
+        throw /quota/i.test((e as { name?: unknown } | null)?.name as string)
+          ? new QueueFullError(kind, `The ${kind} queue is full: the item was not stored`, e)
+          : e;
       }
     },
     async peek({ maxItems, maxBytes }: PeekLimit) {
       // At most `maxItems` are read; the batch ends before the first entry past `maxBytes`,
       // but never before the first entry.
-      const items = await backend.head(maxItems);
+      const items = await backend.head_(maxItems);
       let bytes = 0;
       for (const [i, s] of items.entries()) {
         bytes += s.bytes;
@@ -45,9 +48,9 @@ export function backendQueue(kind: BrowserStoreKind, backend: QueueBackend): Bro
       return items;
     },
     async remove(seqs: readonly number[]) {
-      await backend.delete(seqs);
+      await backend.delete_(seqs);
     },
-    count: async () => backend.count(),
+    count: async () => backend.count_(),
     async close() {},
   };
 }

@@ -17,11 +17,11 @@ export function inSample(
   const rate = survey.targeting.sampleRate;
   if (rate >= 1 || rate <= 0) return rate >= 1;
   const key = `draw:${survey.id}:${survey.version}`;
-  let draw = Number(storage.get(key));
+  let draw = Number(storage.get_(key));
   // Draws are in (0, 1]; anything else (NaN for none yet) is not one.
   if (!(draw > 0 && draw <= 1)) {
     draw = 1 - random();
-    storage.set(key, draw);
+    storage.set_(key, draw);
   }
   return draw <= rate;
 }

@@ -81,7 +81,7 @@ export function createTargeting(options: TargetingOptions): Targeting {
   const random = options.random ?? Math.random;
   const cooldownMs = (options.cooldownDays ?? 7) * DAY_MS;
   const storage = options.storage;
-  const read = (key: string) => Number(storage.get(key)) || 0;
+  const read = (key: string) => Number(storage.get_(key)) || 0;
   const timers = new Map<string, number>();
   // Bad regexes and selectors, reported once each.
   const reported = new Set<string>();
@@ -116,8 +116,8 @@ export function createTargeting(options: TargetingOptions): Targeting {
     inSample(survey, storage, random);
   const recordShown = (id: string) => {
     const at = now();
-    storage.set(`shown:${id}`, at);
-    storage.set("lastShown", at);
+    storage.set_(`shown:${id}`, at);
+    storage.set_("lastShown", at);
   };
   const cancel = (id: string) => {
     win.clearTimeout(timers.get(id));
@@ -182,7 +182,7 @@ export function createTargeting(options: TargetingOptions): Targeting {
     track: (name, props) =>
       each("event", (survey) => survey.targeting.events.some((t) => matchesEvent(t, name, props))),
     recordShown,
-    recordAnswered: (id) => storage.set(`answered:${id}`, now()),
+    recordAnswered: (id) => storage.set_(`answered:${id}`, now()),
     stop() {
       if (stopped) return;
       stopped = true;

@@ -14,14 +14,14 @@ const api = {
     bus.on("delivery:dropped", (e) => dropped.push(e.error));
     bus.on("store:fallback", (e) => fallbacks.push(`${e.from}→${e.to}`));
     outbox = await createBrowserOutbox({
-      endpoint: location.origin,
-      publicKey: "pk_test",
-      name: "default",
-      bus,
+      endpoint_: location.origin,
+      publicKey_: "pk_test",
+      name_: "default",
+      bus_: bus,
       batch: { intervalMs },
       retry: { baseMs: 50, maxMs: 200 },
     });
-    return outbox.storeKind;
+    return outbox.storeKind_;
   },
   async enqueue(from: number, count: number): Promise<void> {
     for (let n = from; n < from + count; n++) {

@@ -61,12 +61,15 @@ export interface OutboxItemInput {
   idempotencyKey?: string;
 }
 
-/** An item ready for the store, with `bytes`, its JSON size near enough for budgets. */
+/**
+ * An item ready for the store, with `bytes_`, its JSON size near enough for budgets. Its names
+ * end in `_`: internal, shortened by the build (docs/size.md).
+ */
 export interface PreparedItem {
-  item: BatchItem;
-  bytes: number;
+  item_: BatchItem;
+  bytes_: number;
   /** `JSON.stringify(item.data)`, handed to the store. */
-  json: string;
+  json_: string;
 }
 
 /** Checks an item given to `enqueue` (a `ValidationError` names every bad field) and prepares it. */
@@ -114,38 +117,42 @@ export function prepareItem(
   const key = input.idempotencyKey ?? uuidv7();
   // The wire form adds `{"type":…,"idempotencyKey":…,"data":}` around the data: ≤ 60 + key bytes.
   return {
-    item: { type: input.type, idempotencyKey: key, data: input.data },
-    bytes: utf8Length(json) + key.length + 60,
-    json,
+    item_: { type: input.type, idempotencyKey: key, data: input.data },
+    bytes_: utf8Length(json) + key.length + 60,
+    json_: json,
   };
 }
 
-/** Options with every default applied. */
+/**
+ * Options with every default applied. Internal to the outbox: its names end in `_`, which the
+ * build shortens (docs/size.md).
+ */
 export interface Resolved {
-  store: QueueStore;
-  transport: Transport;
-  clock: Clock;
-  bus: CloseloopBus;
-  maxItems: number;
-  maxBytes: number;
-  intervalMs: number;
-  baseMs: number;
-  maxMs: number;
-  maxAttempts: number;
-  maxAgeMs: number;
-  lock: FlushLock | undefined;
-  random: () => number;
+  store_: QueueStore;
+  transport_: Transport;
+  clock_: Clock;
+  bus_: CloseloopBus;
+  maxItems_: number;
+  maxBytes_: number;
+  intervalMs_: number;
+  baseMs_: number;
+  maxMs_: number;
+  maxAttempts_: number;
+  maxAgeMs_: number;
+  lock_: FlushLock | undefined;
+  random_: () => number;
 }
 
-// Every number option as [group, name, default, least allowed], in the order issues are listed.
+// Every number option as [group, name, least allowed], in the order issues are listed (their
+// defaults are in `withDefaults`).
 const NUMBERS = [
-  ["batch", "maxItems", 100, 1],
-  ["batch", "maxBytes", 512 * 1024, 1],
-  ["batch", "intervalMs", 1_000, 0],
-  ["retry", "baseMs", 1_000, 1],
-  ["retry", "maxMs", 300_000, 1],
-  ["retry", "maxAttempts", Infinity, 1],
-  ["retry", "maxAgeMs", 7 * 86_400_000, 1],
+  ["batch", "maxItems", 1],
+  ["batch", "maxBytes", 1],
+  ["batch", "intervalMs", 0],
+  ["retry", "baseMs", 1],
+  ["retry", "maxMs", 1],
+  ["retry", "maxAttempts", 1],
+  ["retry", "maxAgeMs", 1],
 ] as const;
 
 /** Applies the defaults; throws a `ValidationError` naming every bad option. */
@@ -154,7 +161,7 @@ export function resolveOptions(options: OutboxOptions): Resolved {
   for (const path of ["store", "transport"] as const) {
     if (!options?.[path]) issues.push({ path, code: "required", message: "is required" });
   }
-  for (const [group, name, , min] of NUMBERS) {
+  for (const [group, name, min] of NUMBERS) {
     const v = (options?.[group] as Record<string, unknown> | undefined)?.[name];
     // `!(v >= min)` also catches NaN.
     if (v !== undefined && (typeof v !== "number" || !(v >= min))) {
@@ -171,16 +178,20 @@ export function resolveOptions(options: OutboxOptions): Resolved {
 
 /** Applies the defaults, unchecked: for options already known good. */
 export function withDefaults(options: OutboxOptions): Resolved {
-  const resolved = {
-    store: options.store,
-    transport: options.transport,
-    clock: options.clock ?? systemClock,
-    bus: options.bus ?? createEventBus(),
-    lock: options.lock,
-    random: options.random ?? Math.random,
-  } as Resolved;
-  for (const [group, name, fallback] of NUMBERS) {
-    resolved[name] = (options[group] as Record<string, number> | undefined)?.[name] ?? fallback;
-  }
-  return resolved;
+  const { batch, retry } = options;
+  return {
+    store_: options.store,
+    transport_: options.transport,
+    clock_: options.clock ?? systemClock,
+    bus_: options.bus ?? createEventBus(),
+    lock_: options.lock,
+    random_: options.random ?? Math.random,
+    maxItems_: batch?.maxItems ?? 100,
+    maxBytes_: batch?.maxBytes ?? 512 * 1024,
+    intervalMs_: batch?.intervalMs ?? 1_000,
+    baseMs_: retry?.baseMs ?? 1_000,
+    maxMs_: retry?.maxMs ?? 300_000,
+    maxAttempts_: retry?.maxAttempts ?? Infinity,
+    maxAgeMs_: retry?.maxAgeMs ?? 7 * 86_400_000,
+  };
 }

@@ -7,15 +7,14 @@ import type { OutboxItemInput, PreparedItem, withDefaults } from "./outbox-input
 import type { PageExitBuffer } from "./page-exit.js";
 
 /**
- * An outbox's `enqueue` and `accept`, given by the outbox it feeds: its options, how it
- * prepares an item, its page-exit buffer, its guarded `emit`, `open` (throws
- * `QueueClosedError` once the outbox is closing) and `stored` (`count` items are in the store:
- * schedule their delivery). Positional, not an object: the call sits in the one outbox every
- * bundle carries, and an object's keys cannot be minified away (docs/size.md).
+ * An outbox's `enqueue` and `accept`, given by the outbox it feeds: its page-exit buffer, its
+ * guarded `emit`, `open` (throws `QueueClosedError` once the outbox is closing) and `stored`
+ * (`count` items are in the store: schedule their delivery). The outbox's options and how it
+ * prepares an item are given when the intake is made (`groupedIntake(o, prepare, pageExit)`), by the one
+ * caller that has both. Positional, not an object, and as few as can be: the call sits in the
+ * one outbox every bundle carries, and an object's keys cannot be minified away (docs/size.md).
  */
 export type Intake = (
-  o: ReturnType<typeof withDefaults>,
-  prepare: (input: OutboxItemInput) => PreparedItem,
   exit: PageExitBuffer,
   emit: CloseloopBus["emit"],
   open: () => void,
@@ -36,25 +35,30 @@ interface Group {
 }
 
 /**
- * Items grouped by the promise the store gave for them — a store that groups its writes (the
- * file store, one per write and fsync) shares one among them — so a burst of `accept` holds no
- * suspended call and no item per call while the writes are pending: only the newest ~60 KB for
- * the page-exit send when `pageExit`, and the items while `response:queued` has a listener.
+ * The intake for outbox options `o` and `prepare`: items grouped by the promise the store gave
+ * for them — a store that groups its writes (the file store, one per write and fsync) shares
+ * one among them — so a burst of `accept` holds no suspended call and no item per call while
+ * the writes are pending: only the newest ~60 KB for the page-exit send when `pageExit`, and
+ * the items while `response:queued` has a listener.
  */
 export const groupedIntake =
-  (pageExit: boolean): Intake =>
-  (o, prepare, exit, emit, open, stored) => {
+  (
+    o: ReturnType<typeof withDefaults>,
+    prepare: (input: OutboxItemInput) => PreparedItem,
+    pageExit: boolean,
+  ): Intake =>
+  (exit, emit, open, stored) => {
     /** The group of the latest item, until its store promise settles. */
     let group: Group | undefined;
 
     /** Checks the item and hands it to the store; throws what `enqueue` rejects with. */
     function hand(input: OutboxItemInput): [BatchItem, Promise<void>] {
       open();
-      const { item, bytes, json } = prepare(input);
-      const appended = o.store.append(item, o.clock.now(), json);
+      const { item_: item, bytes_: bytes, json_: json } = prepare(input);
+      const appended = o.store_.append(item, o.clock_.now(), json);
       // Offered to the page-exit send at once, its write done or not: a page being left sends
       // what it can; the buffer holds the newest ~60 KB, so nothing else keeps the item here.
-      if (pageExit) exit.add(item, bytes);
+      if (pageExit) exit.add_(item, bytes);
       let g = group;
       if (g?.stored !== appended) {
         const fresh: Group = { stored: appended, count: 0, queued: [] };
@@ -64,7 +68,7 @@ export const groupedIntake =
         appended.then(() => onStored(fresh), noop);
       }
       g.count++;
-      if (o.bus.listenerCount("response:queued")) g.queued.push(item);
+      if (o.bus_.listenerCount("response:queued")) g.queued.push(item);
       return [item, appended];
     }
 

@@ -70,7 +70,8 @@ export interface Outbox {
  * await outbox.enqueue({ type: "feedback", data: { channel: "support", text: "Export is slow" } });
  */
 export function createOutbox(options: OutboxOptions): Outbox {
-  return startOutbox(resolveOptions(options), toItem, groupedIntake(options.pageExit !== false));
+  const o = resolveOptions(options);
+  return startOutbox(o, toItem, groupedIntake(o, toItem, options.pageExit !== false));
 }
 
 /**
@@ -97,7 +98,7 @@ function startOutbox(
   prepare: (input: OutboxItemInput) => PreparedItem,
   intake?: Intake,
 ): Omit<Outbox, "accept"> {
-  // The store, transport, clock and bus are read as `o.store` etc., not destructured: every name
+  // The store, transport, clock and bus are read as `o.store_` etc., not destructured: every name
   // of this closure takes a name of its own in an esbuild bundle (docs/size.md).
   let timer: TimerHandle | undefined;
   let timerAt = Infinity; // when `timer` fires; Infinity when none is pending
@@ -110,22 +111,22 @@ function startOutbox(
   const exit = pageExitBuffer();
 
   function schedule(delayMs: number): void {
-    const at = o.clock.now() + Math.max(0, delayMs);
+    const at = o.clock_.now() + Math.max(0, delayMs);
     if (timerAt <= at) return; // a pending timer fires soon enough
-    o.clock.clearTimeout(timer);
+    o.clock_.clearTimeout(timer);
     timerAt = at;
-    timer = o.clock.setTimeout(() => {
+    timer = o.clock_.setTimeout(() => {
       timerAt = Infinity;
       void run(false);
     }, delayMs);
     // Waiting items are in the store; a pending send must not keep a Node process alive.
-    o.clock.unref?.(timer);
+    o.clock_.unref?.(timer);
   }
 
   /** Emits without letting a throwing listener (host code) derail delivery bookkeeping. */
   const emit: CloseloopBus["emit"] = (name, payload) => {
     try {
-      return o.bus.emit(name, payload);
+      return o.bus_.emit(name, payload);
     } catch (e) {
       (globalThis as { console?: { error(...a: unknown[]): void } }).console?.error(
         `closeloop: a "${name}" listener threw`,
@@ -135,12 +136,12 @@ function startOutbox(
     }
   };
 
-  const forget = (batch: readonly StoredItem[]) => o.store.remove(batch.map((s) => s.seq));
+  const forget = (batch: readonly StoredItem[]) => o.store_.remove(batch.map((s) => s.seq));
 
   /** Reports items as never to be delivered and removes them from the store. */
   function drop(batch: readonly StoredItem[], error: DeliveryError): Promise<void> {
     for (const { item } of batch) {
-      exit.settled(item.idempotencyKey);
+      exit.settled_(item.idempotencyKey);
       emit("delivery:dropped", { item, error });
     }
     return forget(batch);
@@ -149,11 +150,11 @@ function startOutbox(
   /** A send failed (`attempt` counts it): holds sending for a backoff, or what the server asked. */
   function retryLater(items: number, error: DeliveryError, retryAfterMs?: number): false {
     const retryInMs = Math.max(
-      fullJitterDelay(attempt, o.baseMs, o.maxMs, o.random),
+      fullJitterDelay(attempt, o.baseMs_, o.maxMs_, o.random_),
       retryAfterMs ?? 0,
     );
     serverHold = retryAfterMs !== undefined;
-    holdUntil = o.clock.now() + retryInMs;
+    holdUntil = o.clock_.now() + retryInMs;
     emit("delivery:failed", { items, error, attempt, retryInMs });
     schedule(retryInMs);
     return false;
@@ -170,8 +171,8 @@ function startOutbox(
       if (!item) return undefined;
       done.push(index);
       const key = item.idempotencyKey;
-      if (onExit ? !exit.answer(key) : exit.consumeAnswered(key)) return undefined;
-      if (!onExit) exit.settled(key);
+      if (onExit ? !exit.answer_(key) : exit.consumeAnswered_(key)) return undefined;
+      if (!onExit) exit.settled_(key);
       return item;
     };
     for (const a of result.accepted) {
@@ -191,48 +192,48 @@ function startOutbox(
 
   /** The page-exit send: one keepalive request, started before the first await. */
   async function sendOnExit(items: BatchItem[]): Promise<boolean> {
-    const outcome = await o.transport.send(items, { keepalive: true });
+    const outcome = await o.transport_.send(items, { keepalive: true });
     if (outcome.kind === "delivered") settle(items, outcome.result, true);
-    else exit.giveBack(items); // still in the store: the next pass, here or on the next page, sends them
-    return outcome.kind === "delivered" && (await o.store.count()) === 0;
+    else exit.giveBack_(items); // still in the store: the next pass, here or on the next page, sends them
+    return outcome.kind === "delivered" && (await o.store_.count()) === 0;
   }
 
   /** One pass: sends batches until the queue is empty (true) or a send must wait (false). */
   async function pass(keepalive: boolean, force: boolean): Promise<boolean> {
     let budget = keepalive ? KEEPALIVE_BYTES : Infinity;
-    let maxItems = o.maxItems; // halved when the collector says a batch is too large (413)
+    let maxItems = o.maxItems_; // halved when the collector says a batch is too large (413)
     for (;;) {
-      const now = o.clock.now();
+      const now = o.clock_.now();
       if (now < holdUntil && (serverHold || !force)) {
         schedule(holdUntil - now);
         return false;
       }
-      const maxBytes = Math.min(o.maxBytes, budget);
-      const batch = await o.store.peek({ maxItems, maxBytes });
+      const maxBytes = Math.min(o.maxBytes_, budget);
+      const batch = await o.store_.peek({ maxItems, maxBytes });
       if (batch.length === 0) {
         attempt = 0;
         return true;
       }
-      const answered = batch.filter((s) => exit.consumeAnswered(s.item.idempotencyKey));
+      const answered = batch.filter((s) => exit.consumeAnswered_(s.item.idempotencyKey));
       if (answered.length > 0) {
         await forget(answered);
         continue;
       }
-      const expired = batch.filter((s) => now - s.enqueuedAt > o.maxAgeMs);
+      const expired = batch.filter((s) => now - s.enqueuedAt > o.maxAgeMs_);
       if (expired.length > 0) {
-        await drop(expired, { code: "expired", message: `not delivered within ${o.maxAgeMs} ms` });
+        await drop(expired, { code: "expired", message: `not delivered within ${o.maxAgeMs_} ms` });
         continue;
       }
       const bytes = batch.reduce((n, s) => n + s.bytes, 0);
       if (keepalive && bytes > budget) return false; // the rest waits for the next page
       budget -= bytes;
       unsent = Math.max(0, unsent - batch.length);
-      const outcome = await o.transport.send(
+      const outcome = await o.transport_.send(
         batch.map((s) => s.item),
         { keepalive },
       );
       if (outcome.kind === "retry") {
-        if (++attempt < o.maxAttempts) {
+        if (++attempt < o.maxAttempts_) {
           return retryLater(batch.length, outcome.error, outcome.retryAfterMs);
         }
         const message = `${outcome.error.message} (gave up after ${attempt} attempts)`;
@@ -266,7 +267,7 @@ function startOutbox(
         outcome.result,
         false,
       );
-      await o.store.remove(done.map((i) => (batch[i] as StoredItem).seq));
+      await o.store_.remove(done.map((i) => (batch[i] as StoredItem).seq));
       // Items the collector's answer did not mention are sent again: better a duplicate the
       // idempotency key absorbs than a loss.
     }
@@ -277,8 +278,8 @@ function startOutbox(
     if (running) return running;
     const go = async (): Promise<boolean> => {
       try {
-        const r = await (o.lock ? o.lock(() => pass(keepalive, force)) : pass(keepalive, force));
-        if (r === undefined) schedule(o.intervalMs); // another tab is flushing; look again later
+        const r = await (o.lock_ ? o.lock_(() => pass(keepalive, force)) : pass(keepalive, force));
+        if (r === undefined) schedule(o.intervalMs_); // another tab is flushing; look again later
         return r ?? false;
       } catch (e) {
         // A store or transport fault must not escape into the host: report, back off, retry.
@@ -293,23 +294,21 @@ function startOutbox(
   }
 
   return {
-    bus: o.bus,
+    bus: o.bus_,
     async enqueue(input: OutboxItemInput) {
       if (closing) throw new QueueClosedError("outbox", "The outbox is closed: cannot enqueue");
-      const { item, bytes, json } = prepare(input);
-      await o.store.append(item, o.clock.now(), json);
-      exit.add(item, bytes);
+      const { item_: item, bytes_: bytes, json_: json } = prepare(input);
+      await o.store_.append(item, o.clock_.now(), json);
+      exit.add_(item, bytes);
       emit("response:queued", { item });
-      if (++unsent >= o.maxItems && !running) void run(false);
-      else schedule(o.intervalMs);
+      if (++unsent >= o.maxItems_ && !running) void run(false);
+      else schedule(o.intervalMs_);
       return item;
     },
     // `createOutbox`'s intake (outbox-intake.ts) replaces `enqueue` and adds `accept`, for a
     // server's bursts; the browser's outbox keeps the one above, one item at a time (size.md).
     // Its parts are passed positionally: see `Intake`.
     ...intake?.(
-      o,
-      prepare,
       exit,
       emit,
       () => {
@@ -317,14 +316,14 @@ function startOutbox(
       },
       (count) => {
         unsent += count;
-        if (unsent >= o.maxItems && !running) void run(false);
-        else schedule(o.intervalMs);
+        if (unsent >= o.maxItems_ && !running) void run(false);
+        else schedule(o.intervalMs_);
       },
     ),
     async flush(flushOptions = {}) {
       if (flushOptions.keepalive) {
         // No await before the send: the browser may end the page at the next task.
-        const items = exit.take();
+        const items = exit.take_();
         if (items.length === 0) return run(true, true);
         return sendOnExit(items);
       }
@@ -333,20 +332,20 @@ function startOutbox(
     },
     async close({ timeoutMs = 5_000 } = {}) {
       closing = true;
-      const deadline = o.clock.now() + timeoutMs;
+      const deadline = o.clock_.now() + timeoutMs;
       for (;;) {
         if (running) await running;
         if (await run(false)) break;
-        const wait = Math.min(holdUntil, deadline) - o.clock.now();
-        if (o.clock.now() >= deadline) break;
-        await new Promise<void>((resolve) => o.clock.setTimeout(resolve, Math.max(wait, 0)));
+        const wait = Math.min(holdUntil, deadline) - o.clock_.now();
+        if (o.clock_.now() >= deadline) break;
+        await new Promise<void>((resolve) => o.clock_.setTimeout(resolve, Math.max(wait, 0)));
       }
-      o.clock.clearTimeout(timer);
+      o.clock_.clearTimeout(timer);
       timerAt = Infinity;
-      const remaining = await o.store.count();
-      await o.store.close();
+      const remaining = await o.store_.count();
+      await o.store_.close();
       return { remaining };
     },
-    pending: () => o.store.count(),
+    pending: () => o.store_.count(),
   };
 }

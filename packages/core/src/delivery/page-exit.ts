@@ -9,24 +9,25 @@ export const KEEPALIVE_BYTES = 60_000;
  * `pagehide` handler (or a microtask of it) outlive the page, but not one started after an
  * IndexedDB read, which needs another task. They stay in the store too; the keys of those the
  * collector answered are remembered so the store's copies are removed without a second send.
+ * Its names end in `_`: internal, shortened by the build (docs/size.md).
  */
 export interface PageExitBuffer {
-  add(item: BatchItem, bytes: number): void;
+  add_(item: BatchItem, bytes: number): void;
   /** Takes what waits, to send now with keepalive. */
-  take(): BatchItem[];
+  take_(): BatchItem[];
   /** The keepalive answer for `key` came: true when the outbox should report it (the store pass has not). */
-  answer(key: string): boolean;
+  answer_(key: string): boolean;
   /** The keepalive request failed: its items wait here again (they never left the store). */
-  giveBack(items: readonly BatchItem[]): void;
+  giveBack_(items: readonly BatchItem[]): void;
   /** The store pass settled `key`: forget it everywhere. */
-  settled(key: string): void;
+  settled_(key: string): void;
   /** Whether a keepalive answer already settled `key`; forgets it, as its store copy is being removed. */
-  consumeAnswered(key: string): boolean;
+  consumeAnswered_(key: string): boolean;
 }
 
 interface Waiting {
-  item: BatchItem;
-  bytes: number;
+  item_: BatchItem;
+  bytes_: number;
 }
 
 /** Creates an empty {@link PageExitBuffer}. */
@@ -39,11 +40,11 @@ export function pageExitBuffer(): PageExitBuffer {
   const answered = new Set<string>();
   const forget = (key: string) => {
     const w = waiting.get(key);
-    if (w && waiting.delete(key)) bytes -= w.bytes;
+    if (w && waiting.delete(key)) bytes -= w.bytes_;
   };
   const add = (item: BatchItem, size: number) => {
     forget(item.idempotencyKey); // the same key enqueued again is counted once, as the newest
-    waiting.set(item.idempotencyKey, { item, bytes: size });
+    waiting.set(item.idempotencyKey, { item_: item, bytes_: size });
     bytes += size;
     // Oldest first, until the rest fits one keepalive request.
     for (const key of waiting.keys()) {
@@ -52,28 +53,28 @@ export function pageExitBuffer(): PageExitBuffer {
     }
   };
   return {
-    add,
-    take() {
+    add_: add,
+    take_() {
       const items: BatchItem[] = [];
       for (const [key, w] of waiting) {
         inFlight.set(key, w);
-        items.push(w.item);
+        items.push(w.item_);
       }
       waiting.clear();
       bytes = 0;
       return items;
     },
-    answer: (key) => inFlight.delete(key) && answered.add(key).has(key),
-    giveBack(items) {
+    answer_: (key) => inFlight.delete(key) && answered.add(key).has(key),
+    giveBack_(items) {
       for (const { idempotencyKey: key } of items) {
         const w = inFlight.get(key);
-        if (w && inFlight.delete(key)) add(w.item, w.bytes);
+        if (w && inFlight.delete(key)) add(w.item_, w.bytes_);
       }
     },
-    settled(key) {
+    settled_(key) {
       forget(key);
       inFlight.delete(key);
     },
-    consumeAnswered: (key) => answered.delete(key),
+    consumeAnswered_: (key) => answered.delete(key),
   };
 }
