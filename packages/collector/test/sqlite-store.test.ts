@@ -171,45 +171,8 @@ describe("sqliteStore", () => {
     await store.close();
   });
 
-  it("runs a file's metrics reports on threads of their own once they have started", async () => {
+  it("runs metrics reports one per event-loop turn, so requests are answered between them", async () => {
     const store = await openAt(newPath());
-    await store.createEnvironment(environment("a"));
-    await store.transaction((tx) => tx.putLoop("a", loop({ id: "L1" }), {}));
-    const query = { from: at(-60), to: at(60), asOf: at(0) };
-    // The threads start with the store; until one is ready, reports run on the main thread.
-    // Counts the report statements run on this thread, through better-sqlite3's Statement.
-    const probe = new Database(":memory:");
-    const statement = Object.getPrototypeOf(probe.prepare("SELECT 1")) as Database.Statement;
-    probe.close();
-    const all = statement.all;
-    let onMain = 0;
-    statement.all = function (this: Database.Statement, ...args: unknown[]) {
-      if (this.source.includes("FROM loops")) onMain++;
-      return all.apply(this, args);
-    } as typeof all;
-    try {
-      // Within 5 s a thread is ready, and reports no longer run on the main thread.
-      for (let waited = 0; waited < 5000; waited += 50) {
-        onMain = 0;
-        const [report, grouped] = await Promise.all([
-          store.metrics("a", query),
-          store.metrics("a", { ...query, groupBy: "journey" }),
-        ]);
-        expect(report.total.loops.total).toBe(1);
-        expect(grouped.total.loops.total).toBe(1);
-        if (onMain === 0) break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    } finally {
-      statement.all = all;
-    }
-    expect(onMain).toBe(0);
-    await store.close();
-  });
-
-  it("runs metrics reports in memory one per event-loop turn, so requests are answered between them", async () => {
-    const store = sqliteStore(":memory:");
-    await store.migrate();
     await store.createEnvironment(environment("a"));
     await store.transaction((tx) => tx.putLoop("a", loop({ id: "L1" }), {}));
     // A turn counter: it moves once per pass of the event loop's immediates.

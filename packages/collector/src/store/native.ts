@@ -7,8 +7,5 @@ const load = createRequire(import.meta.url);
 /** better-sqlite3's `Database` class. */
 export const betterSqlite3 = (): typeof import("better-sqlite3") => load("better-sqlite3");
 
-/** Where better-sqlite3 is, for a worker thread to load it (`sqlite/report-threads.ts`). */
-export const betterSqlite3Path = (): string => load.resolve("better-sqlite3");
-
 /** The `pg` module. */
 export const pg = (): typeof import("pg") => load("pg");

@@ -1,8 +1,6 @@
-import { availableParallelism } from "node:os";
 import type { ClosureNotice, FeedbackPolicy, Loop, Survey } from "@closeloop/core";
 import type Database from "better-sqlite3";
 import { canonicalJson, ms } from "../columns.js";
-import type { SqlDialect } from "../dialect.js";
 import { listLoopsSql } from "../loop-query.js";
 import { type MetricsRow, metricsReport } from "../metrics-report.js";
 import { betterSqlite3 } from "../native.js";
@@ -16,7 +14,6 @@ import { sqliteDialect } from "./dialect.js";
 import { groupCommit } from "./group.js";
 import { applyMigrations } from "./migrate.js";
 import { createMutex } from "./mutex.js";
-import { type ReportStatement, type ReportThreads, reportThreads } from "./report-threads.js";
 import { all, one } from "./rows.js";
 import { prepared, storeSql } from "./statements.js";
 import { sqliteTx } from "./tx.js";
@@ -86,59 +83,6 @@ const READS: readonly StoreMethod[] = [
   "deskLoop",
 ];
 
-/** The most threads a file's metrics reports run on (fewer on a machine with fewer cores). */
-const REPORT_THREADS = 4;
-
-/** A statement built with named parameters: a fragment such as a period bound appears twice. */
-function named(build: (d: SqlDialect) => string): ReportStatement {
-  const values: Record<string, string | number> = {};
-  const param = (v: string | number) => {
-    const name = `p${Object.keys(values).length}`;
-    values[name] = v;
-    return `@${name}`;
-  };
-  return { sql: build(sqliteDialect(param)), values };
-}
-
-interface Asked {
-  statement: ReportStatement;
-  resolve: (rows: MetricsRow[]) => void;
-  reject: (error: unknown) => void;
-}
-
-/**
- * A metrics report on `threads`: the statements `metricsReport` asks for in one go (it asks for
- * all of them before it awaits any) are sent together, to run in one read transaction.
- */
-function threadReport(
-  threads: ReportThreads,
-  ...[envId, query, options]: Parameters<CollectorStore["metrics"]>
-): ReturnType<CollectorStore["metrics"]> {
-  let asked: Asked[] = [];
-  const send = () => {
-    const sent = asked;
-    asked = [];
-    threads.run(sent.map((a) => a.statement)).then(
-      (rows) => {
-        for (const [i, a] of sent.entries()) a.resolve((rows[i] ?? []) as MetricsRow[]);
-      },
-      (error: unknown) => {
-        for (const a of sent) a.reject(error);
-      },
-    );
-  };
-  return metricsReport(
-    envId,
-    query,
-    (build) =>
-      new Promise<MetricsRow[]>((resolve, reject) => {
-        if (asked.length === 0) queueMicrotask(send);
-        asked.push({ statement: named(build), resolve, reject });
-      }),
-    options,
-  );
-}
-
 /**
  * The collector's embedded store: one SQLite file (WAL) through better-sqlite3.
  *
@@ -183,8 +127,8 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
   /** A read of committed data. */
   const read = async <T>(body: () => T): Promise<T> => (reader ? body() : exclusive(body));
 
-  /** The last report started: the next one starts on a later event-loop turn. */
-  let turn: Promise<unknown> = Promise.resolve();
+  /** The last report asked for: the next one starts after it. */
+  let reports: Promise<unknown> = Promise.resolve();
   const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
   const runReport: CollectorStore["metrics"] = async (envId, query, options) =>
     await read(() =>
@@ -192,22 +136,19 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
         envId,
         query,
         async (build) => {
-          const { sql, values } = named(build);
+          // Named parameters: a fragment such as the period bounds appears more than once.
+          const values: Record<string, string | number> = {};
+          const param = (v: string | number) => {
+            const name = `p${Object.keys(values).length}`;
+            values[name] = v;
+            return `@${name}`;
+          };
+          const sql = build(sqliteDialect(param));
           return r(sql).all(values) as MetricsRow[];
         },
         options,
       ),
     );
-  // A file's reports run on threads of their own; a database in memory has no file to share.
-  const threads = reader
-    ? reportThreads(path, {
-        count: Math.min(REPORT_THREADS, availableParallelism()),
-        busyTimeoutMs,
-      })
-    : undefined;
-  // Started with the store, so that the first report finds them ready: starting two took
-  // 100–200 ms of the first charts request at 100,000 loops (docs/benchmarks.md).
-  threads?.start();
 
   const store: CollectorStore = {
     kind: "sqlite",
@@ -222,7 +163,6 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
       r(storeSql.ping).get();
     },
     async close() {
-      await threads?.close();
       await exclusive(() => {
         reader?.close();
         writer.close();
@@ -333,23 +273,15 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
       ),
     getResponse: (envId, id) =>
       read(() => one<StoredResponse>(r(storeSql.getResponse), [envId, id])),
-    // Reports start one at a time, each on an event-loop turn of its own. A file's run on
-    // threads (`report-threads.ts`), once one has started: its statements in one read
-    // transaction, so they agree with each other, while the main thread answers requests. Until
-    // then, and in memory, a report runs on the main thread, its statements back to back in one
-    // synchronous block, and the next starts after it: the desk's dozen weekly reports never hold
-    // the process longer than one report (docs/desk.md).
+    // A report's statements run back to back, in one synchronous block: no write comes between
+    // them, so they agree with each other. Reports run one at a time, each on an event-loop turn
+    // of its own, so the desk's dozen weekly reports never hold the process longer than one
+    // report (docs/desk.md): reports that all waited for the same `setImmediate` would run in
+    // one turn, back to back, with no request answered between them.
     metrics: (envId, query, options) => {
-      threads?.start();
-      const started = turn
-        .then(() => nextTurn())
-        .then(() =>
-          threads?.ready()
-            ? { report: threadReport(threads, envId, query, options), main: false }
-            : { report: runReport(envId, query, options), main: true },
-        );
-      turn = started.then((s) => (s.main ? s.report : undefined)).catch(() => {});
-      return started.then((s) => s.report);
+      const report = reports.then(() => nextTurn()).then(() => runReport(envId, query, options));
+      reports = report.catch(() => {});
+      return report;
     },
   };
   // Without a second connection reads queue behind the writer too, so they are refused as well.
