@@ -9,7 +9,7 @@ export interface SqlDialect {
   param(value: string | number): string;
   /** An instant from epoch ms, comparable with the time columns. */
   time(epochMs: number): string;
-  /** `later − earlier` of two time columns, in ms as a double. */
+  /** `later − earlier` of two time columns, in whole ms as a double. */
   durationMs(later: string, earlier: string): string;
   /** The largest integer ≤ a non-negative double expression. */
   floor(expr: string): string;

@@ -3,7 +3,6 @@
 // period's signals instead of every respondent's whole history (docs/metrics.md). The answers
 // already stored get their signals here, judged as the metrics judged them until now.
 import { riskSignalsBackfillSql } from "../../risk-signals.js";
-import { postgresDialect } from "../dialect.js";
 
 export const riskSignals = `
 CREATE TABLE risk_signals (
@@ -15,8 +14,8 @@ CREATE TABLE risk_signals (
   PRIMARY KEY (env_id, loop_id, reason)
 );
 CREATE INDEX risk_signals_at ON risk_signals (env_id, at) INCLUDE (customer_id, loop_id);
-${riskSignalsBackfillSql(
-  postgresDialect(() => {
-    throw new Error("a migration binds no values");
-  }),
-)}`;
+${riskSignalsBackfillSql({
+  // The dialect's duration as it was when this step was released (it has since moved to
+  // doubles): a migration's text never changes.
+  durationMs: (later, earlier) => `(extract(epoch from (${later} - ${earlier})) * 1000)::float8`,
+})}`;
