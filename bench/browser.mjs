@@ -9,21 +9,15 @@
 // docs/benchmarks.md.
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { build } from "esbuild";
 import { chromium } from "playwright-core";
+import { bundleAsApp, published as publishedFile, root } from "../scripts/app-bundle.mjs";
 import { emit, num, QUICK, size, times } from "./emit.mjs";
 
 const RUNS = size("BENCH_RUNS", 15, 1);
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 // Ours as an app gets them: the built files the browser package's `exports` name for import.
-const browserPackage = JSON.parse(
-  readFileSync(join(root, "packages/browser/package.json"), "utf8"),
-);
-const published = (subpath) =>
-  join(root, "packages/browser", browserPackage.exports[subpath].import.default);
+const published = (subpath) => publishedFile("browser", subpath);
 const version = (name) =>
   JSON.parse(readFileSync(join(root, "node_modules", name, "package.json"), "utf8")).version;
 
@@ -94,23 +88,12 @@ ${mark(`createWidget("bench01", { container: document.getElementById("tf") });`)
   },
 ];
 
-async function bundle(contents, format) {
-  const result = await build({
-    stdin: { contents, resolveDir: root, loader: "ts" },
-    // No tsconfig: its `paths` would resolve @closeloop/core to its sources, not node_modules.
-    tsconfigRaw: {},
-    bundle: true,
-    minify: true,
-    treeShaking: true,
+const bundle = (contents, format) =>
+  bundleAsApp(contents, {
     format,
-    platform: "browser",
-    target: "es2020",
-    write: false,
-    logLevel: "silent",
+    loader: "ts",
     define: { "process.env.NODE_ENV": '"production"' },
   });
-  return result.outputFiles[0].contents;
-}
 
 const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
 const sizes = {};

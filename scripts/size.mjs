@@ -5,18 +5,10 @@
 // each package's `exports`) with esbuild (minified, tree-shaken, browser platform), the way an
 // app's bundler would ship them; the IIFE is measured as built by tsup.
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { build } from "esbuild";
+import { bundleAsApp, published, root } from "./app-bundle.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-// The ESM file a package's `exports` names for `import` of `subpath`, as an app resolves it.
-function published(pkg, subpath = ".") {
-  const dir = join(root, "packages", pkg);
-  const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
-  return join(dir, manifest.exports[subpath].import.default);
-}
 const core = published("core");
 const KB = 1024;
 
@@ -54,26 +46,8 @@ const entries = [
   },
 ];
 
-async function bundle(contents) {
-  const result = await build({
-    stdin: { contents, resolveDir: root, loader: "js" },
-    // No tsconfig: its `paths` would resolve the workspace packages to their sources, where an
-    // app resolves `@closeloop/core` from node_modules to the published files.
-    tsconfigRaw: {},
-    bundle: true,
-    minify: true,
-    treeShaking: true,
-    format: "esm",
-    platform: "browser",
-    target: "es2020",
-    write: false,
-    logLevel: "silent",
-  });
-  return result.outputFiles[0].contents;
-}
-
 const rows = [];
-for (const e of entries) rows.push({ ...e, bytes: await bundle(e.contents) });
+for (const e of entries) rows.push({ ...e, bytes: await bundleAsApp(e.contents) });
 for (const [file, name, budget, open] of [
   ["index.global.js", "@closeloop/browser IIFE (global Closeloop)", 16 * KB],
   ["lite.global.js", "@closeloop/browser/lite IIFE (global Closeloop)", 6 * KB],

@@ -4,25 +4,18 @@
 // the sources never see: here the built entry queues and delivers to a real collector, and
 // reads the items a build without shortened names left in IndexedDB or localStorage, as a page
 // updated to a new version finds them.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { build } from "esbuild";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { bundleAsApp, published } from "../../../scripts/app-bundle.mjs";
 import { openBrowser, skipChromium, type TestBrowser } from "./chromium.js";
 import { type Running, shopCollector } from "./sdk-harness.js";
 
-const PACKAGE = join(import.meta.dirname, "..");
-const manifest = JSON.parse(readFileSync(join(PACKAGE, "package.json"), "utf8"));
-const LITE = join(PACKAGE, manifest.exports["./lite"].import.default);
-let built = true;
-try {
-  readFileSync(LITE);
-} catch {
-  built = false;
-}
+const LITE = published("browser", "./lite");
+const built = existsSync(LITE);
 if (!built && process.env.CI === "true") throw new Error("CI=true: run pnpm build first");
 if (!built) console.warn("lite-dist skipped: packages/browser is not built (pnpm build)");
 
@@ -46,19 +39,8 @@ describe.skipIf(skipChromium || !built)("the built lite entry", { timeout: 60_00
   let builtPage: string;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "closeloop-lite-"));
-    // As `pnpm size` bundles it: no tsconfig, whose paths would resolve to the sources.
-    const out = await build({
-      stdin: { contents: page(LITE), resolveDir: PACKAGE, loader: "js" },
-      tsconfigRaw: {},
-      bundle: true,
-      minify: true,
-      format: "esm",
-      platform: "browser",
-      target: "es2020",
-      write: false,
-    });
     builtPage = join(dir, "lite-built.js");
-    writeFileSync(builtPage, out.outputFiles[0]?.text ?? "");
+    writeFileSync(builtPage, await bundleAsApp(page(LITE)));
     b = await openBrowser();
   });
   afterEach(async () => {

@@ -10,9 +10,10 @@ import type { PageExitBuffer } from "./page-exit.js";
  * An outbox's `enqueue` and `accept`, given by the outbox it feeds: its page-exit buffer, its
  * guarded `emit`, `open` (throws `QueueClosedError` once the outbox is closing) and `stored`
  * (`count` items are in the store: schedule their delivery). The outbox's options and how it
- * prepares an item are given when the intake is made (`groupedIntake(o, prepare, pageExit)`), by the one
- * caller that has both. Positional, not an object, and as few as can be: the call sits in the
- * one outbox every bundle carries, and an object's keys cannot be minified away (docs/size.md).
+ * prepares an item are given when the intake is made (`groupedIntake(o, prepare, pageExit)`),
+ * by the one caller that has both. Positional, not an object, and as few as can be: the call
+ * sits in the one outbox every bundle carries, and an object's keys cannot be minified away
+ * (docs/size.md).
  */
 export type Intake = (
   exit: PageExitBuffer,
