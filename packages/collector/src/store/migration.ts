@@ -27,6 +27,7 @@ const STEPS = [
   { key: "riskSignals", version: 9, name: "risk signals" },
   { key: "ingestIndexes", version: 10, name: "ingest indexes" },
   { key: "breachDue", version: 11, name: "next breach due" },
+  { key: "leanIngest", version: 12, name: "lean ingest indexes" },
 ] as const;
 
 /** A step by the name a dialect's `migrations/index.ts` gives its SQL. */

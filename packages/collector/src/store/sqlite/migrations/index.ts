@@ -12,6 +12,7 @@ import { inboxIndex } from "./008-inbox-index.js";
 import { riskSignals } from "./009-risk-signals.js";
 import { ingestIndexes } from "./010-ingest-indexes.js";
 import { breachDue } from "./011-breach-due.js";
+import { leanIngest } from "./012-lean-ingest.js";
 
 const sql = {
   initial,
@@ -25,5 +26,6 @@ const sql = {
   riskSignals,
   ingestIndexes,
   breachDue,
+  leanIngest,
 };
 export const MIGRATIONS: readonly Migration[] = migrationsOf(sql);
