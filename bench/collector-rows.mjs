@@ -98,8 +98,11 @@ if (mode === "postgres") {
       ),
     };
   });
-  // The desk's search words the store writes beside each new loop (schema step 10).
-  const words = db.prepare("SELECT words FROM loop_words").get()?.words;
+  // The desk's search words the store writes beside each new loop (schema step 10): the loop's
+  // quote, which the words table itself does not keep (step 12).
+  const words = db
+    .prepare("SELECT json_extract(meta, '$.youSaid') AS words FROM loops")
+    .get()?.words;
   const insertWords = db.prepare("INSERT INTO loop_words (rowid, words) VALUES (?, ?)");
   const write = db.transaction((ids) => {
     for (const [id, loopId] of ids) {
