@@ -39,7 +39,9 @@ export interface ListeningCollector {
    * Drains: stops accepting connections, ends the desk's event streams (their pages reconnect,
    * to another collector if there is one), lets requests in flight finish (each answered with
    * `connection: close`, so no client sends another on a connection about to go), and after
-   * `graceMs` (default 3 s) cuts the connections still open.
+   * `graceMs` (default 3 s) cuts the connections still open. It resolves once every request's
+   * handler has settled, those whose client hung up midway included, or at `graceMs`: the store
+   * may then be closed without a write still running on it.
    */
   close(options?: { graceMs?: number }): Promise<void>;
 }
@@ -164,7 +166,17 @@ export function createCollector(options: CollectorOptions): Collector {
     },
     async listen({ port = 7345, host = "127.0.0.1" } = {}) {
       const draining = new AbortController();
-      const server = createServer(nodeListener(handle, maxBodyBytes, draining.signal));
+      // Handlers still running: a client that hangs up midway does not stop its handler, which
+      // may still be writing to the store after the last connection has closed.
+      const running = new Set<Promise<Response>>();
+      const tracked = (request: Request) => {
+        const answer = handle(request);
+        running.add(answer);
+        const done = () => running.delete(answer);
+        void answer.then(done, done);
+        return answer;
+      };
+      const server = createServer(nodeListener(tracked, maxBodyBytes, draining.signal));
       server.keepAliveTimeout = 65_000;
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
@@ -176,12 +188,14 @@ export function createCollector(options: CollectorOptions): Collector {
         url: `http://${host.includes(":") ? `[${host}]` : host}:${bound}`,
         close: ({ graceMs = CLOSE_GRACE_MS } = {}) =>
           new Promise<void>((resolve) => {
-            // Requests in flight may finish; after the grace period every connection is cut, so
-            // a request stuck on the store cannot hold the stop forever.
+            // Requests in flight may finish; after the grace period every connection is cut and
+            // the handlers are no longer waited for, so a request stuck on the store cannot hold
+            // the stop forever.
+            const deadline = Date.now() + graceMs;
             const force = setTimeout(() => server.closeAllConnections(), graceMs);
             server.close(() => {
               clearTimeout(force);
-              resolve();
+              void settledBy(running, deadline).then(resolve);
             });
             draining.abort();
             server.closeIdleConnections();
@@ -189,4 +203,16 @@ export function createCollector(options: CollectorOptions): Collector {
       };
     },
   };
+}
+
+/** Waits until every one of `answers` has settled, or until `deadline` (epoch ms) if sooner. */
+async function settledBy(answers: ReadonlySet<Promise<unknown>>, deadline: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    Promise.allSettled(answers),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+    }),
+  ]);
+  clearTimeout(timer);
 }
