@@ -21,4 +21,19 @@ export interface SqlDialect {
    * `quantileOfSorted` (docs/metrics.md); `NULL` over no values.
    */
   percentile(expr: string, q: number): string;
+  /**
+   * `expr` is one of `values` (fixed text literals, spliced in: never a caller's value). SQLite
+   * tests a list of more than two values by a lookup in a b-tree it builds for the statement, a
+   * few times a plain comparison's cost per row; it is spelled there as a `CASE` instead.
+   */
+  oneOf(expr: string, values: Iterable<string>): string;
+  /**
+   * A `GROUP BY` of `keys`, each of one type: the last any text but `NULL`, the others each
+   * `NULL` or a value whose text is never `''` and never holds U+001F. PostgreSQL groups by the
+   * keys themselves; SQLite by one text made of them all, so its sort compares one key per pair
+   * of rows (where several cost it a decode of both rows at every tie of the first). A key may
+   * be a result column's alias; the statement selects each key as a column (bare on SQLite: the
+   * same in every row of a group).
+   */
+  groupBy(keys: readonly string[]): string;
 }

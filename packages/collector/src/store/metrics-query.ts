@@ -14,9 +14,8 @@ const COLUMN: Record<Dimension, string> = {
   segment: "segment",
 };
 
-const list = (values: Iterable<string>) => [...values].map((v) => `'${v}'`).join(", ");
-const OPEN = list(OPEN_STATES);
-const NEGATIVE = list(NEGATIVE_SEGMENTS);
+/** The open states, `captured` (which exists only on the client) tested last. */
+const OPEN = [...OPEN_STATES].sort((a, b) => Number(a === "captured") - Number(b === "captured"));
 /** The scoring types the metrics report (ratings have no standard metric: their scales differ). */
 export const SCORED_TYPES: ReadonlySet<string> = new Set(["nps", "csat", "ces"]);
 
@@ -44,10 +43,6 @@ export function metricsSql(
   dimension: Dimension | undefined,
   groupDurations = true,
 ): MetricsStatements {
-  const by = (...rest: string[]) => {
-    const keys = dimension ? ["g", ...rest] : rest;
-    return keys.length > 0 ? ` GROUP BY ${keys.join(", ")}` : "";
-  };
   /** The period's row from `x`, and with a dimension the groups' rows too. */
   const both = (whole: string, perGroup: string) =>
     dimension ? `${whole}\n      UNION ALL\n      ${perGroup}` : whole;
@@ -93,14 +88,17 @@ export function metricsSql(
   return {
     // One scan for the scores and the loop counts: a row per group and score (`score_type`
     // null for loops without one), with how many of its loops are open and breached.
+    // The group comes last among the keys, also without a dimension (`''`): it is the only one
+    // that may be any text, and never null (`SqlDialect.groupBy`); score_type is a scoring type
+    // or null, score an integer (the column is) or null.
     counts: (d) => {
       const { inPeriod } = common(d);
       const g = groupOf(d);
       const asOf = d.time(period.asOf);
-      return `SELECT ${g} AS g, score_type, score, count(*) AS n,
-        sum(CASE WHEN state IN (${OPEN}) THEN 1 ELSE 0 END) AS open,
+      return `SELECT score_type, score, ${g} AS g, count(*) AS n,
+        sum(CASE WHEN ${d.oneOf("state", OPEN)} THEN 1 ELSE 0 END) AS open,
         sum(CASE WHEN ${breachedSql(() => asOf)} THEN 1 ELSE 0 END) AS breached
-      FROM loops WHERE ${inPeriod}${by("score_type", "score")}`;
+      FROM loops WHERE ${inPeriod}${d.groupBy(["score_type", "score", "g"])}`;
     },
     durations,
     // A loop's customer is its feedback customer, else its respondent; their value is the
@@ -108,40 +106,60 @@ export function metricsSql(
     // Negative: the least satisfied segment of a survey, or feedback that someone must follow up.
     // Each customer counts once, at their highest value: per group, and again over the period.
     // The last `gained` value is looked up once per customer (and group), not once per loop.
+    // Without a dimension the rows are grouped by customer alone, once: a constant group key
+    // made SQLite's sort decode both rows at every comparison, and grouping the customers again
+    // for the period sorted them twice (docs/benchmarks.md).
     valueAtRisk: (d) => {
       const { env, inPeriod } = common(d);
-      const g = groupOf(d);
-      return `WITH y AS (
-        SELECT ${g} AS g, coalesce(customer_id, respondent_id) AS c, max(customer_value) AS cv,
-          sum(CASE WHEN customer_value IS NULL THEN 1 ELSE 0 END) AS missing
-        FROM loops WHERE ${inPeriod} AND state IN (${OPEN})
-          AND coalesce(customer_id, respondent_id) IS NOT NULL
-          AND (segment IN (${NEGATIVE}) OR (source_kind = 'feedback' AND action = 'follow-up'))
-        GROUP BY 1, 2),
-      x AS MATERIALIZED (
-        SELECT g, c, CASE WHEN missing = 0 THEN cv WHEN cv IS NOT NULL AND cv >= lv THEN cv
-          ELSE lv END AS v
-        FROM (SELECT g, c, cv, missing, CASE WHEN missing > 0 THEN coalesce(
-            (SELECT ce.value FROM customer_events AS ce WHERE ce.env_id = ${env}
+      const g = dimension ? "g, " : "";
+      // Read twice with a dimension, so computed once; without, read once where it is made.
+      // A customer with a loop of no value is worth the larger of their loops' largest value and
+      // their last `gained` value (0 without one), compared inside the lookup so that it is
+      // written, and run, once per customer: a lookup named twice in the CASE ran twice.
+      const x = `x AS ${dimension ? "MATERIALIZED " : ""}(
+        SELECT ${g}c, CASE WHEN missing = 0 THEN cv ELSE coalesce(
+            (SELECT CASE WHEN y.cv >= ce.value THEN y.cv ELSE ce.value END
+              FROM customer_events AS ce WHERE ce.env_id = ${env}
               AND ce.customer_id = y.c AND ce.event = 'gained' AND ce.value IS NOT NULL
-              ORDER BY ce.at DESC, ce.id DESC LIMIT 1), 0) END AS lv FROM y) w)
-      ${both(
-        `SELECT 1 AS whole, '' AS g, count(*) AS customers, sum(v) AS value
+              ORDER BY ce.at DESC, ce.id DESC LIMIT 1),
+            CASE WHEN cv >= 0 THEN cv ELSE 0 END) END AS v
+        FROM y)`;
+      return `WITH y AS (
+        SELECT ${dimension ? `${groupOf(d)} AS g, ` : ""}coalesce(customer_id, respondent_id) AS c,
+          max(customer_value) AS cv,
+          sum(CASE WHEN customer_value IS NULL THEN 1 ELSE 0 END) AS missing
+        FROM loops WHERE ${inPeriod}
+          AND (${d.oneOf("segment", NEGATIVE_SEGMENTS)} OR (source_kind = 'feedback' AND action = 'follow-up'))
+          AND ${d.oneOf("state", OPEN)}
+          AND coalesce(customer_id, respondent_id) IS NOT NULL
+        GROUP BY ${dimension ? "1, 2" : "1"}),
+      ${x}
+      ${
+        dimension
+          ? both(
+              `SELECT 1 AS whole, '' AS g, count(*) AS customers, sum(v) AS value
           FROM (SELECT c, max(v) AS v FROM x GROUP BY c) t`,
-        "SELECT 0 AS whole, g, count(*) AS customers, sum(v) AS value FROM x GROUP BY g",
-      )}`;
+              "SELECT 0 AS whole, g, count(*) AS customers, sum(v) AS value FROM x GROUP BY g",
+            )
+          : "SELECT 1 AS whole, '' AS g, count(*) AS customers, sum(v) AS value FROM x"
+      }`;
     },
     // The signals raised in the period (kept when each answer arrived: `risk-signals.ts`),
-    // grouped by the loop whose answer raised them.
+    // grouped by the loop whose answer raised them. Without a dimension the signals are read
+    // where they lie, not copied first, and their customers counted by a `GROUP BY` (a sort on
+    // SQLite, a hash on PostgreSQL) rather than `count(DISTINCT)` (a b-tree insert per signal
+    // on SQLite, a sort on PostgreSQL).
     atRisk: (d) => {
       const { env, from, to } = common(d);
-      const g = groupOf(d);
-      const join = dimension
-        ? " JOIN loops ON loops.env_id = rs.env_id AND loops.id = rs.loop_id"
-        : "";
+      const inPeriod = `rs.env_id = ${env} AND rs.at >= ${from} AND rs.at < ${to}`;
+      if (!dimension) {
+        return `SELECT 1 AS whole, '' AS g, count(*) AS customers FROM (SELECT rs.customer_id
+          FROM risk_signals AS rs WHERE ${inPeriod} GROUP BY rs.customer_id) t`;
+      }
       return `WITH x AS MATERIALIZED (
-        SELECT ${g} AS g, rs.customer_id AS c FROM risk_signals AS rs${join}
-        WHERE rs.env_id = ${env} AND rs.at >= ${from} AND rs.at < ${to})
+        SELECT ${groupOf(d)} AS g, rs.customer_id AS c FROM risk_signals AS rs
+          JOIN loops ON loops.env_id = rs.env_id AND loops.id = rs.loop_id
+        WHERE ${inPeriod})
       ${both(
         "SELECT 1 AS whole, '' AS g, count(DISTINCT c) AS customers FROM x",
         "SELECT 0 AS whole, g, count(DISTINCT c) AS customers FROM x GROUP BY g",

@@ -28,5 +28,7 @@ export function postgresDialect(param: (value: string | number) => string): SqlD
     floor: (expr) => `floor(${expr})`,
     double: (x) => `${x}::float8`,
     percentile: (expr, q) => `percentile_cont(${q}::float8) WITHIN GROUP (ORDER BY ${expr})`,
+    oneOf: (expr, values) => `${expr} IN (${[...values].map((v) => `'${v}'`).join(", ")})`,
+    groupBy: (keys) => ` GROUP BY ${keys.join(", ")}`,
   };
 }
