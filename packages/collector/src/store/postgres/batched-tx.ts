@@ -20,6 +20,7 @@ import type { IdempotencyRecord, StoredResponse, StoreTx } from "../types.js";
 import type { NewDelivery } from "../webhook-enqueue.js";
 import { postgresRows } from "./dialect.js";
 import { run } from "./queries.js";
+import { arrayType, type ColumnType, columnArray } from "./row-arrays.js";
 import { postgresTx } from "./tx.js";
 
 /**
@@ -36,35 +37,27 @@ export class ClaimRaceError extends Error {
 
 const IDEMPOTENCY_KEYS = ["envId", "key", "type", "recordId", "createdAt", "digest"];
 const DELIVERY_KEYS = ["id", "envId", "endpoint", "type", "body", "status", "nextAt", "createdAt"];
-/** Row keys whose values are JSON text already, spliced into the statement's JSON as they are. */
-const JSON_KEYS = new Set(["data", "meta"]);
-/** A multi-row INSERT of `keys` from one JSON array parameter, typed by the table's own row type. */
+/** The row keys whose columns are not `text` (instants are `timestamptz` in every table). */
+const NOT_TEXT: Readonly<Record<string, ColumnType>> = {
+  data: "jsonb",
+  meta: "jsonb",
+  surveyVersion: "int4",
+  score: "int4",
+  finished: "bool",
+  customerValue: "float8",
+};
+const typeOf = (key: string): ColumnType =>
+  NOT_TEXT[key] ?? (TIME_COLUMNS.has(key) ? "timestamptz" : "text");
+
+/** A multi-row INSERT of `keys` from one binary array parameter per column (`row-arrays.ts`). */
 function insertRows(table: string, keys: readonly string[], tail: string) {
-  const columns = keys.map(snake).join(", ");
-  const names = keys.map((k) => JSON.stringify(snake(k)));
+  const types = keys.map(typeOf);
+  const arrays = types.map((t, i) => `$${i + 1}::${arrayType(t)}`).join(", ");
   return {
-    text: `INSERT INTO ${table} (${columns}) SELECT ${columns}
-      FROM json_populate_recordset(NULL::${table}, $1::json) ${tail}`,
-    /** The rows as one JSON array: instants as ISO-8601, documents as the JSON text they are. */
-    values(rows: Iterable<Row>): string[] {
-      let out = "[";
-      for (const row of rows) {
-        let record = "";
-        for (let i = 0; i < keys.length; i++) {
-          const k = keys[i] as string;
-          const v = row[k];
-          if (v === null || v === undefined) continue;
-          const json = JSON_KEYS.has(k)
-            ? (v as string)
-            : TIME_COLUMNS.has(k)
-              ? `"${new Date(v as number).toISOString()}"`
-              : JSON.stringify(v);
-          record += `${record ? "," : ""}${names[i]}:${json}`;
-        }
-        out += `${out.length > 1 ? "," : ""}{${record}}`;
-      }
-      return [`${out}]`];
-    },
+    text: `INSERT INTO ${table} (${keys.map(snake).join(", ")})
+      SELECT * FROM unnest(${arrays}) ${tail}`,
+    values: (rows: readonly Row[]): Buffer[] =>
+      keys.map((k, i) => columnArray(types[i] as ColumnType, rows, k)),
   };
 }
 
@@ -92,6 +85,11 @@ const batchSql = {
     `ON CONFLICT (env_id, id) DO UPDATE SET ${upsertSet(LOOP_KEYS)}`,
   ),
   deliveries: insertRows("webhook_deliveries", DELIVERY_KEYS, ""),
+  // The two reads are sent unnamed, so they are planned for the keys they are given each time.
+  // As prepared statements they got a generic plan once, and one made while the tables were
+  // small (a new database; before any ANALYZE) reads the environment's every row and filters
+  // by the array — for as long as the connection lives: ingest slowed as the tables grew, to
+  // 3× the backend CPU per response after 40,000 responses (docs/benchmarks.md).
   keys: `SELECT key, type, record_id AS id, digest FROM idempotency
     WHERE env_id = $1 AND key = ANY($2::text[])`,
   // In id order, the order every batch locks them in.
@@ -164,7 +162,7 @@ export function batchedPostgresTx(c: () => PoolClient): StoreTx & { flush(): Pro
       const db = c();
       const newKeys = batch.keys.filter((k) => !keys.has(`${envId}\n${k}`));
       if (newKeys.length > 0) {
-        const { rows } = await run<IdempotencyRow & { key: string }>(db, batchSql.keys, [
+        const { rows } = await db.query<IdempotencyRow & { key: string }>(batchSql.keys, [
           envId,
           newKeys,
         ]);
@@ -174,7 +172,7 @@ export function batchedPostgresTx(c: () => PoolClient): StoreTx & { flush(): Pro
       const ids = [...new Set(batch.responseIds)].filter((id) => !responses.has(`${envId}\n${id}`));
       if (ids.length > 0) {
         await flush();
-        const { rows } = await run<Record<string, unknown>>(db, batchSql.lockResponses, [
+        const { rows } = await db.query<Record<string, unknown>>(batchSql.lockResponses, [
           envId,
           ids,
         ]);
