@@ -48,8 +48,9 @@ describe.skipIf(unreachable !== undefined)("postgresStore batched writes", () =>
       );
       expect(sent).toStrictEqual([
         "BEGIN",
-        "SELECT key, type, record_id AS id, digest FROM idempotency WHERE env_id = $1 AND key = ANY($2::text[])",
-        "SELECT data FROM responses WHERE env_id = $1 AND id = ANY($2::text[]) ORDER BY id FOR UPDATE",
+        // The batch's keys, then its responses locked: one primary-key lookup per id each.
+        "SELECT x.* FROM unnest($2::text[]) AS k",
+        "SELECT x.data FROM unnest($2::text[]) AS k",
         "INSERT INTO idempotency",
         "INSERT INTO responses",
         "INSERT INTO loops",

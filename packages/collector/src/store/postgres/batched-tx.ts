@@ -85,16 +85,18 @@ const batchSql = {
     `ON CONFLICT (env_id, id) DO UPDATE SET ${upsertSet(LOOP_KEYS)}`,
   ),
   deliveries: insertRows("webhook_deliveries", DELIVERY_KEYS, ""),
-  // The two reads are sent unnamed, so they are planned for the keys they are given each time.
-  // As prepared statements they got a generic plan once, and one made while the tables were
-  // small (a new database; before any ANALYZE) reads the environment's every row and filters
-  // by the array — for as long as the connection lives: ingest slowed as the tables grew, to
-  // 3× the backend CPU per response after 40,000 responses (docs/benchmarks.md).
-  keys: `SELECT key, type, record_id AS id, digest FROM idempotency
-    WHERE env_id = $1 AND key = ANY($2::text[])`,
-  // In id order, the order every batch locks them in.
-  lockResponses: `SELECT data FROM responses WHERE env_id = $1 AND id = ANY($2::text[])
-    ORDER BY id FOR UPDATE`,
+  // One index lookup per key, whatever the planner thinks of the table: a prepared statement's
+  // generic plan made while the tables were small (a new database, no ANALYZE yet) read
+  // `key = ANY($2)` as a scan of the environment's every row, filtered by the array, and kept it
+  // for the connection's life: ingest slowed as the tables grew (3× the backend CPU per response
+  // after 40,000 responses, docs/benchmarks.md). Inside a LATERAL … LIMIT 1 the lookup is an
+  // equality on the primary key, which is always its index.
+  keys: `SELECT x.* FROM unnest($2::text[]) AS k (key) CROSS JOIN LATERAL (
+    SELECT key, type, record_id AS id, digest FROM idempotency
+    WHERE env_id = $1 AND key = k.key LIMIT 1) AS x`,
+  // Locked in the order of the ids given, which every batch sorts.
+  lockResponses: `SELECT x.data FROM unnest($2::text[]) AS k (id) CROSS JOIN LATERAL (
+    SELECT data FROM responses WHERE env_id = $1 AND id = k.id LIMIT 1 FOR UPDATE) AS x`,
 };
 
 const byKey = (a: [string, Row], b: [string, Row]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
@@ -162,17 +164,19 @@ export function batchedPostgresTx(c: () => PoolClient): StoreTx & { flush(): Pro
       const db = c();
       const newKeys = batch.keys.filter((k) => !keys.has(`${envId}\n${k}`));
       if (newKeys.length > 0) {
-        const { rows } = await db.query<IdempotencyRow & { key: string }>(batchSql.keys, [
+        const { rows } = await run<IdempotencyRow & { key: string }>(db, batchSql.keys, [
           envId,
           newKeys,
         ]);
         for (const k of newKeys) keys.set(`${envId}\n${k}`, undefined);
         for (const row of rows) keys.set(`${envId}\n${row.key}`, idempotencyRecord(row));
       }
-      const ids = [...new Set(batch.responseIds)].filter((id) => !responses.has(`${envId}\n${id}`));
+      const ids = [...new Set(batch.responseIds)]
+        .filter((id) => !responses.has(`${envId}\n${id}`))
+        .sort();
       if (ids.length > 0) {
         await flush();
-        const { rows } = await db.query<Record<string, unknown>>(batchSql.lockResponses, [
+        const { rows } = await run<Record<string, unknown>>(db, batchSql.lockResponses, [
           envId,
           ids,
         ]);
