@@ -1,9 +1,10 @@
-// A PostgreSQL transaction whose ingest writes are held back and sent as one multi-row statement
-// per table (docs/stores.md, Batched writes on PostgreSQL). Every statement is a round trip, and an
-// ingested batch of 100 responses used to make four per response (lock the response, claim its
-// key, write it, write its loop): the collector's process spent half its time in `writev`.
-// Here a batch that announces itself (`prefetchBatch`) reads its keys and responses with two
-// statements, and its claims, responses, loops and webhook deliveries go out with one each.
+// A PostgreSQL transaction whose ingest writes are held back and sent together, one multi-row
+// INSERT per table in one statement (docs/stores.md, Batched writes on PostgreSQL). Every
+// statement is a round trip, and an ingested batch of 100 responses used to make four per response
+// (lock the response, claim its key, write it, write its loop): the collector's process spent half
+// its time in `writev`. Here a batch that announces itself (`prefetchBatch`) reads its keys and
+// locks its responses with one statement, and its claims, responses, loops and webhook deliveries
+// go out with one more.
 import type { PoolClient } from "pg";
 import { ms } from "../columns.js";
 import {
@@ -49,13 +50,17 @@ const NOT_TEXT: Readonly<Record<string, ColumnType>> = {
 const typeOf = (key: string): ColumnType =>
   NOT_TEXT[key] ?? (TIME_COLUMNS.has(key) ? "timestamptz" : "text");
 
-/** A multi-row INSERT of `keys` from one binary array parameter per column (`row-arrays.ts`). */
+/**
+ * A multi-row INSERT of `keys` from one binary array parameter per column (`row-arrays.ts`),
+ * its parameters numbered from `$${from + 1}`.
+ */
 function insertRows(table: string, keys: readonly string[], tail: string) {
   const types = keys.map(typeOf);
-  const arrays = types.map((t, i) => `$${i + 1}::${arrayType(t)}`).join(", ");
   return {
-    text: `INSERT INTO ${table} (${keys.map(snake).join(", ")})
-      SELECT * FROM unnest(${arrays}) ${tail}`,
+    columns: keys.length,
+    text: (from: number) => `INSERT INTO ${table} (${keys.map(snake).join(", ")})
+      SELECT * FROM unnest(${types.map((t, i) => `$${from + i + 1}::${arrayType(t)}`).join(", ")})
+      ${tail}`,
     values: (rows: readonly Row[]): Buffer[] =>
       keys.map((k, i) => columnArray(types[i] as ColumnType, rows, k)),
   };
@@ -67,12 +72,12 @@ const upsertSet = (keys: readonly string[]) =>
     .map((k) => `${snake(k)} = EXCLUDED.${snake(k)}`)
     .join(", ");
 
-const batchSql = {
-  // Sorted by key before they are sent, so two batches claiming the same keys lock them in one order.
+/** The held-back writes by table, in the order they are written. */
+const TABLES = {
   claims: insertRows(
     "idempotency",
     IDEMPOTENCY_KEYS,
-    "ON CONFLICT (env_id, key) DO NOTHING RETURNING key",
+    "ON CONFLICT (env_id, key) DO NOTHING RETURNING 1",
   ),
   responses: insertRows(
     "responses",
@@ -85,19 +90,48 @@ const batchSql = {
     `ON CONFLICT (env_id, id) DO UPDATE SET ${upsertSet(LOOP_KEYS)}`,
   ),
   deliveries: insertRows("webhook_deliveries", DELIVERY_KEYS, ""),
-  // One index lookup per key, whatever the planner thinks of the table: a prepared statement's
-  // generic plan made while the tables were small (a new database, no ANALYZE yet) read
-  // `key = ANY($2)` as a scan of the environment's every row, filtered by the array, and kept it
-  // for the connection's life: ingest slowed as the tables grew (3× the backend CPU per response
-  // after 40,000 responses, docs/benchmarks.md). Inside a LATERAL … LIMIT 1 the lookup is an
-  // equality on the primary key, which is always its index.
-  keys: `SELECT x.* FROM unnest($2::text[]) AS k (key) CROSS JOIN LATERAL (
-    SELECT key, type, record_id AS id, digest FROM idempotency
-    WHERE env_id = $1 AND key = k.key LIMIT 1) AS x`,
-  // Locked in the order of the ids given, which every batch sorts.
-  lockResponses: `SELECT x.data FROM unnest($2::text[]) AS k (id) CROSS JOIN LATERAL (
-    SELECT data FROM responses WHERE env_id = $1 AND id = k.id LIMIT 1 FOR UPDATE) AS x`,
 };
+type Table = keyof typeof TABLES;
+
+const writeTexts = new Map<string, string>();
+/**
+ * One statement for the writes of `tables`: each table's INSERT in a data-modifying CTE, all
+ * run to completion whatever the main query reads (docs/stores.md), which answers how many
+ * claims were inserted. One round trip instead of one per table.
+ */
+function writeText(tables: readonly Table[]): string {
+  const name = tables.join(",");
+  let text = writeTexts.get(name);
+  if (text === undefined) {
+    let from = 0;
+    const ctes = tables.map((t) => {
+      const cte = `${t} AS (${TABLES[t].text(from)})`;
+      from += TABLES[t].columns;
+      return cte;
+    });
+    const claimed = tables.includes("claims") ? "(SELECT count(*) FROM claims)" : "0";
+    text = `WITH ${ctes.join(",\n")}\nSELECT ${claimed}::int AS claimed`;
+    writeTexts.set(name, text);
+  }
+  return text;
+}
+
+// One index lookup per key, whatever the planner thinks of the table: a prepared statement's
+// generic plan made while the tables were small (a new database, no ANALYZE yet) read
+// `key = ANY($2)` as a scan of the environment's every row, filtered by the array, and kept it
+// for the connection's life: ingest slowed as the tables grew (3× the backend CPU per response
+// after 40,000 responses, docs/benchmarks.md). Inside a LATERAL … LIMIT 1 the lookup is an
+// equality on the primary key, which is always its index. The batch's keys ($2) and its
+// responses ($3), locked in the order given (every batch sorts them), come back in one statement:
+// `part` 1 a claim, 2 a response.
+const prefetchText = `WITH locked AS (
+    SELECT x.data FROM unnest($3::text[]) AS k (id) CROSS JOIN LATERAL (
+      SELECT data FROM responses WHERE env_id = $1 AND id = k.id LIMIT 1 FOR UPDATE) AS x)
+  SELECT 1 AS part, x.key, x.type, x.id, x.digest, NULL::jsonb AS data
+    FROM unnest($2::text[]) AS k (key) CROSS JOIN LATERAL (
+      SELECT key, type, record_id AS id, digest FROM idempotency
+      WHERE env_id = $1 AND key = k.key LIMIT 1) AS x
+  UNION ALL SELECT 2, NULL, NULL, NULL, NULL, data FROM locked`;
 
 const byKey = (a: [string, Row], b: [string, Row]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
@@ -119,29 +153,33 @@ export function batchedPostgresTx(c: () => PoolClient): StoreTx & { flush(): Pro
 
   async function flush(): Promise<void> {
     const db = c();
-    if (pending.claims.size > 0) {
-      const rows = [...pending.claims].sort(byKey).map(([, row]) => row);
-      pending.claims.clear();
-      const { rowCount } = await run(db, batchSql.claims.text, batchSql.claims.values(rows));
-      if (rowCount !== rows.length) throw new ClaimRaceError();
-    }
-    if (pending.responses.size > 0) {
-      const rows = [...pending.responses].sort(byKey).map(([, row]) => row);
-      pending.responses.clear();
-      await run(db, batchSql.responses.text, batchSql.responses.values(rows));
-    }
-    if (pending.loops.size > 0) {
-      const rows = [...pending.loops].sort(byKey).map(([, row]) => row);
-      pending.loops.clear();
-      await run(db, batchSql.loops.text, batchSql.loops.values(rows));
-    }
+    const tables: Table[] = [];
+    const values: Buffer[] = [];
+    const add = (table: Table, rows: readonly Row[]) => {
+      tables.push(table);
+      values.push(...TABLES[table].values(rows));
+    };
+    const sorted = (m: Map<string, Row>) => [...m].sort(byKey).map(([, row]) => row);
+    // Sorted by key, so two batches writing the same keys or ids lock them in one order.
+    const claims = sorted(pending.claims);
+    if (claims.length > 0) add("claims", claims);
+    if (pending.responses.size > 0) add("responses", sorted(pending.responses));
+    if (pending.loops.size > 0) add("loops", sorted(pending.loops));
     if (pending.deliveries.length > 0) {
-      const rows = pending.deliveries.map(
-        (d): Row => ({ ...d, status: "pending", nextAt: d.at, createdAt: d.at }),
+      add(
+        "deliveries",
+        pending.deliveries.map(
+          (d): Row => ({ ...d, status: "pending", nextAt: d.at, createdAt: d.at }),
+        ),
       );
-      pending.deliveries.length = 0;
-      await run(db, batchSql.deliveries.text, batchSql.deliveries.values(rows));
     }
+    pending.claims.clear();
+    pending.responses.clear();
+    pending.loops.clear();
+    pending.deliveries.length = 0;
+    if (tables.length === 0) return;
+    const { rows } = await run<{ claimed: number }>(db, writeText(tables), values);
+    if (rows[0]?.claimed !== claims.length) throw new ClaimRaceError();
   }
 
   // Anything else may read what is held back (a loop, a respondent's scores) or write what must
@@ -163,25 +201,22 @@ export function batchedPostgresTx(c: () => PoolClient): StoreTx & { flush(): Pro
     async prefetchBatch(envId, batch) {
       const db = c();
       const newKeys = batch.keys.filter((k) => !keys.has(`${envId}\n${k}`));
-      if (newKeys.length > 0) {
-        const { rows } = await run<IdempotencyRow & { key: string }>(db, batchSql.keys, [
-          envId,
-          newKeys,
-        ]);
-        for (const k of newKeys) keys.set(`${envId}\n${k}`, undefined);
-        for (const row of rows) keys.set(`${envId}\n${row.key}`, idempotencyRecord(row));
-      }
       const ids = [...new Set(batch.responseIds)]
         .filter((id) => !responses.has(`${envId}\n${id}`))
         .sort();
-      if (ids.length > 0) {
-        await flush();
-        const { rows } = await run<Record<string, unknown>>(db, batchSql.lockResponses, [
-          envId,
-          ids,
-        ]);
-        for (const id of ids) responses.set(`${envId}\n${id}`, undefined);
-        for (const row of rows) {
+      if (newKeys.length === 0 && ids.length === 0) return;
+      await flush();
+      const { rows } = await run<IdempotencyRow & { part: number; key: string }>(db, prefetchText, [
+        envId,
+        newKeys,
+        ids,
+      ]);
+      for (const k of newKeys) keys.set(`${envId}\n${k}`, undefined);
+      for (const id of ids) responses.set(`${envId}\n${id}`, undefined);
+      for (const row of rows) {
+        if (row.part === 1) {
+          keys.set(`${envId}\n${row.key}`, idempotencyRecord(row));
+        } else {
           const stored = postgresRows.document<StoredResponse>(row, "data");
           responses.set(`${envId}\n${stored.id}`, () => stored);
         }
