@@ -48,8 +48,9 @@ describe.skipIf(unreachable !== undefined)("postgresStore batched writes", () =>
       );
       expect(sent).toStrictEqual([
         "BEGIN",
-        // The batch's keys read and its responses locked, then every table written.
-        "WITH locked AS",
+        // The batch's keys read, its responses locked and the webhook endpoints read, then every
+        // table written.
+        "WITH endpoints AS",
         "WITH claims AS",
         "COMMIT",
       ]);
@@ -61,6 +62,43 @@ describe.skipIf(unreachable !== undefined)("postgresStore batched writes", () =>
         return tx.claimIdempotency("a", "k-r007", { type: "response", id: "other" }, at(1));
       });
       expect(again).toStrictEqual({ type: "response", id: "r007", digest: "d" });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("queues a batch's webhook events for the endpoints its read found, with no read of its own", async () => {
+    const [store] = (await pgStores(1)) as [CollectorStore];
+    try {
+      await store.createEnvironment(environment("a"));
+      const hooks = store.webhooks;
+      await hooks.putEndpoint("a", "all", { url: "https://x.test/all" }, "s", at(0));
+      const received = { url: "https://x.test/r", events: ["response.received" as const] };
+      await hooks.putEndpoint("a", "crm", received, "s", at(0));
+      const closed = { url: "https://x.test/c", events: ["loop.closed" as const] };
+      await hooks.putEndpoint("a", "closed-only", closed, "s", at(0));
+      const payload = {
+        type: "response.received" as const,
+        timestamp: at(1),
+        data: { response: response("r1", true) },
+      };
+      let queued: number[] = [];
+      const sent = await statementsOf(() =>
+        store.transaction(async (tx) => {
+          await tx.prefetchBatch?.("a", { keys: ["k1"], responseIds: ["r1"] });
+          queued = [
+            await tx.enqueueWebhook("a", payload as never, at(1)),
+            await tx.enqueueWebhook("a", payload as never, at(1)),
+          ];
+        }),
+      );
+      expect(queued).toStrictEqual([2, 2]);
+      expect(sent).toStrictEqual(["BEGIN", "WITH endpoints AS", "WITH deliveries AS", "COMMIT"]);
+      const count = async (name: string) =>
+        (await hooks.deliveries("a", name, { limit: 10 })).length;
+      expect([await count("all"), await count("crm"), await count("closed-only")]).toStrictEqual([
+        2, 2, 0,
+      ]);
     } finally {
       await store.close();
     }

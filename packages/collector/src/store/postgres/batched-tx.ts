@@ -23,6 +23,7 @@ import { postgresRows } from "./dialect.js";
 import { run } from "./queries.js";
 import { arrayType, type ColumnType, columnArray } from "./row-arrays.js";
 import { postgresTx } from "./tx.js";
+import type { EnabledEndpoint } from "./webhooks.js";
 
 /**
  * Another transaction claimed one of the batch's new idempotency keys between the batch's read of
@@ -122,16 +123,22 @@ function writeText(tables: readonly Table[]): string {
 // for the connection's life: ingest slowed as the tables grew (3× the backend CPU per response
 // after 40,000 responses, docs/benchmarks.md). Inside a LATERAL … LIMIT 1 the lookup is an
 // equality on the primary key, which is always its index. The batch's keys ($2) and its
-// responses ($3), locked in the order given (every batch sorts them), come back in one statement:
-// `part` 1 a claim, 2 a response.
-const prefetchText = `WITH locked AS (
+// responses ($3), locked in the order given (every batch sorts them), come back in one statement
+// with the environment's enabled webhook endpoints, which its events are then queued for without
+// a statement of their own (`webhookSql.subscribed` reads and locks the same rows): `part` 1 a
+// claim, 2 a response, 3 an endpoint, in name order.
+const prefetchText = `WITH endpoints AS (
+    SELECT name, events FROM webhook_endpoints WHERE env_id = $1 AND disabled_at IS NULL
+    ORDER BY name FOR KEY SHARE),
+  locked AS (
     SELECT x.data FROM unnest($3::text[]) AS k (id) CROSS JOIN LATERAL (
       SELECT data FROM responses WHERE env_id = $1 AND id = k.id LIMIT 1 FOR UPDATE) AS x)
   SELECT 1 AS part, x.key, x.type, x.id, x.digest, NULL::jsonb AS data
     FROM unnest($2::text[]) AS k (key) CROSS JOIN LATERAL (
       SELECT key, type, record_id AS id, digest FROM idempotency
       WHERE env_id = $1 AND key = k.key LIMIT 1) AS x
-  UNION ALL SELECT 2, NULL, NULL, NULL, NULL, data FROM locked`;
+  UNION ALL SELECT 2, NULL, NULL, NULL, NULL, data FROM locked
+  UNION ALL SELECT 3, name, NULL, NULL, NULL, events FROM endpoints`;
 
 const byKey = (a: [string, Row], b: [string, Row]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
@@ -147,9 +154,15 @@ export function batchedPostgresTx(c: () => PoolClient): StoreTx & { flush(): Pro
   const keys = new Map<string, IdempotencyRecord | undefined>();
   /** Responses read (locked) or written in this transaction, `undefined` when none is stored. */
   const responses = new Map<string, (() => StoredResponse) | undefined>();
-  const direct = postgresTx(c, (d) => {
-    pending.deliveries.push(d);
-  });
+  /** Each environment's enabled webhook endpoints, as the first prefetch read them. */
+  const endpoints = new Map<string, EnabledEndpoint[]>();
+  const direct = postgresTx(
+    c,
+    (d) => {
+      pending.deliveries.push(d);
+    },
+    (envId) => endpoints.get(envId),
+  );
 
   async function flush(): Promise<void> {
     const db = c();
@@ -204,7 +217,7 @@ export function batchedPostgresTx(c: () => PoolClient): StoreTx & { flush(): Pro
       const ids = [...new Set(batch.responseIds)]
         .filter((id) => !responses.has(`${envId}\n${id}`))
         .sort();
-      if (newKeys.length === 0 && ids.length === 0) return;
+      if (newKeys.length === 0 && ids.length === 0 && endpoints.has(envId)) return;
       await flush();
       const { rows } = await run<IdempotencyRow & { part: number; key: string }>(db, prefetchText, [
         envId,
@@ -213,14 +226,23 @@ export function batchedPostgresTx(c: () => PoolClient): StoreTx & { flush(): Pro
       ]);
       for (const k of newKeys) keys.set(`${envId}\n${k}`, undefined);
       for (const id of ids) responses.set(`${envId}\n${id}`, undefined);
+      // The first read of an environment's endpoints stands for the whole transaction, as the
+      // subscription read it replaces did (store/webhook-enqueue.ts).
+      const read = endpoints.has(envId) ? undefined : ([] as EnabledEndpoint[]);
       for (const row of rows) {
         if (row.part === 1) {
           keys.set(`${envId}\n${row.key}`, idempotencyRecord(row));
+        } else if (row.part === 3) {
+          read?.push({
+            name: row.key,
+            events: postgresRows.document<string[] | null>(row, "data"),
+          });
         } else {
           const stored = postgresRows.document<StoredResponse>(row, "data");
           responses.set(`${envId}\n${stored.id}`, () => stored);
         }
       }
+      if (read !== undefined) endpoints.set(envId, read);
     },
     async claimIdempotency(envId, key, record, at) {
       c(); // a tx used after its transaction ended rejects, held back or not
