@@ -4,8 +4,9 @@
 // again, so it answers the other collector's record as every claim would.
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { prefetchText } from "../src/store/postgres/batched-tx.js";
 import type { CollectorStore } from "../src/store/types.js";
-import { dropSchemas, pgStores, postgresFor } from "./pg-helper.js";
+import { dropSchemas, newPgSchema, PG_URL, pgStores, postgresFor } from "./pg-helper.js";
 import { at, environment, loop, response } from "./store-fixtures.js";
 
 const unreachable = await postgresFor("postgres-batched-tx tests");
@@ -100,6 +101,48 @@ describe.skipIf(unreachable !== undefined)("postgresStore batched writes", () =>
         2, 2, 0,
       ]);
     } finally {
+      await store.close();
+    }
+  });
+
+  it("reads a batch's keys and responses through the primary keys, with a plan made on small tables", async () => {
+    const schema = newPgSchema();
+    const [store] = (await pgStores(1, schema)) as [CollectorStore];
+    const client = new pg.Client(PG_URL);
+    await client.connect();
+    try {
+      await store.createEnvironment(environment("a"));
+      await client.query(`SET search_path TO ${pg.escapeIdentifier(schema)}`);
+      await client.query(`PREPARE prefetch (text, text[], text[]) AS ${prefetchText}`);
+      await client.query("BEGIN");
+      // Five runs on empty tables, then 20,000 rows and no ANALYZE (a new database): the
+      // lookups must still probe the keys, not scan the environment.
+      const args = "('a', ARRAY['k1', 'k2'], ARRAY['r1'])";
+      for (let i = 0; i < 5; i++) await client.query(`EXECUTE prefetch ${args}`);
+      await client.query(`INSERT INTO idempotency (env_id, key, type, record_id, created_at)
+        SELECT 'a', 'k' || g, 'response', 'r' || g, now() FROM generate_series(1, 20000) AS g`);
+      await client.query(`INSERT INTO responses (env_id, id, survey_id, survey_version, finished,
+          created_at, received_at, data)
+        SELECT 'a', 'r' || g, 's', 1, true, now(), now(), '{}' FROM generate_series(1, 20000) AS g`);
+      // The kept plan, and one made for these values: neither may read the environment's rows.
+      for (const mode of ["force_generic_plan", "force_custom_plan"]) {
+        await client.query(`SET LOCAL plan_cache_mode = ${mode}`);
+        const { rows } = await client.query(
+          `EXPLAIN (ANALYZE, COSTS OFF) EXECUTE prefetch ${args}`,
+        );
+        const plan = rows.map((r) => r["QUERY PLAN"] as string).join("\n");
+        const env = String.raw`env_id = (\$1|'a'::text)`;
+        expect(plan).toMatch(
+          new RegExp(String.raw`Index Cond: \(\(${env}\) AND \(key = k\.key\)\)`),
+        );
+        expect(plan).toMatch(
+          new RegExp(String.raw`Index Cond: \(\(${env}\) AND \(id = k\w*\.id\)\)`),
+        );
+        expect(plan).not.toMatch(/Rows Removed by Filter/);
+      }
+      await client.query("ROLLBACK");
+    } finally {
+      await client.end();
       await store.close();
     }
   });

@@ -127,7 +127,7 @@ function writeText(tables: readonly Table[]): string {
 // with the environment's enabled webhook endpoints, which its events are then queued for without
 // a statement of their own (`webhookSql.subscribed` reads and locks the same rows): `part` 1 a
 // claim, 2 a response, 3 an endpoint, in name order.
-const prefetchText = `WITH endpoints AS (
+export const prefetchText = `WITH endpoints AS (
     SELECT name, events FROM webhook_endpoints WHERE env_id = $1 AND disabled_at IS NULL
     ORDER BY name FOR KEY SHARE),
   locked AS (
