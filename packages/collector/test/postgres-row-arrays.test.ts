@@ -73,6 +73,18 @@ describe.skipIf(unreachable !== undefined && !pgRequired)("binary column arrays"
     expect(back.map((r) => Number(r.ms))).toEqual(instants);
   });
 
+  it("sends a number that is not finite as NULL, as JSON writes it", async () => {
+    const floats = [Number.NaN, Number.POSITIVE_INFINITY, 1.5].map((f) => ({ f }));
+    const { rows: back } = await client.query("SELECT f FROM unnest($1::float8[]) AS u (f)", [
+      columnArray("float8", floats, "f"),
+    ]);
+    expect(back.map((r) => r.f)).toEqual([null, null, 1.5]);
+    const ints = await client.query("SELECT i FROM unnest($1::int4[]) AS u (i)", [
+      columnArray("int4", [{ i: Number.NaN }, { i: 7 }], "i"),
+    ]);
+    expect(ints.rows.map((r) => r.i)).toEqual([null, 7]);
+  });
+
   it("refuses what it cannot send exactly", () => {
     expect(() => columnArray("text", [{ t: "lone \ud800 surrogate" }], "t")).toThrow(/surrogate/);
     expect(() => columnArray("jsonb", [{ j: '"\udc00"' }], "j")).toThrow(/surrogate/);

@@ -27,6 +27,15 @@ const PG_EPOCH_MS = 946_684_800_000;
 const TWO_32 = 2 ** 32;
 
 type Value = Row[string] | undefined;
+
+/**
+ * Whether `v` goes as NULL: absent, or a number column's value that is not finite, which JSON
+ * (the rows' earlier form, and the document beside them) writes as `null` too.
+ */
+const isNull = (type: ColumnType, v: Value): v is null | undefined =>
+  v === null ||
+  v === undefined ||
+  ((type === "float8" || type === "int4") && !Number.isFinite(Number(v)));
 /** `String.prototype.isWellFormed` (Node 20; ES2024, past the library this package compiles with). */
 type WellFormed = string & { isWellFormed(): boolean };
 
@@ -84,7 +93,7 @@ export function columnArray(type: ColumnType, rows: readonly Row[], key: string)
   let nulls = 0;
   for (let i = 0; i < n; i++) {
     const v: Value = (rows[i] as Row)[key];
-    if (v === null || v === undefined) nulls = 1;
+    if (isNull(type, v)) nulls = 1;
     else size += valueBytes(type, v);
   }
   const out = Buffer.allocUnsafe(size);
@@ -96,7 +105,7 @@ export function columnArray(type: ColumnType, rows: readonly Row[], key: string)
   let at = 20;
   for (let i = 0; i < n; i++) {
     const v: Value = (rows[i] as Row)[key];
-    if (v === null || v === undefined) {
+    if (isNull(type, v)) {
       out.writeInt32BE(-1, at);
       at += 4;
       continue;
