@@ -2,7 +2,8 @@
 // the very rows the collector writes for each finished response (its idempotency claim, the
 // response, the loop it opens, with every index of the migrated schema, and on SQLite the desk's
 // search words the store writes beside a new loop), batch after batch, one transaction each. SQLite: one writer, prepared statements. PostgreSQL:
-// `concurrency` writers, one multi-row INSERT per table per batch.
+// `concurrency` writers through the store's batched transaction: one statement reads a batch's
+// keys and responses, one writes all its rows.
 // Usage: node collector-rows.mjs <sqlite|postgres> <db path | postgres url> <seconds> <batch> [concurrency]
 // Prints one JSON line: { responses, seconds, p50, p99 } (latency of one batch's transaction, ms).
 import { createRequire } from "node:module";
@@ -14,7 +15,7 @@ const [mode, where, seconds, batch, concurrency = "4"] = process.argv.slice(2);
 const SECONDS = Number(seconds);
 const BATCH = Number(batch);
 const require = createRequire(new URL("../packages/collector/package.json", import.meta.url));
-const TABLES = ["idempotency", "responses", "loops"];
+const TABLES = ["idempotency", "responses", "loops"]; // SQLite's
 const schema = `bench_rows_${process.pid}`;
 
 // The template: one batch ingested by the collector itself (without HTTP), read back row by row.
@@ -41,44 +42,62 @@ let responses = 0;
 let deadline = 0;
 
 if (mode === "postgres") {
+  // Through the store's own batched transaction (docs/stores.md, Batched writes on PostgreSQL):
+  // the same statements the collector sends for a batch — its keys and responses read, then every
+  // row as binary column arrays in one statement — with none of the ingest before them.
   const pg = require("pg");
-  const pool = new pg.Pool({ connectionString: where, max: Number(concurrency) });
+  const admin = new pg.Client(where);
+  await admin.connect();
+  const rowsStore = postgresStore(where, { schema, max: Number(concurrency) });
   // The schema is this process's own: dropped however the run ends.
   try {
-    const templates = {};
-    for (const table of TABLES) {
-      const { rows } = await pool.query(
-        `SELECT row_to_json(t)::text AS row FROM ${schema}.${table} t`,
-      );
-      templates[table] = rows[0].row;
-    }
-    templateLoopId = JSON.parse(templates.loops).id;
-    const insert = (table) =>
-      `INSERT INTO ${table} SELECT * FROM json_populate_recordset(null::${table}, $1::json)`;
+    const [env] = await rowsStore.listEnvironments();
+    const envId = env.id;
+    const response = await rowsStore.getResponse(envId, templateId);
+    const { rows: loopRows } = await admin.query(
+      `SELECT id, digest FROM ${schema}.loops,
+      ${schema}.idempotency WHERE idempotency.key = $1`,
+      [templateId],
+    );
+    templateLoopId = loopRows[0].id;
+    const loop = await rowsStore.getLoop(envId, templateLoopId);
+    const meta = await rowsStore.transaction((tx) => tx.getLoopMeta(envId, templateLoopId));
+    const texts = {
+      response: JSON.stringify(response),
+      loop: JSON.stringify(loop),
+      meta: JSON.stringify(meta),
+    };
+    const digest = loopRows[0].digest;
+    const at = response.receivedAt;
     async function writer() {
-      const client = await pool.connect();
-      await client.query(`SET search_path TO ${schema}`);
       while (Date.now() < deadline) {
         const ids = Array.from({ length: BATCH }, () => [uuidv7(), uuidv7()]);
         const t0 = performance.now();
-        await client.query("BEGIN");
-        for (const table of TABLES) {
-          const rows = ids.map(([id, loopId]) => fresh(templates[table], id, loopId));
-          await client.query({ name: `rows_${table}`, text: insert(table), values: [`[${rows}]`] });
-        }
-        await client.query("COMMIT");
+        await rowsStore.transaction(async (tx) => {
+          const keys = ids.map(([id]) => id);
+          await tx.prefetchBatch(envId, { keys, responseIds: keys });
+          for (const [id, loopId] of ids) {
+            await tx.claimIdempotency(envId, id, { type: "response", id, digest }, at);
+            await tx.putResponse(envId, JSON.parse(fresh(texts.response, id, loopId)));
+            await tx.putLoop(
+              envId,
+              JSON.parse(fresh(texts.loop, id, loopId)),
+              JSON.parse(fresh(texts.meta, id, loopId)),
+            );
+          }
+        });
         latencies.push(performance.now() - t0);
         responses += BATCH;
       }
-      client.release();
     }
     const started = Date.now();
     deadline = started + SECONDS * 1000;
     await Promise.all(Array.from({ length: Number(concurrency) }, writer));
     report((Date.now() - started) / 1000);
   } finally {
-    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await pool.end();
+    await rowsStore.close();
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.end();
   }
 } else {
   const Database = require("better-sqlite3");

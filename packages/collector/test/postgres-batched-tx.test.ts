@@ -1,11 +1,12 @@
 // The PostgreSQL store's batched writes (docs/stores.md, Batched writes on PostgreSQL): a batch
-// that announces its keys and responses reads them with two statements and writes each table with
-// one, and a key another collector claims between that read and the write makes the batch run
+// that announces its keys and responses reads them with one statement and writes every table with
+// one more, and a key another collector claims between that read and the write makes the batch run
 // again, so it answers the other collector's record as every claim would.
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { prefetchText } from "../src/store/postgres/batched-tx.js";
 import type { CollectorStore } from "../src/store/types.js";
-import { dropSchemas, pgStores, postgresFor } from "./pg-helper.js";
+import { dropSchemas, newPgSchema, PG_URL, pgStores, postgresFor } from "./pg-helper.js";
 import { at, environment, loop, response } from "./store-fixtures.js";
 
 const unreachable = await postgresFor("postgres-batched-tx tests");
@@ -29,7 +30,7 @@ async function statementsOf(body: () => Promise<unknown>): Promise<string[]> {
 }
 
 describe.skipIf(unreachable !== undefined)("postgresStore batched writes", () => {
-  it("writes a batch of 100 claims, responses and loops with one statement per table", async () => {
+  it("reads a batch of 100 with one statement and writes its claims, responses and loops with one", async () => {
     const [store] = (await pgStores(1)) as [CollectorStore];
     try {
       await store.createEnvironment(environment("a"));
@@ -48,11 +49,10 @@ describe.skipIf(unreachable !== undefined)("postgresStore batched writes", () =>
       );
       expect(sent).toStrictEqual([
         "BEGIN",
-        "SELECT key, type, record_id AS id, digest FROM idempotency WHERE env_id = $1 AND key = ANY($2::text[])",
-        "SELECT data FROM responses WHERE env_id = $1 AND id = ANY($2::text[]) ORDER BY id FOR UPDATE",
-        "INSERT INTO idempotency",
-        "INSERT INTO responses",
-        "INSERT INTO loops",
+        // The batch's keys read, its responses locked and the webhook endpoints read, then every
+        // table written.
+        "WITH endpoints AS",
+        "WITH claims AS",
         "COMMIT",
       ]);
       // Everything committed, and read back as written.
@@ -64,6 +64,85 @@ describe.skipIf(unreachable !== undefined)("postgresStore batched writes", () =>
       });
       expect(again).toStrictEqual({ type: "response", id: "r007", digest: "d" });
     } finally {
+      await store.close();
+    }
+  });
+
+  it("queues a batch's webhook events for the endpoints its read found, with no read of its own", async () => {
+    const [store] = (await pgStores(1)) as [CollectorStore];
+    try {
+      await store.createEnvironment(environment("a"));
+      const hooks = store.webhooks;
+      await hooks.putEndpoint("a", "all", { url: "https://x.test/all" }, "s", at(0));
+      const received = { url: "https://x.test/r", events: ["response.received" as const] };
+      await hooks.putEndpoint("a", "crm", received, "s", at(0));
+      const closed = { url: "https://x.test/c", events: ["loop.closed" as const] };
+      await hooks.putEndpoint("a", "closed-only", closed, "s", at(0));
+      const payload = {
+        type: "response.received" as const,
+        timestamp: at(1),
+        data: { response: response("r1", true) },
+      };
+      let queued: number[] = [];
+      const sent = await statementsOf(() =>
+        store.transaction(async (tx) => {
+          await tx.prefetchBatch?.("a", { keys: ["k1"], responseIds: ["r1"] });
+          queued = [
+            await tx.enqueueWebhook("a", payload as never, at(1)),
+            await tx.enqueueWebhook("a", payload as never, at(1)),
+          ];
+        }),
+      );
+      expect(queued).toStrictEqual([2, 2]);
+      expect(sent).toStrictEqual(["BEGIN", "WITH endpoints AS", "WITH deliveries AS", "COMMIT"]);
+      const count = async (name: string) =>
+        (await hooks.deliveries("a", name, { limit: 10 })).length;
+      expect([await count("all"), await count("crm"), await count("closed-only")]).toStrictEqual([
+        2, 2, 0,
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("reads a batch's keys and responses through the primary keys, with a plan made on small tables", async () => {
+    const schema = newPgSchema();
+    const [store] = (await pgStores(1, schema)) as [CollectorStore];
+    const client = new pg.Client(PG_URL);
+    await client.connect();
+    try {
+      await store.createEnvironment(environment("a"));
+      await client.query(`SET search_path TO ${pg.escapeIdentifier(schema)}`);
+      await client.query(`PREPARE prefetch (text, text[], text[]) AS ${prefetchText}`);
+      await client.query("BEGIN");
+      // Five runs on empty tables, then 20,000 rows and no ANALYZE (a new database): the
+      // lookups must still probe the keys, not scan the environment.
+      const args = "('a', ARRAY['k1', 'k2'], ARRAY['r1'])";
+      for (let i = 0; i < 5; i++) await client.query(`EXECUTE prefetch ${args}`);
+      await client.query(`INSERT INTO idempotency (env_id, key, type, record_id, created_at)
+        SELECT 'a', 'k' || g, 'response', 'r' || g, now() FROM generate_series(1, 20000) AS g`);
+      await client.query(`INSERT INTO responses (env_id, id, survey_id, survey_version, finished,
+          created_at, received_at, data)
+        SELECT 'a', 'r' || g, 's', 1, true, now(), now(), '{}' FROM generate_series(1, 20000) AS g`);
+      // The kept plan, and one made for these values: neither may read the environment's rows.
+      for (const mode of ["force_generic_plan", "force_custom_plan"]) {
+        await client.query(`SET LOCAL plan_cache_mode = ${mode}`);
+        const { rows } = await client.query(
+          `EXPLAIN (ANALYZE, COSTS OFF) EXECUTE prefetch ${args}`,
+        );
+        const plan = rows.map((r) => r["QUERY PLAN"] as string).join("\n");
+        const env = String.raw`env_id = (\$1|'a'::text)`;
+        expect(plan).toMatch(
+          new RegExp(String.raw`Index Cond: \(\(${env}\) AND \(key = k\.key\)\)`),
+        );
+        expect(plan).toMatch(
+          new RegExp(String.raw`Index Cond: \(\(${env}\) AND \(id = k\w*\.id\)\)`),
+        );
+        expect(plan).not.toMatch(/Rows Removed by Filter/);
+      }
+      await client.query("ROLLBACK");
+    } finally {
+      await client.end();
       await store.close();
     }
   });

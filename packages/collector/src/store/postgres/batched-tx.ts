@@ -1,9 +1,10 @@
-// A PostgreSQL transaction whose ingest writes are held back and sent as one multi-row statement
-// per table (docs/stores.md, Batched writes on PostgreSQL). Every statement is a round trip, and an
-// ingested batch of 100 responses used to make four per response (lock the response, claim its
-// key, write it, write its loop): the collector's process spent half its time in `writev`.
-// Here a batch that announces itself (`prefetchBatch`) reads its keys and responses with two
-// statements, and its claims, responses, loops and webhook deliveries go out with one each.
+// A PostgreSQL transaction whose ingest writes are held back and sent together, one multi-row
+// INSERT per table in one statement (docs/stores.md, Batched writes on PostgreSQL). Every
+// statement is a round trip, and an ingested batch of 100 responses used to make four per response
+// (lock the response, claim its key, write it, write its loop): the collector's process spent half
+// its time in `writev`. Here a batch that announces itself (`prefetchBatch`) reads its keys and
+// locks its responses with one statement, and its claims, responses, loops and webhook deliveries
+// go out with one more.
 import type { PoolClient } from "pg";
 import { ms } from "../columns.js";
 import {
@@ -20,7 +21,9 @@ import type { IdempotencyRecord, StoredResponse, StoreTx } from "../types.js";
 import type { NewDelivery } from "../webhook-enqueue.js";
 import { postgresRows } from "./dialect.js";
 import { run } from "./queries.js";
+import { arrayType, type ColumnType, columnArray } from "./row-arrays.js";
 import { postgresTx } from "./tx.js";
+import type { EnabledEndpoint } from "./webhooks.js";
 
 /**
  * Another transaction claimed one of the batch's new idempotency keys between the batch's read of
@@ -36,35 +39,31 @@ export class ClaimRaceError extends Error {
 
 const IDEMPOTENCY_KEYS = ["envId", "key", "type", "recordId", "createdAt", "digest"];
 const DELIVERY_KEYS = ["id", "envId", "endpoint", "type", "body", "status", "nextAt", "createdAt"];
-/** Row keys whose values are JSON text already, spliced into the statement's JSON as they are. */
-const JSON_KEYS = new Set(["data", "meta"]);
-/** A multi-row INSERT of `keys` from one JSON array parameter, typed by the table's own row type. */
+/** The row keys whose columns are not `text` (instants are `timestamptz` in every table). */
+const NOT_TEXT: Readonly<Record<string, ColumnType>> = {
+  data: "jsonb",
+  meta: "jsonb",
+  surveyVersion: "int4",
+  score: "int4",
+  finished: "bool",
+  customerValue: "float8",
+};
+const typeOf = (key: string): ColumnType =>
+  NOT_TEXT[key] ?? (TIME_COLUMNS.has(key) ? "timestamptz" : "text");
+
+/**
+ * A multi-row INSERT of `keys` from one binary array parameter per column (`row-arrays.ts`),
+ * its parameters numbered from `$${from + 1}`.
+ */
 function insertRows(table: string, keys: readonly string[], tail: string) {
-  const columns = keys.map(snake).join(", ");
-  const names = keys.map((k) => JSON.stringify(snake(k)));
+  const types = keys.map(typeOf);
   return {
-    text: `INSERT INTO ${table} (${columns}) SELECT ${columns}
-      FROM json_populate_recordset(NULL::${table}, $1::json) ${tail}`,
-    /** The rows as one JSON array: instants as ISO-8601, documents as the JSON text they are. */
-    values(rows: Iterable<Row>): string[] {
-      let out = "[";
-      for (const row of rows) {
-        let record = "";
-        for (let i = 0; i < keys.length; i++) {
-          const k = keys[i] as string;
-          const v = row[k];
-          if (v === null || v === undefined) continue;
-          const json = JSON_KEYS.has(k)
-            ? (v as string)
-            : TIME_COLUMNS.has(k)
-              ? `"${new Date(v as number).toISOString()}"`
-              : JSON.stringify(v);
-          record += `${record ? "," : ""}${names[i]}:${json}`;
-        }
-        out += `${out.length > 1 ? "," : ""}{${record}}`;
-      }
-      return [`${out}]`];
-    },
+    columns: keys.length,
+    text: (from: number) => `INSERT INTO ${table} (${keys.map(snake).join(", ")})
+      SELECT * FROM unnest(${types.map((t, i) => `$${from + i + 1}::${arrayType(t)}`).join(", ")})
+      ${tail}`,
+    values: (rows: readonly Row[]): Buffer[] =>
+      keys.map((k, i) => columnArray(types[i] as ColumnType, rows, k)),
   };
 }
 
@@ -74,12 +73,12 @@ const upsertSet = (keys: readonly string[]) =>
     .map((k) => `${snake(k)} = EXCLUDED.${snake(k)}`)
     .join(", ");
 
-const batchSql = {
-  // Sorted by key before they are sent, so two batches claiming the same keys lock them in one order.
+/** The held-back writes by table, in the order they are written. */
+const TABLES = {
   claims: insertRows(
     "idempotency",
     IDEMPOTENCY_KEYS,
-    "ON CONFLICT (env_id, key) DO NOTHING RETURNING key",
+    "ON CONFLICT (env_id, key) DO NOTHING RETURNING 1",
   ),
   responses: insertRows(
     "responses",
@@ -92,12 +91,54 @@ const batchSql = {
     `ON CONFLICT (env_id, id) DO UPDATE SET ${upsertSet(LOOP_KEYS)}`,
   ),
   deliveries: insertRows("webhook_deliveries", DELIVERY_KEYS, ""),
-  keys: `SELECT key, type, record_id AS id, digest FROM idempotency
-    WHERE env_id = $1 AND key = ANY($2::text[])`,
-  // In id order, the order every batch locks them in.
-  lockResponses: `SELECT data FROM responses WHERE env_id = $1 AND id = ANY($2::text[])
-    ORDER BY id FOR UPDATE`,
 };
+type Table = keyof typeof TABLES;
+
+const writeTexts = new Map<string, string>();
+/**
+ * One statement for the writes of `tables`: each table's INSERT in a data-modifying CTE, all
+ * run to completion whatever the main query reads (docs/stores.md), which answers how many
+ * claims were inserted. One round trip instead of one per table.
+ */
+function writeText(tables: readonly Table[]): string {
+  const name = tables.join(",");
+  let text = writeTexts.get(name);
+  if (text === undefined) {
+    let from = 0;
+    const ctes = tables.map((t) => {
+      const cte = `${t} AS (${TABLES[t].text(from)})`;
+      from += TABLES[t].columns;
+      return cte;
+    });
+    const claimed = tables.includes("claims") ? "(SELECT count(*) FROM claims)" : "0";
+    text = `WITH ${ctes.join(",\n")}\nSELECT ${claimed}::int AS claimed`;
+    writeTexts.set(name, text);
+  }
+  return text;
+}
+
+// One index lookup per key, whatever the planner thinks of the table: a prepared statement's
+// generic plan made while the tables were small (a new database, no ANALYZE yet) read
+// `key = ANY($2)` as a scan of the environment's every row, filtered by the array, and kept it
+// for the connection's life: ingest slowed as the tables grew (3× the backend CPU per response
+// after 40,000 responses, docs/benchmarks.md). Inside a LATERAL … LIMIT 1 the lookup is an
+// equality on the primary key, which is always its index. The batch's keys ($2) and its
+// responses ($3), locked in the order given (every batch sorts them), come back in one statement
+// with the environment's enabled webhook endpoints, which its events are then queued for without
+// a statement of their own (`webhookSql.subscribed` reads and locks the same rows): `part` 1 a
+// claim, 2 a response, 3 an endpoint, in name order.
+export const prefetchText = `WITH endpoints AS (
+    SELECT name, events FROM webhook_endpoints WHERE env_id = $1 AND disabled_at IS NULL
+    ORDER BY name FOR KEY SHARE),
+  locked AS (
+    SELECT x.data FROM unnest($3::text[]) AS k (id) CROSS JOIN LATERAL (
+      SELECT data FROM responses WHERE env_id = $1 AND id = k.id LIMIT 1 FOR UPDATE) AS x)
+  SELECT 1 AS part, x.key, x.type, x.id, x.digest, NULL::jsonb AS data
+    FROM unnest($2::text[]) AS k (key) CROSS JOIN LATERAL (
+      SELECT key, type, record_id AS id, digest FROM idempotency
+      WHERE env_id = $1 AND key = k.key LIMIT 1) AS x
+  UNION ALL SELECT 2, NULL, NULL, NULL, NULL, data FROM locked
+  UNION ALL SELECT 3, name, NULL, NULL, NULL, events FROM endpoints`;
 
 const byKey = (a: [string, Row], b: [string, Row]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
@@ -113,35 +154,45 @@ export function batchedPostgresTx(c: () => PoolClient): StoreTx & { flush(): Pro
   const keys = new Map<string, IdempotencyRecord | undefined>();
   /** Responses read (locked) or written in this transaction, `undefined` when none is stored. */
   const responses = new Map<string, (() => StoredResponse) | undefined>();
-  const direct = postgresTx(c, (d) => {
-    pending.deliveries.push(d);
-  });
+  /** Each environment's enabled webhook endpoints, as the first prefetch read them. */
+  const endpoints = new Map<string, EnabledEndpoint[]>();
+  const direct = postgresTx(
+    c,
+    (d) => {
+      pending.deliveries.push(d);
+    },
+    (envId) => endpoints.get(envId),
+  );
 
   async function flush(): Promise<void> {
     const db = c();
-    if (pending.claims.size > 0) {
-      const rows = [...pending.claims].sort(byKey).map(([, row]) => row);
-      pending.claims.clear();
-      const { rowCount } = await run(db, batchSql.claims.text, batchSql.claims.values(rows));
-      if (rowCount !== rows.length) throw new ClaimRaceError();
-    }
-    if (pending.responses.size > 0) {
-      const rows = [...pending.responses].sort(byKey).map(([, row]) => row);
-      pending.responses.clear();
-      await run(db, batchSql.responses.text, batchSql.responses.values(rows));
-    }
-    if (pending.loops.size > 0) {
-      const rows = [...pending.loops].sort(byKey).map(([, row]) => row);
-      pending.loops.clear();
-      await run(db, batchSql.loops.text, batchSql.loops.values(rows));
-    }
+    const tables: Table[] = [];
+    const values: Buffer[] = [];
+    const add = (table: Table, rows: readonly Row[]) => {
+      tables.push(table);
+      values.push(...TABLES[table].values(rows));
+    };
+    const sorted = (m: Map<string, Row>) => [...m].sort(byKey).map(([, row]) => row);
+    // Sorted by key, so two batches writing the same keys or ids lock them in one order.
+    const claims = sorted(pending.claims);
+    if (claims.length > 0) add("claims", claims);
+    if (pending.responses.size > 0) add("responses", sorted(pending.responses));
+    if (pending.loops.size > 0) add("loops", sorted(pending.loops));
     if (pending.deliveries.length > 0) {
-      const rows = pending.deliveries.map(
-        (d): Row => ({ ...d, status: "pending", nextAt: d.at, createdAt: d.at }),
+      add(
+        "deliveries",
+        pending.deliveries.map(
+          (d): Row => ({ ...d, status: "pending", nextAt: d.at, createdAt: d.at }),
+        ),
       );
-      pending.deliveries.length = 0;
-      await run(db, batchSql.deliveries.text, batchSql.deliveries.values(rows));
     }
+    pending.claims.clear();
+    pending.responses.clear();
+    pending.loops.clear();
+    pending.deliveries.length = 0;
+    if (tables.length === 0) return;
+    const { rows } = await run<{ claimed: number }>(db, writeText(tables), values);
+    if (rows[0]?.claimed !== claims.length) throw new ClaimRaceError();
   }
 
   // Anything else may read what is held back (a loop, a respondent's scores) or write what must
@@ -163,27 +214,35 @@ export function batchedPostgresTx(c: () => PoolClient): StoreTx & { flush(): Pro
     async prefetchBatch(envId, batch) {
       const db = c();
       const newKeys = batch.keys.filter((k) => !keys.has(`${envId}\n${k}`));
-      if (newKeys.length > 0) {
-        const { rows } = await run<IdempotencyRow & { key: string }>(db, batchSql.keys, [
-          envId,
-          newKeys,
-        ]);
-        for (const k of newKeys) keys.set(`${envId}\n${k}`, undefined);
-        for (const row of rows) keys.set(`${envId}\n${row.key}`, idempotencyRecord(row));
-      }
-      const ids = [...new Set(batch.responseIds)].filter((id) => !responses.has(`${envId}\n${id}`));
-      if (ids.length > 0) {
-        await flush();
-        const { rows } = await run<Record<string, unknown>>(db, batchSql.lockResponses, [
-          envId,
-          ids,
-        ]);
-        for (const id of ids) responses.set(`${envId}\n${id}`, undefined);
-        for (const row of rows) {
+      const ids = [...new Set(batch.responseIds)]
+        .filter((id) => !responses.has(`${envId}\n${id}`))
+        .sort();
+      if (newKeys.length === 0 && ids.length === 0 && endpoints.has(envId)) return;
+      await flush();
+      const { rows } = await run<IdempotencyRow & { part: number; key: string }>(db, prefetchText, [
+        envId,
+        newKeys,
+        ids,
+      ]);
+      for (const k of newKeys) keys.set(`${envId}\n${k}`, undefined);
+      for (const id of ids) responses.set(`${envId}\n${id}`, undefined);
+      // The first read of an environment's endpoints stands for the whole transaction, as the
+      // subscription read it replaces did (store/webhook-enqueue.ts).
+      const read = endpoints.has(envId) ? undefined : ([] as EnabledEndpoint[]);
+      for (const row of rows) {
+        if (row.part === 1) {
+          keys.set(`${envId}\n${row.key}`, idempotencyRecord(row));
+        } else if (row.part === 3) {
+          read?.push({
+            name: row.key,
+            events: postgresRows.document<string[] | null>(row, "data"),
+          });
+        } else {
           const stored = postgresRows.document<StoredResponse>(row, "data");
           responses.set(`${envId}\n${stored.id}`, () => stored);
         }
       }
+      if (read !== undefined) endpoints.set(envId, read);
     },
     async claimIdempotency(envId, key, record, at) {
       c(); // a tx used after its transaction ended rejects, held back or not

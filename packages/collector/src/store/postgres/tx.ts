@@ -10,19 +10,21 @@ import { type IdempotencyRow, idempotencyRecord } from "../row-readers.js";
 import type { LoopMeta, StoredResponse, StoreTx } from "../types.js";
 import type { NewDelivery } from "../webhook-enqueue.js";
 import { one, rowWrites, run, storeSql } from "./queries.js";
-import { postgresWebhookTx } from "./webhooks.js";
+import { type EnabledEndpoint, postgresWebhookTx } from "./webhooks.js";
 
 /**
  * The transaction's view of the store, one statement per call; `c()` answers its client while it
  * lasts. `deliver`, when given, takes the webhook deliveries instead of inserting them one by one
- * (`batchedPostgresTx` sends them together).
+ * (`batchedPostgresTx` sends them together), and `endpointsRead` answers the webhook endpoints it
+ * has read already (`postgresWebhookTx`).
  */
 export function postgresTx(
   c: () => PoolClient,
   deliver?: (delivery: NewDelivery) => void,
+  endpointsRead?: (envId: string) => readonly EnabledEndpoint[] | undefined,
 ): StoreTx {
   return {
-    ...postgresWebhookTx(c, deliver),
+    ...postgresWebhookTx(c, deliver, endpointsRead),
     async claimIdempotency(envId, key, record, at) {
       const db = c();
       const claim = await run(db, storeSql.claimIdempotency, [

@@ -55,18 +55,35 @@ export const webhookSql = {
 } as const;
 
 /**
+ * An enabled endpoint of an environment and the event types it takes (`null`: all), as a
+ * transaction read them already, locked `FOR KEY SHARE` as `webhookSql.subscribed` locks them.
+ */
+export interface EnabledEndpoint {
+  name: string;
+  events: string[] | null;
+}
+
+/**
  * The webhook part of a transaction on its client. `deliver`, when given, takes each queued
- * delivery instead of inserting it at once.
+ * delivery instead of inserting it at once; `endpointsRead`, when it answers, gives an
+ * environment's enabled endpoints (in name order) that the transaction has read already.
  */
 export function postgresWebhookTx(
   c: () => PoolClient,
   deliver?: (delivery: NewDelivery) => void,
+  endpointsRead?: (envId: string) => readonly EnabledEndpoint[] | undefined,
 ): WebhookTx {
   return {
     // An endpoint that another collector adds while this transaction runs gets none of its
     // events rather than only the later ones.
     enqueueWebhook: webhookEnqueue(c, {
       async subscribed(db, envId, type) {
+        const read = endpointsRead?.(envId);
+        if (read !== undefined) {
+          return read
+            .filter((e) => e.events === null || e.events.includes(type))
+            .map((e) => e.name);
+        }
         const { rows } = await run<{ name: string }>(db, webhookSql.subscribed, [envId, type]);
         return rows.map((r) => r.name);
       },
