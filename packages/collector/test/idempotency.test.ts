@@ -360,3 +360,15 @@ describe.each(stores)("idempotency keys on %s", (_name, open) => {
     expect(again.accepted).toEqual([{ index: 0, id: first.accepted[0]?.id, duplicate: true }]);
   });
 });
+
+describe("an item's digest", () => {
+  it("is the SHA-256 (base64url) of its type and data as sorted-key JSON, the form stored keys were claimed with", async () => {
+    const { itemKey } = await import("../src/ingest/idempotency.js");
+    const data = { b: { e: null, d: true, c: [1, 'xé"'] }, a: 2 };
+    // sha256('["response",{"a":2,"b":{"c":[1,"xé\\""],"d":true,"e":null}}]'), computed apart.
+    expect(itemKey("response", "k1", data)).toEqual({
+      key: "k1",
+      digest: "vL_WFCFYlVaNORNk21xgKMbz71jVETfYoOcFZXj8mnI",
+    });
+  });
+});

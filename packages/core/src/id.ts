@@ -6,6 +6,9 @@ interface WebCrypto {
 // per id, which made id generation the dominant cost of an enqueue.
 let pool: Uint8Array = new Uint8Array(0);
 let offset = 0;
+// Each byte's two hex digits, looked up rather than formatted per id.
+const HEX = Array.from({ length: 256 }, (_, b) => (b + 256).toString(16).slice(1));
+const VARIANT = "89ab";
 
 /**
  * A UUID version 7 (RFC 9562): 48 bits of Unix milliseconds then random bits, so ids sort by
@@ -20,10 +23,12 @@ export function uuidv7(now: number = Date.now()): string {
     );
     offset = 0;
   }
-  // 12 hex digits of time, then 20 of randomness, of which the version and variant replace 6 bits.
-  let h = (Math.max(0, Math.floor(now)) % 2 ** 48).toString(16).padStart(12, "0");
-  for (const b of pool.subarray(offset, offset + 10)) h += (256 + b).toString(16).slice(1);
+  const r = pool;
+  const o = offset;
   offset += 10;
-  const variant = (8 | (Number.parseInt(h[16] as string, 16) & 3)).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-7${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20)}`;
+  // 12 hex digits of time, then 20 of randomness (10 bytes), of which the version (7) replaces
+  // the first nibble of byte 0 and the variant (10xx) the top two bits of byte 2.
+  const t = (Math.max(0, Math.floor(now)) % 2 ** 48).toString(16).padStart(12, "0");
+  const hex = (i: number) => HEX[r[o + i] as number] as string;
+  return `${t.slice(0, 8)}-${t.slice(8)}-7${hex(0)[1]}${hex(1)}-${VARIANT[((r[o + 2] as number) >> 4) & 3]}${hex(2)[1]}${hex(3)}-${hex(4)}${hex(5)}${hex(6)}${hex(7)}${hex(8)}${hex(9)}`;
 }

@@ -65,6 +65,16 @@ describe("uuidv7", () => {
     const same = new Set(Array.from({ length: 10_000 }, () => uuidv7(1_700_000_000_000)));
     expect(same.size).toBe(10_000);
   });
+
+  it("fills every random digit: each varies across ids, and the variant takes all four values", () => {
+    const ids = Array.from({ length: 2_000 }, () => uuidv7(0).replace(/-/g, ""));
+    for (let i = 12; i < 32; i++) {
+      const seen = new Set(ids.map((id) => id[i]));
+      if (i === 12) expect([...seen]).toEqual(["7"]);
+      else if (i === 16) expect([...seen].sort()).toEqual(["8", "9", "a", "b"]);
+      else expect(seen.size).toBe(16);
+    }
+  });
 });
 
 describe("MinHeap", () => {

@@ -1,7 +1,7 @@
 // An item's idempotency key, and what it was first sent with. A retry resends the very item, so a
 // key that arrives again with other content is not a retry but a client bug (a key reused for a
 // new item): answering it `duplicate` would drop that item silently, so it is refused instead.
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 import { type IngestContext, type ItemOutcome, ItemRejection } from "./context.js";
 
 /** An item's key and the digest of its type and data, as the batch carried them. */
@@ -29,11 +29,14 @@ function canonical(value: unknown): string {
 
 /** The key of one batch item, with the SHA-256 of its type and data. */
 export function itemKey(type: string, key: string, data: unknown): ItemKey {
-  const digest = createHash("sha256")
-    .update(canonical([type, data]))
-    .digest("base64url");
-  return { key, digest };
+  return { key, digest: sha256(canonical([type, data])) };
 }
+
+/** SHA-256 in base64url: `crypto.hash` (Node 20.12+) skips a Hash object per item. */
+const sha256: (text: string) => string =
+  typeof crypto.hash === "function"
+    ? (text) => crypto.hash("sha256", text, "base64url")
+    : (text) => crypto.createHash("sha256").update(text).digest("base64url");
 
 /**
  * Claims `item`'s key for the record the item produces. Answers `undefined` when the key is new

@@ -1,6 +1,6 @@
 // What both stores keep beside a document so that SQL can filter without parsing JSON. Derived
 // here, once, so the SQLite and PostgreSQL layouts cannot drift apart.
-import { deadlines, type Loop, type LoopState, pendingDeadlines } from "@closeloop/core";
+import { deadlines, type Loop, type LoopState } from "@closeloop/core";
 import type { LoopMeta, RespondentRef } from "./types.js";
 
 // The last timestamp `ms` parsed: an ingested batch converts its arrival time (`now`) for every
@@ -94,13 +94,19 @@ function metTimes(loop: Loop): { acknowledgedAt: number | null; closedAt: number
       break;
     }
   }
-  const cycle = loop.events.slice(start + 1);
-  const first = (to: LoopState) => {
-    const e = cycle.find((x) => x.to === to);
-    return e === undefined ? null : ms(e.at);
-  };
-  return { acknowledgedAt: first("acknowledged"), closedAt: first("closed") };
+  let acknowledgedAt: number | null = null;
+  let closedAt: number | null = null;
+  for (let i = start + 1; i < loop.events.length; i++) {
+    const e = loop.events[i] as Loop["events"][number];
+    if (e.to === "acknowledged" && acknowledgedAt === null) acknowledgedAt = ms(e.at);
+    else if (e.to === "closed" && closedAt === null) closedAt = ms(e.at);
+  }
+  return { acknowledgedAt, closedAt };
 }
+
+/** The earlier of two instants that may be absent. */
+const earlier = (a: number | null, b: number | null) =>
+  a === null ? b : b === null ? a : Math.min(a, b);
 
 /**
  * The columns kept beside a loop. Deadlines are derived from the loop itself rather than taken
@@ -108,6 +114,9 @@ function metTimes(loop: Loop): { acknowledgedAt: number | null; closedAt: number
  */
 export function loopColumns(loop: Loop, meta: LoopMeta): LoopColumns {
   const due = deadlines(loop);
+  const acknowledgeBy = msOrNull(due.acknowledgeBy);
+  const closeBy = msOrNull(due.closeBy);
+  const met = metTimes(loop);
   const context = loop.context ?? {};
   return {
     id: loop.id,
@@ -126,10 +135,15 @@ export function loopColumns(loop: Loop, meta: LoopMeta): LoopColumns {
     customerValue: loop.customer?.value ?? null,
     openedAt: ms(loop.openedAt),
     updatedAt: ms(loop.updatedAt),
-    acknowledgeBy: msOrNull(due.acknowledgeBy),
-    closeBy: msOrNull(due.closeBy),
-    ...metTimes(loop),
-    breachDue: pendingDeadlines(loop)[0]?.due ?? null,
+    acknowledgeBy,
+    closeBy,
+    acknowledgedAt: met.acknowledgedAt,
+    closedAt: met.closedAt,
+    // core's pendingDeadlines(loop)[0]: the earliest deadline of the cycle not met yet.
+    breachDue: earlier(
+      met.acknowledgedAt === null ? acknowledgeBy : null,
+      met.closedAt === null ? closeBy : null,
+    ),
     ...respondentColumns(meta.respondent),
     action: loop.route.action,
     scoreType: meta.score?.type ?? null,

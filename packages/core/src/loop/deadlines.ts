@@ -35,24 +35,39 @@ interface DeadlineStatus {
   metAt?: string;
 }
 
+/** When the first event into `to` after `start` happened, if one did. */
+function metAfter(loop: Loop, start: number, to: LoopState): string | undefined {
+  for (let i = start + 1; i < loop.events.length; i++) {
+    const e = loop.events[i] as Loop["events"][number];
+    if (e.to === to) return e.at;
+  }
+  return undefined;
+}
+
 /** Each SLA of the current cycle, with when it was met (if it was). */
 function statuses(loop: Loop): DeadlineStatus[] {
   const start = cycleStart(loop);
   const base = Date.parse(loop.events[start]?.at ?? loop.openedAt);
   const out: DeadlineStatus[] = [];
-  const within = {
-    acknowledge: loop.route.acknowledgeWithin,
-    close: loop.route.closeWithin,
-  };
-  for (const kind of ["acknowledge", "close"] as const) {
-    const duration = within[kind];
-    if (!duration) continue;
-    const status: DeadlineStatus = { kind, due: base + parseDuration(duration) };
-    const met = loop.events.slice(start + 1).find((e) => e.to === TARGET[kind]);
-    if (met) status.metAt = met.at;
-    out.push(status);
-  }
+  const { acknowledgeWithin, closeWithin } = loop.route;
+  // Written out rather than looped over a table of kinds: this runs for every loop a collector
+  // stores, several times per save.
+  if (acknowledgeWithin) out.push(status(loop, start, "acknowledge", base, acknowledgeWithin));
+  if (closeWithin) out.push(status(loop, start, "close", base, closeWithin));
   return out;
+}
+
+function status(
+  loop: Loop,
+  start: number,
+  kind: DeadlineKind,
+  base: number,
+  within: string,
+): DeadlineStatus {
+  const s: DeadlineStatus = { kind, due: base + parseDuration(within) };
+  const met = metAfter(loop, start, TARGET[kind]);
+  if (met !== undefined) s.metAt = met;
+  return s;
 }
 
 /**
