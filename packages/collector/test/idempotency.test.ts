@@ -372,3 +372,32 @@ describe("an item's digest", () => {
     });
   });
 });
+
+describe("canonical JSON", () => {
+  /** The format, written out: sorted keys, undefined members left out. */
+  function reference(value: unknown): string {
+    if (typeof value !== "object" || value === null) return JSON.stringify(value);
+    if (Array.isArray(value)) return `[${value.map(reference).join(",")}]`;
+    const o = value as Record<string, unknown>;
+    const members = Object.keys(o)
+      .sort()
+      .filter((k) => o[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${reference(o[k])}`);
+    return `{${members.join(",")}}`;
+  }
+
+  it("is the sorted-key JSON of any JSON value, integer-like and __proto__ keys included (property)", async () => {
+    const { canonical } = await import("../src/ingest/idempotency.js");
+    const fc = (await import("fast-check")).default;
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        // Through JSON.parse, as a batch arrives: "__proto__" becomes an own key.
+        const parsed = JSON.parse(JSON.stringify(v));
+        expect(canonical(parsed)).toBe(reference(parsed));
+      }),
+      { numRuns: 2_000 },
+    );
+    const odd = JSON.parse('{"b":1,"__proto__":{"z":1,"a":[2,{"y":0,"x":null}]},"a":"é"}');
+    expect(canonical(odd)).toBe('{"__proto__":{"a":[2,{"x":null,"y":0}],"z":1},"a":"é","b":1}');
+  });
+});

@@ -1,5 +1,6 @@
 import { CustomerValueSchema, TimestampSchema, uuidv7 } from "@closeloop/core";
 import * as z from "zod/mini";
+import { ms } from "../store/columns.js";
 import { backendOnly } from "./backend-only.js";
 import type { IngestContext, ItemOutcome } from "./context.js";
 import { claimKey, type ItemKey } from "./idempotency.js";
@@ -25,7 +26,7 @@ export async function ingestCustomer(
     data,
     "customer event",
   );
-  const id = uuidv7(Date.parse(ctx.now));
+  const id = uuidv7(ms(ctx.now));
   const claimed = await claimKey(ctx, item, { type: "customer", id });
   if (claimed) return claimed;
   const { value, ...rest } = event;

@@ -1,4 +1,5 @@
 import { createLoop, type Feedback, FeedbackSchema, feedbackRoute, uuidv7 } from "@closeloop/core";
+import { ms } from "../store/columns.js";
 import type { RespondentRef } from "../store/types.js";
 import { type IngestContext, type ItemOutcome, ItemRejection } from "./context.js";
 import { claimKey, type ItemKey } from "./idempotency.js";
@@ -33,7 +34,7 @@ export async function ingestFeedback(
     : feedback.customer
       ? { id: feedback.customer.id }
       : undefined;
-  const id = feedback.id ?? uuidv7(Date.parse(ctx.now));
+  const id = feedback.id ?? uuidv7(ms(ctx.now));
   const claimed = await claimKey(ctx, item, { type: "feedback", id });
   if (claimed) return claimed;
 
@@ -46,7 +47,7 @@ export async function ingestFeedback(
   if (feedback.context?.touchpoint) context.touchpoint = feedback.context.touchpoint;
   if (region) context.region = region;
   const loop = createLoop({
-    id: uuidv7(Date.parse(ctx.now)),
+    id: uuidv7(ms(ctx.now)),
     source: { kind: "feedback", id },
     segment,
     route,

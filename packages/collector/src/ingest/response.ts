@@ -13,6 +13,7 @@ import {
   ValidationError,
   validateAnswer,
 } from "@closeloop/core";
+import { ms } from "../store/columns.js";
 import type { LoopScore, StoredResponse } from "../store/types.js";
 import { type IngestContext, type ItemOutcome, ItemRejection } from "./context.js";
 import { fastResponse } from "./fast-response.js";
@@ -91,7 +92,7 @@ export async function ingestResponse(
       if (touchpoint) context.touchpoint = touchpoint;
       if (merged.context.region) context.region = merged.context.region;
       const loop = createLoop({
-        id: uuidv7(Date.parse(ctx.now)),
+        id: uuidv7(ms(ctx.now)),
         source,
         segment: merged.segment,
         route,

@@ -3,18 +3,19 @@
 import { deadlines, type Loop, type LoopState } from "@closeloop/core";
 import type { LoopMeta, RespondentRef } from "./types.js";
 
-// The last timestamp `ms` parsed: an ingested batch converts its arrival time (`now`) for every
-// row, claim and event it writes, so most calls repeat the previous one.
-let lastIso = "";
-let lastMs = 0;
+// Timestamps `ms` parsed lately: an ingested batch converts its arrival time (`now`) and the
+// deadlines counted from it for every row, claim and event it writes, so most calls repeat one.
+const parsed = new Map<string, number>();
 
 /** Milliseconds since the epoch of an ISO-8601 timestamp; throws on a string that is not one. */
 export function ms(iso: string, what = "timestamp"): number {
-  if (iso === lastIso) return lastMs;
+  const hit = parsed.get(iso);
+  if (hit !== undefined) return hit;
   const t = Date.parse(iso);
   if (Number.isNaN(t)) throw new RangeError(`${what} is not an ISO-8601 timestamp: ${iso}`);
-  lastIso = iso;
-  lastMs = t;
+  // A handful per batch: kept small, so a lookup stays cheaper than the parse it saves.
+  if (parsed.size >= 16) parsed.clear();
+  parsed.set(iso, t);
   return t;
 }
 

@@ -2,7 +2,7 @@
 // camelCase, times are epoch ms (each store turns them into its own time type), `data` is the
 // document as JSON text, so a read returns exactly what was written.
 import type { ClosureNotice, CustomerEvent, Loop } from "@closeloop/core";
-import { loopColumns, ms, msOrNull, respondentColumns } from "./columns.js";
+import { type LoopColumns, loopColumns, ms, msOrNull, respondentColumns } from "./columns.js";
 import type {
   Environment,
   KeyRecord,
@@ -108,7 +108,10 @@ export const responseRow = (envId: string, r: StoredResponse): Row => ({
   surveyVersion: r.surveyVersion,
   finished: r.finished ? 1 : 0,
   segment: r.segment ?? null,
-  ...respondentColumns(r.respondent),
+  // Written out, not spread from respondentColumns: a spread amid a literal builds the row a
+  // property at a time, and this runs for every ingested response.
+  respondentId: "id" in r.respondent ? r.respondent.id : null,
+  anonymousId: "id" in r.respondent ? null : r.respondent.anonymousId,
   createdAt: ms(r.createdAt),
   receivedAt: ms(r.receivedAt),
   data: JSON.stringify(r),
@@ -134,12 +137,15 @@ export const customerEventRow = (envId: string, id: string, e: CustomerEvent): R
   data: JSON.stringify(e),
 });
 
-export const loopRow = (envId: string, loop: Loop, meta: LoopMeta): Row => ({
-  envId,
-  ...loopColumns(loop, meta),
-  data: JSON.stringify(loop),
-  meta: JSON.stringify(meta),
-});
+export const loopRow = (envId: string, loop: Loop, meta: LoopMeta): Row => {
+  // The columns' own object, completed: spreading its 27 columns into a new literal built the
+  // row a property at a time, for every loop stored.
+  const row = loopColumns(loop, meta) as LoopColumns & Row;
+  row.envId = envId;
+  row.data = JSON.stringify(loop);
+  row.meta = JSON.stringify(meta);
+  return row;
+};
 
 export const closureRow = (envId: string, n: ClosureNotice, respondent: RespondentRef): Row => ({
   envId,

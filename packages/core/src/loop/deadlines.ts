@@ -77,11 +77,24 @@ function status(
 export function deadlines(loop: Loop): Deadlines {
   const out: Deadlines = {};
   for (const s of statuses(loop)) {
-    const iso = new Date(s.due).toISOString();
-    if (s.kind === "acknowledge") out.acknowledgeBy = iso;
-    else out.closeBy = iso;
+    if (s.kind === "acknowledge") out.acknowledgeBy = isoText(s.due);
+    else out.closeBy = isoText(s.due);
   }
   return out;
+}
+
+// Recent deadlines as text: loops opened together (a batch) share them, and formatting a date
+// is the dearest step here. Kept small, so a lookup stays cheaper than the formatting it saves.
+const formatted = new Map<number, string>();
+
+function isoText(t: number): string {
+  let text = formatted.get(t);
+  if (text === undefined) {
+    text = new Date(t).toISOString();
+    if (formatted.size >= 16) formatted.clear();
+    formatted.set(t, text);
+  }
+  return text;
 }
 
 /** Deadlines of the current cycle that were missed as of `now`: met late, or unmet and past. */
