@@ -33,6 +33,8 @@ export function responseQuote(
 export function quote(text: string): string | undefined {
   const folded = text.replace(/\s+/g, " ").trim();
   if (folded === "") return undefined;
+  // Code units are at least as many as code points: a text this short needs no cut.
+  if (folded.length <= QUOTE_MAX) return folded;
   const chars = Array.from(folded);
   if (chars.length <= QUOTE_MAX) return folded;
   const head = chars.slice(0, QUOTE_MAX - 1).join("");
