@@ -8,7 +8,7 @@
 // BENCH_BATCH items per request, default 100; BENCH_CONNECTIONS, default 8; BENCH_ONLY and
 // BENCH_PROFILE below). Results: docs/benchmarks.md.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -53,6 +53,41 @@ function startServer(mode, where, schema) {
 function cpuOf(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+/** CPU time of every PostgreSQL process on this machine (server and backends), in µs. */
+function postgresCpu() {
+  let sum = 0;
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "postgres") sum += cpuOf(pid);
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return sum;
+}
+
+/**
+ * Where the CPU went while `run` ran, in cores: the servers (`pids`), PostgreSQL, and this
+ * process (autocannon and the batches it sends: the load generator).
+ */
+async function cpuSplit(pids, run) {
+  const t0 = performance.now();
+  const servers0 = pids.reduce((sum, pid) => sum + cpuOf(pid), 0);
+  const pg0 = postgresCpu();
+  const self0 = process.cpuUsage();
+  const result = await run();
+  const us = (performance.now() - t0) * 1000;
+  const self = process.cpuUsage(self0);
+  const cores = (x) => x / us;
+  return {
+    result,
+    servers: cores(pids.reduce((sum, pid) => sum + cpuOf(pid), 0) - servers0),
+    postgres: cores(postgresCpu() - pg0),
+    loadGenerator: cores(self.user + self.system),
+  };
 }
 
 async function load(name, url, connections = CONNECTIONS) {
@@ -134,8 +169,13 @@ async function oneServer(name, mode, where) {
   const { child, url } = await startServer(mode, where);
   try {
     const cpu = cpuOf(child.pid);
-    const r = await load(name, url);
-    return { ...r, cpuPerResponse: (cpuOf(child.pid) - cpu) / Math.max(r.accepted, 1) };
+    const split = await cpuSplit([child.pid], () => load(name, url));
+    const r = split.result;
+    return {
+      ...r,
+      cpuPerResponse: (cpuOf(child.pid) - cpu) / Math.max(r.accepted, 1),
+      cores: split,
+    };
   } finally {
     await stop(child);
   }
@@ -150,8 +190,13 @@ async function twoCollectors(name, where) {
     servers.push(await startServer("postgres", where, schema));
     servers.push(await startServer("postgres", where, schema));
     const half = Math.max(1, Math.floor(CONNECTIONS / 2));
-    const each = await Promise.all(servers.map((s, i) => load(`${name} #${i + 1}`, s.url, half)));
+    const split = await cpuSplit(
+      servers.map((s) => s.child.pid),
+      () => Promise.all(servers.map((s, i) => load(`${name} #${i + 1}`, s.url, half))),
+    );
+    const each = split.result;
     return {
+      cores: split,
       name,
       responsesPerSec: each.reduce((sum, r) => sum + r.responsesPerSec, 0),
       requestsPerSec: each.reduce((sum, r) => sum + r.requestsPerSec, 0),
@@ -182,10 +227,17 @@ console.log(
   `${BATCH} responses per request, ${CONNECTIONS} connections, ${SECONDS} s per case, node ${process.version}, ${new Date().toISOString()}`,
 );
 console.log(
-  "server | responses/s | requests/s | latency p50 | p99 | errors | server CPU µs/response | load average",
+  "server | responses/s | requests/s | latency p50 | p99 | errors | server CPU µs/response | cores: servers + PostgreSQL + load generator | load average",
 );
-console.log("---|---|---|---|---|---|---|---");
+console.log("---|---|---|---|---|---|---|---|---");
 const results = new Map();
+/** "servers + PostgreSQL + load generator = total", in cores, or "—" for the ceilings. */
+function coresOf(r) {
+  if (!r.cores) return "—";
+  const { servers, postgres, loadGenerator } = r.cores;
+  const f = (x) => x.toFixed(2);
+  return `${f(servers)} + ${f(postgres)} + ${f(loadGenerator)} = ${f(servers + postgres + loadGenerator)}`;
+}
 // BENCH_ONLY=sqlite (or bare, rows-sqlite, rows-postgres, postgres, postgres2; comma-separated)
 // runs only those cases.
 const only = process.env.BENCH_ONLY?.split(",");
@@ -194,7 +246,7 @@ for (const [name, , run] of cases.filter(([, m]) => !only || only.includes(m))) 
   results.set(name, r);
   const cpu = r.cpuPerResponse === undefined ? "—" : r.cpuPerResponse.toFixed(0);
   console.log(
-    `${r.name} | ${r.responsesPerSec.toLocaleString("en")} | ${r.requestsPerSec} | ${r.p50} ms | ${r.p99} ms | ${r.errors} | ${cpu} | ${loadavg()[0].toFixed(2)}`,
+    `${r.name} | ${r.responsesPerSec.toLocaleString("en")} | ${r.requestsPerSec} | ${r.p50} ms | ${r.p99} ms | ${r.errors} | ${cpu} | ${coresOf(r)} | ${loadavg()[0].toFixed(2)}`,
   );
 }
 const ratio = (a, b) =>
@@ -239,6 +291,7 @@ for (const [key, name] of [
   figures[`${key}.p99`] = r ? `${num(r.p99)} ms` : "—";
   figures[`${key}.ofCeiling`] = r ? ratio(r, ceilingI) : "—";
   figures[`${key}.ofRows`] = r ? ratio(r, ceilingII(r)) : "—";
+  figures[`${key}.cores`] = r ? coresOf(r) : "—";
 }
 figures.twoOverOne =
   one && two ? `${(two.responsesPerSec / one.responsesPerSec).toFixed(2)}×` : "—";
@@ -253,6 +306,7 @@ emit({
         "p99",
         "errors",
         "server CPU µs/response",
+        "cores: servers + PostgreSQL + load generator",
         "of ceiling (i)",
         "of ceiling (ii)",
       ],
@@ -264,6 +318,7 @@ emit({
         `${num(r.p99)} ms`,
         num(r.errors),
         r.cpuPerResponse === undefined ? "—" : num(r.cpuPerResponse),
+        coresOf(r),
         r.name === CEILING_I ? "—" : ratio(r, ceilingI),
         isCeiling(r) ? "—" : ratio(r, ceilingII(r)),
       ]),
