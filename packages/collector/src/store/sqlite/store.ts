@@ -12,12 +12,14 @@ import type { CollectorStore, Environment, KeyRecord, StoredResponse } from "../
 import { sqliteDesk } from "./desk.js";
 import { sqliteDialect } from "./dialect.js";
 import { groupCommit } from "./group.js";
+import { type Locked, transactionWithWriterThread } from "./ingest-path.js";
 import { applyMigrations } from "./migrate.js";
 import { createMutex } from "./mutex.js";
 import { all, one } from "./rows.js";
 import { prepared, storeSql } from "./statements.js";
 import { sqliteTx } from "./tx.js";
 import { sqliteWebhooks } from "./webhooks.js";
+import { startWriterThread, type WriterThread } from "./writer-thread.js";
 
 /** Options of {@link sqliteStore}. */
 export interface SqliteStoreOptions {
@@ -32,6 +34,12 @@ export interface SqliteStoreOptions {
    * 503 `store_full`, reads keep working. Default: no limit but the disk's.
    */
   maxBytes?: number;
+  /**
+   * Whether batches of new responses are written by a thread of their own while the next batch
+   * is checked on the main thread (docs/stores.md, Ingest on a writer thread). Default true for a
+   * file; an in-memory database has none.
+   */
+  writerThread?: boolean;
 }
 
 function connect(path: string, busyTimeoutMs: number, fileMustExist = false): Database.Database {
@@ -96,6 +104,10 @@ const READS: readonly StoreMethod[] = [
  * see a transaction that is still open or that rolls back, and never wait for one. (An in-memory
  * database has one connection; its reads queue behind writes instead.)
  *
+ * On a file, a batch of new responses (`POST /v1/batch`) is checked against committed data and
+ * written by a writer thread of its own while the next batch is checked (docs/stores.md, Ingest
+ * on a writer thread); `{ writerThread: false }` keeps every write on the one connection.
+ *
  * Inside `transaction(fn)`, use the `tx` argument: calling the store's own write methods (or
  * `transaction`) from `fn` would wait for `fn` itself, so it throws instead of deadlocking.
  *
@@ -126,6 +138,36 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
     });
   /** A read of committed data. */
   const read = async <T>(body: () => T): Promise<T> => (reader ? body() : exclusive(body));
+
+  const locked: Locked = async (fn) =>
+    (await group.run((live) => fn(sqliteTx(whileLive("sqlite", w, live))))) as Awaited<
+      ReturnType<typeof fn>
+    >;
+  // Batches of new responses are written by a thread of their own (docs/stores.md, Ingest on a
+  // writer thread), started at the first: the file is migrated by then. None in memory, where
+  // a second connection would open another database.
+  let thread: WriterThread | undefined;
+  let closed = false;
+  const transaction = transactionWithWriterThread(
+    [
+      "prefetchBatch",
+      ...Object.keys(
+        sqliteTx(() => {
+          throw new Error("never used");
+        }),
+      ),
+    ],
+    r,
+    () => {
+      if (!reader || closed || options.writerThread === false || thread?.stopped) return undefined;
+      thread ??= startWriterThread(path, {
+        busyTimeoutMs,
+        maxPageCount: writer.pragma("max_page_count", { simple: true }) as number,
+      });
+      return thread;
+    },
+    locked,
+  );
 
   /** The last report asked for: the next one starts after it. */
   let reports: Promise<unknown> = Promise.resolve();
@@ -163,6 +205,8 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
       r(storeSql.ping).get();
     },
     async close() {
+      closed = true;
+      await thread?.close();
       await exclusive(() => {
         reader?.close();
         writer.close();
@@ -170,12 +214,11 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
     },
 
     async transaction(fn) {
-      const result = await group
-        .run((live) => fn(sqliteTx(whileLive("sqlite", w, live))))
-        .catch((e: unknown) => {
-          throw fullAsStoreFull(e);
-        });
-      return result as Awaited<ReturnType<typeof fn>>;
+      try {
+        return await transaction(fn);
+      } catch (e) {
+        throw fullAsStoreFull(e);
+      }
     },
 
     createEnvironment: (env: Environment) =>

@@ -1,0 +1,250 @@
+// Batches of new responses on a SQLite file are checked on the main thread against committed
+// data and written by a writer thread (docs/stores.md, Ingest on a writer thread); a batch that
+// meets a key or a response another batch took in between runs again in a locked transaction.
+// The answers and the stored rows must be what the locked way alone gives, under concurrency too.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { uuidv7 } from "@closeloop/core";
+import Database from "better-sqlite3";
+import { afterAll, describe, expect, it } from "vitest";
+import { sqliteStore } from "../src/store/index.js";
+import { startWriterThread } from "../src/store/sqlite/writer-thread.js";
+import {
+  batch,
+  feedbackPolicy,
+  type Running,
+  response,
+  startCollector,
+  survey,
+} from "./collector-harness.js";
+
+const running: Running[] = [];
+afterAll(async () => {
+  for (const r of running) await r.close();
+});
+
+async function collectorOn(writerThread: boolean): Promise<Running> {
+  const path = join(mkdtempSync(join(tmpdir(), "closeloop-writer-thread-")), "c.db");
+  const r = await startCollector({ path, store: sqliteStore(path, { writerThread }) });
+  running.push(r);
+  const published = await r.call("PUT", "/v1/surveys/onboarding-nps", r.sk, survey());
+  expect(published.status).toBe(201);
+  const policy = await r.call("PUT", "/v1/feedback-policy", r.sk, feedbackPolicy());
+  expect(policy.status).toBeLessThan(300);
+  return r;
+}
+
+/** What the file holds, without the ids and instants each run makes anew. */
+function contents(path: string) {
+  const db = new Database(path, { readonly: true });
+  try {
+    // biome-ignore lint/suspicious/noExplicitAny: rows are compared column by column.
+    const q = (sql: string) => db.prepare(sql).all() as Record<string, any>[];
+    return {
+      claims: q("SELECT key, type, record_id, digest FROM idempotency ORDER BY key"),
+      responses: q(
+        "SELECT id, finished, segment, json_extract(data, '$.answers') AS answers FROM responses ORDER BY id",
+      ),
+      loops: q(
+        "SELECT source_id, state, segment, owner, score, json_extract(meta, '$.youSaid') AS said FROM loops ORDER BY source_id",
+      ),
+      words: q("SELECT count(*) AS n FROM loop_words_data"),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+/** The batches of one scenario: new responses, replays, a reused key, partials and feedback. */
+function scenario() {
+  const finished = Array.from({ length: 30 }, (_, i) => ({
+    type: "response",
+    idempotencyKey: `k-${i}-${uuidv7()}`,
+    data: response({ score: i % 11, why: `reason ${i}` }),
+  }));
+  const partialId = uuidv7();
+  const partial = {
+    type: "response",
+    idempotencyKey: `p1-${partialId}`,
+    data: response({ score: 3 }, { id: partialId, finished: false }),
+  };
+  const rest = {
+    type: "response",
+    idempotencyKey: `p2-${partialId}`,
+    data: response({ why: "slow export" }, { id: partialId, finished: true }),
+  };
+  const reused = { ...finished[0], data: response({ score: 10 }) } as (typeof finished)[number];
+  const feedback = {
+    type: "feedback",
+    idempotencyKey: `f-${uuidv7()}`,
+    data: { channel: "support", text: "The export is slow" },
+  };
+  return [
+    batch(...finished.slice(0, 10)),
+    batch(...finished.slice(0, 10)), // replayed: duplicates
+    batch(...finished.slice(10, 20), partial),
+    batch(rest, ...finished.slice(20)), // merges a stored partial: the locked way
+    batch(reused), // a key reused for other content: refused
+    batch(finished[5] as (typeof finished)[number], feedback), // mixed: the locked way
+  ];
+}
+
+/** Answers without the ids the collector made (loop ids, feedback ids). */
+const shape = (body: {
+  accepted: { index: number; duplicate: boolean }[];
+  rejected: unknown[];
+}) => ({
+  accepted: body.accepted.map((a) => ({ index: a.index, duplicate: a.duplicate })),
+  rejected: body.rejected,
+});
+
+describe("ingest on a SQLite file's writer thread", () => {
+  it("answers and stores what the locked way alone does", async () => {
+    const batches = scenario();
+    const withThread = await collectorOn(true);
+    const without = await collectorOn(false);
+    for (const body of batches) {
+      const a = await withThread.call("POST", "/v1/batch", withThread.pk, body);
+      const b = await without.call("POST", "/v1/batch", without.pk, body);
+      expect(a.status).toBe(200);
+      expect(b.status).toBe(200);
+      expect(shape(a.body)).toStrictEqual(shape(b.body));
+      expect(a.body.accepted.map((x: { id: string }) => x.id).filter((id: string) => !id)).toEqual(
+        [],
+      );
+    }
+    // Feedback ids are made by the collector: compare the responses' part and the counts.
+    const x = contents(withThread.path);
+    const y = contents(without.path);
+    expect(x.responses).toStrictEqual(y.responses);
+    expect(x.loops.filter((l) => l.source_id !== null).length).toBe(y.loops.length);
+    expect(x.claims.length).toBe(y.claims.length);
+    expect(x.responses.length).toBe(31);
+    expect(x.loops.length).toBe(32); // 31 responses and the feedback item
+  });
+
+  it("the same batch sent twice at once stores it once: one send new, the other duplicates", async () => {
+    const r = await collectorOn(true);
+    for (let round = 0; round < 15; round++) {
+      const body = batch(
+        ...Array.from({ length: 20 }, (_, i) => ({
+          type: "response",
+          data: response({ score: (round + i) % 11, why: "again" }),
+        })),
+      );
+      const [a, b] = await Promise.all([
+        r.call("POST", "/v1/batch", r.pk, body),
+        r.call("POST", "/v1/batch", r.pk, body),
+      ]);
+      expect([a.status, b.status]).toEqual([200, 200]);
+      for (let i = 0; i < 20; i++) {
+        const pair = [a.body.accepted[i], b.body.accepted[i]];
+        expect(pair.map((p) => p.id)[0]).toBe(pair[1].id);
+        expect(pair.map((p) => p.duplicate).sort()).toEqual([false, true]);
+      }
+    }
+    const stored = contents(r.path);
+    expect(stored.responses.length).toBe(300);
+    expect(stored.loops.length).toBe(300);
+    expect(stored.claims.length).toBe(300);
+  });
+
+  it("a partial response and a finished one with its id, sent at once, end as one finished response with one loop", async () => {
+    // Whichever the collector takes first, the other merges into it: the partial's score and
+    // the finished one's reason, finished, and one loop. On the writer thread's way the second
+    // finds the first's response written in between and runs again, locked.
+    const r = await collectorOn(true);
+    const ids: string[] = [];
+    for (let round = 0; round < 15; round++) {
+      const id = uuidv7();
+      ids.push(id);
+      const sent = await Promise.all([
+        r.call(
+          "POST",
+          "/v1/batch",
+          r.pk,
+          batch({ type: "response", data: response({ score: 2 }, { id, finished: false }) }),
+        ),
+        r.call(
+          "POST",
+          "/v1/batch",
+          r.pk,
+          batch({ type: "response", data: response({ score: 5, why: "late" }, { id }) }),
+        ),
+      ]);
+      for (const s of sent) expect(s.body.accepted).toHaveLength(1);
+    }
+    const stored = contents(r.path);
+    for (const id of ids) {
+      const row = stored.responses.find((x) => x.id === id) as {
+        finished: number;
+        answers: string;
+      };
+      expect(row.finished).toBe(1);
+      const answers = JSON.parse(row.answers);
+      expect(answers.why).toBe("late");
+      expect([2, 5]).toContain(answers.score);
+      expect(stored.loops.filter((l) => l.source_id === id)).toHaveLength(1);
+    }
+  });
+
+  it("a full file refuses a batch of new responses 503 store_full, and takes it once space returns", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "closeloop-writer-thread-full-")), "c.db");
+    const r = await startCollector({
+      path,
+      store: sqliteStore(path, { maxBytes: 4 * 1024 * 1024 }),
+      onError: () => undefined,
+    });
+    running.push(r);
+    expect((await r.call("PUT", "/v1/surveys/onboarding-nps", r.sk, survey())).status).toBe(201);
+    const side = new Database(path);
+    side.exec("CREATE TABLE ballast (b BLOB)");
+    const insert = side.prepare("INSERT INTO ballast VALUES (zeroblob(65536))");
+    for (let i = 0; i < 44; i++) insert.run();
+    const acknowledged: string[] = [];
+    let refused: { status: number; body: { error?: { code: string } } } | undefined;
+    let refusedBody: unknown;
+    for (let n = 0; n < 200 && !refused; n++) {
+      const body = batch(
+        ...Array.from({ length: 50 }, () => ({
+          type: "response",
+          data: response({ score: 3, why: "x".repeat(500) }),
+        })),
+      );
+      const res = await r.call("POST", "/v1/batch", r.pk, body);
+      if (res.status === 200)
+        acknowledged.push(...res.body.accepted.map((a: { id: string }) => a.id));
+      else {
+        refused = res;
+        refusedBody = body;
+      }
+    }
+    expect([refused?.status, refused?.body.error?.code]).toStrictEqual([503, "store_full"]);
+    expect(acknowledged.length).toBeGreaterThan(0);
+    const stored = new Set(
+      (side.prepare("SELECT id FROM responses").all() as { id: string }[]).map((x) => x.id),
+    );
+    expect(acknowledged.filter((id) => !stored.has(id))).toStrictEqual([]);
+    side.exec("DROP TABLE ballast");
+    side.close();
+    const again = await r.call("POST", "/v1/batch", r.pk, refusedBody);
+    expect(again.status).toBe(200);
+    expect(again.body.accepted).toHaveLength(50);
+    expect(again.body.accepted.every((a: { duplicate: boolean }) => !a.duplicate)).toBe(true);
+  });
+
+  it("a writer thread that stopped sends its batches back, to be written the usual way", async () => {
+    const thread = startWriterThread(join(tmpdir(), `closeloop-missing-${uuidv7()}.db`), {
+      busyTimeoutMs: 100,
+    });
+    // It cannot open a file that is not there: the write in flight fails, later ones come back.
+    const first = await thread.write([["claim", []]]);
+    expect(first.written).toBe(false);
+    await new Promise<void>((resolve) => {
+      const wait = () => (thread.stopped ? resolve() : setTimeout(wait, 10));
+      wait();
+    });
+    expect(await thread.write([["claim", []]])).toStrictEqual({ written: false, race: true });
+  });
+});
