@@ -246,5 +246,8 @@ describe("ingest on a SQLite file's writer thread", () => {
       wait();
     });
     expect(await thread.write([["claim", []]])).toStrictEqual({ written: false, race: true });
+    // Closing it, once it has exited, does not wait for an exit that already happened.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await thread.close();
   });
 });

@@ -50,6 +50,9 @@ parentPort.on("message", (message) => {
   // Batches that arrive together share one transaction: one WAL write for all of them.
   if (queue.length === 1) setImmediate(writeQueued);
 });
+// At most this many batches per transaction: a locked transaction on the main thread waits for
+// the file's write lock with its event loop stopped, so the lock is not held for long.
+const MAX_GROUP = 16;
 const failure = (e) => ({ written: false, race: false, error: { message: String(e && e.message), code: e && e.code } });
 function writeAll(ops) {
   for (const op of ops) {
@@ -61,8 +64,8 @@ function writeAll(ops) {
   return true;
 }
 function writeQueued() {
-  const group = queue;
-  queue = [];
+  const group = queue.splice(0, MAX_GROUP);
+  if (queue.length > 0) setImmediate(writeQueued);
   const outcomes = [];
   const begin = () => {
     try {
@@ -209,6 +212,8 @@ export function startWriterThread(
               }),
           ),
         );
+        // A thread that stopped by itself has nothing left to close.
+        if (stopped) return;
         const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
         worker.ref();
         worker.postMessage("close");
