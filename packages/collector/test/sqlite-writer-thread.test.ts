@@ -189,51 +189,6 @@ describe("ingest on a SQLite file's writer thread", () => {
     }
   });
 
-  it("a full file refuses a batch of new responses 503 store_full, and takes it once space returns", async () => {
-    const path = join(mkdtempSync(join(tmpdir(), "closeloop-writer-thread-full-")), "c.db");
-    const r = await startCollector({
-      path,
-      store: sqliteStore(path, { maxBytes: 4 * 1024 * 1024 }),
-      onError: () => undefined,
-    });
-    running.push(r);
-    expect((await r.call("PUT", "/v1/surveys/onboarding-nps", r.sk, survey())).status).toBe(201);
-    const side = new Database(path);
-    side.exec("CREATE TABLE ballast (b BLOB)");
-    const insert = side.prepare("INSERT INTO ballast VALUES (zeroblob(65536))");
-    for (let i = 0; i < 44; i++) insert.run();
-    const acknowledged: string[] = [];
-    let refused: { status: number; body: { error?: { code: string } } } | undefined;
-    let refusedBody: unknown;
-    for (let n = 0; n < 200 && !refused; n++) {
-      const body = batch(
-        ...Array.from({ length: 50 }, () => ({
-          type: "response",
-          data: response({ score: 3, why: "x".repeat(500) }),
-        })),
-      );
-      const res = await r.call("POST", "/v1/batch", r.pk, body);
-      if (res.status === 200)
-        acknowledged.push(...res.body.accepted.map((a: { id: string }) => a.id));
-      else {
-        refused = res;
-        refusedBody = body;
-      }
-    }
-    expect([refused?.status, refused?.body.error?.code]).toStrictEqual([503, "store_full"]);
-    expect(acknowledged.length).toBeGreaterThan(0);
-    const stored = new Set(
-      (side.prepare("SELECT id FROM responses").all() as { id: string }[]).map((x) => x.id),
-    );
-    expect(acknowledged.filter((id) => !stored.has(id))).toStrictEqual([]);
-    side.exec("DROP TABLE ballast");
-    side.close();
-    const again = await r.call("POST", "/v1/batch", r.pk, refusedBody);
-    expect(again.status).toBe(200);
-    expect(again.body.accepted).toHaveLength(50);
-    expect(again.body.accepted.every((a: { duplicate: boolean }) => !a.duplicate)).toBe(true);
-  });
-
   it("a writer thread that stopped sends its batches back, to be written the usual way", async () => {
     const thread = startWriterThread(join(tmpdir(), `closeloop-missing-${uuidv7()}.db`), {
       busyTimeoutMs: 100,
