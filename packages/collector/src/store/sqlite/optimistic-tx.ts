@@ -55,6 +55,16 @@ export function optimisticTx(read: Prepared) {
     throw new RunAgain();
   };
 
+  // Endpoints change only outside transactions; what the reader holds is what a locked
+  // transaction would read.
+  const enqueue = webhookEnqueue(() => read, {
+    subscribed: (s, envId, type) =>
+      (s(webhookSql.subscribed).all(envId, type) as { name: string }[]).map((r) => r.name),
+    insert: (_s, d) => {
+      ops.push(["delivery", [d.id, d.envId, d.endpoint, d.type, d.body, d.at, d.at]]);
+    },
+  });
+
   const kept: Partial<StoreTx> = {
     async prefetchBatch(envId, batch) {
       check();
@@ -97,20 +107,10 @@ export function optimisticTx(read: Prepared) {
       if (!opened || !written.has(`${envId}\n${loop.source.id}`)) leave();
       ops.push(["loop", rowUpserts.loop.values(loopRow(envId, loop, meta)), meta.youSaid ?? null]);
     },
-    // Endpoints change only outside transactions; what the reader holds is what a locked
-    // transaction would read.
-    enqueueWebhook: webhookEnqueue(() => read, {
-      subscribed: (s, envId, type) =>
-        (s(webhookSql.subscribed).all(envId, type) as { name: string }[]).map((r) => r.name),
-      insert: (_s, d) => {
-        ops.push(["delivery", [d.id, d.envId, d.endpoint, d.type, d.body, d.at, d.at]]);
-      },
-    }),
-  };
-  const enqueue = kept.enqueueWebhook as StoreTx["enqueueWebhook"];
-  kept.enqueueWebhook = async (...args) => {
-    check();
-    return enqueue(...args);
+    async enqueueWebhook(...args) {
+      check();
+      return enqueue(...args);
+    },
   };
 
   // Every other method leaves this path: reading a loop, a respondent's scores, writing a

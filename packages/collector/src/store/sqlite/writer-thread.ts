@@ -178,6 +178,7 @@ export function startWriterThread(
     failAll(new Error("closeloop sqlite store: the writer thread stopped"));
   });
   let closing: Promise<void> | undefined;
+  const inFlight = new Set<Promise<WriteOutcome>>();
   return {
     get stopped() {
       return stopped;
@@ -191,27 +192,19 @@ export function startWriterThread(
       // runs again the usual way.
       if (stopped) return Promise.resolve({ written: false, race: true });
       const id = nextId++;
-      return new Promise((resolve) => {
+      const written = new Promise<WriteOutcome>((resolve) => {
         waiting.set(id, resolve);
         worker.ref();
         worker.postMessage({ id, ops });
       });
+      inFlight.add(written);
+      void written.then(() => inFlight.delete(written));
+      return written;
     },
     close() {
       closing ??= (async () => {
-        // Every write sent is answered before the connection closes: the queue is in order.
-        await Promise.all(
-          [...waiting.keys()].map(
-            (id) =>
-              new Promise<void>((resolve) => {
-                const settle = waiting.get(id);
-                waiting.set(id, (outcome) => {
-                  settle?.(outcome);
-                  resolve();
-                });
-              }),
-          ),
-        );
+        // Every write sent is answered before the connection closes.
+        await Promise.all(inFlight);
         // A thread that stopped by itself has nothing left to close.
         if (stopped) return;
         const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
