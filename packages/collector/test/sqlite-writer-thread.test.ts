@@ -24,9 +24,13 @@ afterAll(async () => {
   for (const r of running) await r.close();
 });
 
-async function collectorOn(writerThread: boolean): Promise<Running> {
+async function collectorOn(writerThread: boolean, busyTimeoutMs?: number): Promise<Running> {
   const path = join(mkdtempSync(join(tmpdir(), "closeloop-writer-thread-")), "c.db");
-  const r = await startCollector({ path, store: sqliteStore(path, { writerThread }) });
+  const store = sqliteStore(path, {
+    writerThread,
+    ...(busyTimeoutMs === undefined ? {} : { busyTimeoutMs }),
+  });
+  const r = await startCollector({ path, store });
   running.push(r);
   const published = await r.call("PUT", "/v1/surveys/onboarding-nps", r.sk, survey());
   expect(published.status).toBe(201);
@@ -50,6 +54,13 @@ function contents(path: string) {
         "SELECT source_id, state, segment, owner, score, json_extract(meta, '$.youSaid') AS said FROM loops ORDER BY source_id",
       ),
       words: q("SELECT count(*) AS n FROM loop_words_data"),
+      feedback: q(
+        "SELECT channel, customer_id, json_extract(data, '$.text') AS text FROM feedback ORDER BY text",
+      ),
+      // Feedback loops, whose source ids the collector made, by what they hold.
+      feedbackLoops: q(
+        "SELECT state, segment, owner, customer_id, customer_value, json_extract(meta, '$.youSaid') AS said FROM loops WHERE source_kind = 'feedback' ORDER BY said",
+      ),
     };
   } finally {
     db.close();
@@ -80,13 +91,43 @@ function scenario() {
     idempotencyKey: `f-${uuidv7()}`,
     data: { channel: "support", text: "The export is slow" },
   };
+  const more = Array.from({ length: 5 }, (_, i) => ({
+    type: "response",
+    idempotencyKey: `m-${i}-${uuidv7()}`,
+    data: response({ score: (i * 3) % 11 }),
+  }));
+  const review = {
+    type: "feedback",
+    idempotencyKey: `f-${uuidv7()}`,
+    data: {
+      channel: "review",
+      text: "Two stars: the app logs me out",
+      rating: 4,
+      customer: { id: "acme", value: 1200, region: "eu" },
+      journey: "onboarding",
+    },
+  };
+  const named = {
+    type: "feedback",
+    idempotencyKey: `f-${uuidv7()}`,
+    data: { id: `ticket-${uuidv7()}`, channel: "support", text: "Invoice twice" },
+  };
+  const empty = {
+    type: "feedback",
+    idempotencyKey: `f-${uuidv7()}`,
+    data: { channel: "support", text: "" },
+  };
+  const rekeyed = { ...named, data: { ...named.data, text: "Invoice three times" } };
   return [
     batch(...finished.slice(0, 10)),
     batch(...finished.slice(0, 10)), // replayed: duplicates
     batch(...finished.slice(10, 20), partial),
     batch(rest, ...finished.slice(20)), // merges a stored partial: the locked way
     batch(reused), // a key reused for other content: refused
-    batch(finished[5] as (typeof finished)[number], feedback), // mixed: the locked way
+    batch(finished[5] as (typeof finished)[number], feedback), // a stored response: the locked way
+    batch(review, ...more, named), // new responses and feedback: the writer thread's way
+    batch(review, empty, named), // replays and an invalid item
+    batch(rekeyed), // a feedback item's key reused for other content: refused
   ];
 }
 
@@ -114,24 +155,30 @@ describe("ingest on a SQLite file's writer thread", () => {
         [],
       );
     }
-    // Feedback ids are made by the collector: compare the responses' part and the counts.
+    // Feedback ids are made by the collector: feedback and its loops compare by what they hold.
     const x = contents(withThread.path);
     const y = contents(without.path);
     expect(x.responses).toStrictEqual(y.responses);
     expect(x.loops.filter((l) => l.source_id !== null).length).toBe(y.loops.length);
     expect(x.claims.length).toBe(y.claims.length);
-    expect(x.responses.length).toBe(31);
-    expect(x.loops.length).toBe(32); // 31 responses and the feedback item
+    expect(x.claims.map((c) => c.key)).toStrictEqual(y.claims.map((c) => c.key));
+    expect(x.feedback).toStrictEqual(y.feedback);
+    expect(x.feedbackLoops).toStrictEqual(y.feedbackLoops);
+    expect(x.words).toStrictEqual(y.words);
+    expect(x.responses.length).toBe(36);
+    expect(x.feedback.length).toBe(3);
+    expect(x.loops.length).toBe(39); // 36 responses and 3 feedback items
   });
 
   it("the same batch sent twice at once stores it once: one send new, the other duplicates", async () => {
     const r = await collectorOn(true);
     for (let round = 0; round < 15; round++) {
       const body = batch(
-        ...Array.from({ length: 20 }, (_, i) => ({
-          type: "response",
-          data: response({ score: (round + i) % 11, why: "again" }),
-        })),
+        ...Array.from({ length: 20 }, (_, i) =>
+          i % 4 === 3
+            ? { type: "feedback", data: { channel: "support", text: `again ${round}.${i}` } }
+            : { type: "response", data: response({ score: (round + i) % 11, why: "again" }) },
+        ),
       );
       const [a, b] = await Promise.all([
         r.call("POST", "/v1/batch", r.pk, body),
@@ -145,9 +192,34 @@ describe("ingest on a SQLite file's writer thread", () => {
       }
     }
     const stored = contents(r.path);
-    expect(stored.responses.length).toBe(300);
+    expect(stored.responses.length).toBe(225);
+    expect(stored.feedback.length).toBe(75);
     expect(stored.loops.length).toBe(300);
     expect(stored.claims.length).toBe(300);
+  });
+
+  it("a batch of feedback is decided on committed data: a call that path does not take runs it again, locked", async () => {
+    // On the writer thread's way `fn` runs against the reader; reading a loop is not part of that
+    // way, so `fn` starts again in a locked transaction. A batch that went locked at once runs once.
+    const path = join(mkdtempSync(join(tmpdir(), "closeloop-writer-thread-")), "c.db");
+    const store = sqliteStore(path);
+    await store.migrate();
+    try {
+      const runs = async (itemTypes: string[]) => {
+        let n = 0;
+        await store.transaction(async (tx) => {
+          n++;
+          await tx.prefetchBatch?.("env", { keys: ["k"], responseIds: [], itemTypes });
+          await tx.getLoop("env", "no-such-loop");
+        });
+        return n;
+      };
+      expect(await runs(["feedback"])).toBe(2);
+      expect(await runs(["customer"])).toBe(1);
+      expect(await runs(["feedback", "ack-seen"])).toBe(1);
+    } finally {
+      await store.close();
+    }
   });
 
   it("a partial response and a finished one with its id, sent at once, end as one finished response with one loop", async () => {
@@ -187,6 +259,41 @@ describe("ingest on a SQLite file's writer thread", () => {
       expect([2, 5]).toContain(answers.score);
       expect(stored.loops.filter((l) => l.source_id === id)).toHaveLength(1);
     }
+  });
+
+  it("the main connection and the writer thread take turns at the write lock: neither waits for the other's", async () => {
+    // With no busy timeout, a write that met the other side's lock would fail at once with
+    // SQLITE_BUSY; on the main thread it would have waited with its event loop stopped.
+    const r = await collectorOn(true, 0);
+    let accepted = 0;
+    for (let round = 0; round < 10; round++) {
+      const sent = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          r.call(
+            "POST",
+            "/v1/batch",
+            r.pk,
+            i % 3 === 0
+              ? batch({
+                  type: "feedback",
+                  data: { channel: "support", text: `ticket ${round}.${i}` },
+                })
+              : batch(
+                  ...Array.from({ length: 20 }, (_, j) => ({
+                    type: "response",
+                    data: response({ score: (i + j) % 11 }),
+                  })),
+                ),
+          ),
+        ),
+      );
+      expect(sent.map((s) => s.status)).toEqual(sent.map(() => 200));
+      for (const s of sent) accepted += s.body.accepted.length;
+    }
+    expect(accepted).toBe(10 * (4 + 8 * 20));
+    const stored = contents(r.path);
+    expect(stored.loops.length).toBe(accepted);
+    expect(stored.claims.length).toBe(accepted);
   });
 
   it("a writer thread that stopped sends its batches back, to be written the usual way", async () => {

@@ -94,6 +94,7 @@ export async function ingestBatch(
       responseIds: items.flatMap((item) =>
         item.type === "response" && typeof item.data.id === "string" ? [item.data.id] : [],
       ),
+      itemTypes: items.map((item) => item.type),
     });
     const result: BatchResult = { accepted: [], rejected: [] };
     for (const [index, item] of items.entries()) {

@@ -123,7 +123,7 @@ export interface StoreTx extends WebhookTx {
   /**
    * Optional: announces the idempotency keys a batch will claim and the responses it will read,
    * so that a store can read them all at once (PostgreSQL: two statements for the batch, not two
-   * per item; SQLite: a batch of new responses is written by a writer thread). The calls that
+   * per item; SQLite: a batch of new responses and feedback is written by a writer thread). The calls that
    * follow answer exactly as they would have without it. When another transaction claims one of
    * these keys before this one writes it, or (SQLite) `fn` goes where that path does not, the
    * store may run `fn` again from the start (`docs/stores.md`, Batched writes on PostgreSQL,
@@ -131,7 +131,12 @@ export interface StoreTx extends WebhookTx {
    */
   prefetchBatch?(
     envId: string,
-    batch: { keys: readonly string[]; responseIds: readonly string[] },
+    batch: {
+      keys: readonly string[];
+      responseIds: readonly string[];
+      /** Each item's type, in the batch's order (optional: a store may pick its way by them). */
+      itemTypes?: readonly string[];
+    },
   ): Promise<void>;
   /**
    * Records that `key` produced `id`, unless it already did: then answers the first record and

@@ -1,5 +1,5 @@
 // Which way a SQLite `transaction(fn)` runs, decided by its first call on `tx`: a batch of new
-// responses (`prefetchBatch` first, and `takes` agrees) runs against the reader with its writes
+// responses and feedback (`prefetchBatch` first, and `takes` agrees) runs against the reader with its writes
 // sent to the writer thread; everything else runs as before, inside a group-commit member on the
 // writer connection, entered at that first call (docs/stores.md, Ingest on a writer thread).
 import type { StoreTx } from "../types.js";
@@ -11,9 +11,9 @@ import type { WriterThread } from "./writer-thread.js";
 export type Locked = <T>(fn: (tx: StoreTx) => Promise<T>) => Promise<T>;
 
 /**
- * `transaction(fn)` with the writer thread's path for batches of new responses. `methods` are
- * the names of `tx`'s methods (own properties: callers spread `tx`); `thread()` answers the
- * writer thread, started on first use, or `undefined` when there is none.
+ * `transaction(fn)` with the writer thread's path for batches of new responses and feedback.
+ * `methods` are the names of `tx`'s methods (own properties: callers spread `tx`); `thread()`
+ * answers the writer thread, started on first use, or `undefined` when there is none.
  */
 export function transactionWithWriterThread(
   methods: readonly string[],

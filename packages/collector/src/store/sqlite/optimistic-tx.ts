@@ -1,11 +1,11 @@
-// A batch of new responses, run against the reader connection with its writes kept for the
-// writer thread (writer-thread.ts; docs/stores.md, Ingest on a writer thread). It answers exactly
-// what the locked transaction would for the case it takes: every item a response, none of them
-// stored before. Anything else — a stored response to merge, a respondent's score history, a
+// A batch of new responses and feedback, run against the reader connection with its writes kept
+// for the writer thread (writer-thread.ts; docs/stores.md, Ingest on a writer thread). It answers
+// exactly what the locked transaction would for the case it takes: every item a response or a
+// feedback item, no response stored before. Anything else — a stored response to merge, a respondent's score history, a
 // write it does not keep — ends it with `RunAgain`, and the batch runs again the usual way, as a
 // batch whose key another transaction claimed does on PostgreSQL (`prefetchBatch`'s contract).
 import { ms } from "../columns.js";
-import { loopRow, responseRow } from "../records.js";
+import { feedbackRow, loopRow, responseRow } from "../records.js";
 import { type IdempotencyRow, idempotencyRecord } from "../row-readers.js";
 import type { IdempotencyRecord, StoreTx } from "../types.js";
 import { webhookEnqueue } from "../webhook-enqueue.js";
@@ -39,6 +39,8 @@ export function optimisticTx(read: Prepared) {
   /** Responses the batch announced (none of them stored), and those it wrote. */
   const announced = new Set<string>();
   const written = new Set<string>();
+  /** Feedback items the batch wrote, whose loops it may open. */
+  const fed = new Set<string>();
   const ops: WriteOp[] = [];
   let runAgain = false;
   let over = false;
@@ -100,11 +102,21 @@ export function optimisticTx(read: Prepared) {
       written.add(k);
       ops.push(["response", rowUpserts.response.values(responseRow(envId, response))]);
     },
+    async insertFeedback(envId, feedback) {
+      check();
+      const k = `${envId}\n${feedback.id}`;
+      if (fed.has(k)) leave();
+      fed.add(k);
+      ops.push(["feedback", feedbackRow(envId, feedback)]);
+    },
     async putLoop(envId, loop, meta) {
       check();
-      // Only the loop a new response of this batch opens: nothing can store it yet.
-      const opened = loop.events.length === 1 && loop.source.kind === "response";
-      if (!opened || !written.has(`${envId}\n${loop.source.id}`)) leave();
+      // Only the loop an item of this batch opens: nothing can store it yet.
+      const source = `${envId}\n${loop.source.id}`;
+      const opened =
+        loop.events.length === 1 &&
+        (loop.source.kind === "response" ? written.has(source) : fed.has(source));
+      if (!opened) leave();
       ops.push(["loop", rowUpserts.loop.values(loopRow(envId, loop, meta)), meta.youSaid ?? null]);
     },
     async enqueueWebhook(...args) {
@@ -129,14 +141,24 @@ export function optimisticTx(read: Prepared) {
     tx,
     ops,
     /**
-     * Whether a batch takes this path: responses alone, each with its own key (feedback, seen
-     * reports and customers go the usual way), none of them stored yet (merging a partial
-     * response reads it locked).
+     * Whether a batch takes this path: responses and feedback alone, each response with its id
+     * (seen reports and customers go the usual way), none of them stored yet (merging a partial
+     * response reads it locked). A batch that does not tell its types is taken if it holds
+     * responses alone.
      */
     takes(envId: string, batch: Parameters<NonNullable<StoreTx["prefetchBatch"]>>[1]): boolean {
-      if (batch.responseIds.length === 0 || batch.responseIds.length !== batch.keys.length) {
-        return false;
+      const types = batch.itemTypes;
+      let responses = batch.keys.length;
+      if (types !== undefined) {
+        if (types.length !== batch.keys.length) return false;
+        responses = 0;
+        for (const type of types) {
+          if (type === "response") responses++;
+          else if (type !== "feedback") return false;
+        }
       }
+      if (batch.keys.length === 0 || batch.responseIds.length !== responses) return false;
+      if (responses === 0) return true;
       const ids = JSON.stringify(batch.responseIds);
       return read(optimisticSql.storedResponses).get(envId, ids) === undefined;
     },

@@ -19,6 +19,7 @@ import { all, one } from "./rows.js";
 import { prepared, storeSql } from "./statements.js";
 import { sqliteTx } from "./tx.js";
 import { sqliteWebhooks } from "./webhooks.js";
+import { createWriteTurns } from "./write-turns.js";
 import { startWriterThread, type WriterThread } from "./writer-thread.js";
 
 /** Options of {@link sqliteStore}. */
@@ -35,9 +36,9 @@ export interface SqliteStoreOptions {
    */
   maxBytes?: number;
   /**
-   * Whether batches of new responses are written by a thread of their own while the next batch
-   * is checked on the main thread (docs/stores.md, Ingest on a writer thread). Default true for a
-   * file; an in-memory database has none.
+   * Whether batches of new responses and feedback are written by a thread of their own while the
+   * next batch is checked on the main thread (docs/stores.md, Ingest on a writer thread). Default
+   * true for a file; an in-memory database has none.
    */
   writerThread?: boolean;
 }
@@ -104,9 +105,10 @@ const READS: readonly StoreMethod[] = [
  * see a transaction that is still open or that rolls back, and never wait for one. (An in-memory
  * database has one connection; its reads queue behind writes instead.)
  *
- * On a file, a batch of new responses (`POST /v1/batch`) is checked against committed data and
- * written by a writer thread of its own while the next batch is checked (docs/stores.md, Ingest
- * on a writer thread); `{ writerThread: false }` keeps every write on the one connection.
+ * On a file, a batch of new responses and feedback (`POST /v1/batch`) is checked against
+ * committed data and written by a writer thread of its own while the next batch is checked
+ * (docs/stores.md, Ingest on a writer thread); `{ writerThread: false }` keeps every write on the
+ * one connection.
  *
  * Inside `transaction(fn)`, use the `tx` argument: calling the store's own write methods (or
  * `transaction`) from `fn` would wait for `fn` itself, so it throws instead of deadlocking.
@@ -124,7 +126,14 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
   reader?.pragma("query_only = ON");
   const w = prepared(writer);
   const r = reader ? prepared(reader) : w;
-  const queue = createMutex();
+  // With a writer thread, every section on the writer connection first takes its turn at the
+  // file's write lock, so the event loop never stops to wait for the thread's.
+  const threadOn = reader !== undefined && options.writerThread !== false;
+  const turns = threadOn ? createWriteTurns() : undefined;
+  const mutex = createMutex();
+  const queue: typeof mutex = turns
+    ? (section) => mutex(() => turns.main(async () => section()))
+    : mutex;
   const group = groupCommit(writer, queue);
   /** Any section but a transaction: it closes the open group so that it runs after it. */
   const exclusive: typeof queue = (section) => {
@@ -143,7 +152,7 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
     (await group.run((live) => fn(sqliteTx(whileLive("sqlite", w, live))))) as Awaited<
       ReturnType<typeof fn>
     >;
-  // Batches of new responses are written by a thread of their own (docs/stores.md, Ingest on a
+  // Batches of new responses and feedback are written by a thread of their own (docs/stores.md, Ingest on a
   // writer thread), started at the first: the file is migrated by then. None in memory, where
   // a second connection would open another database.
   let thread: WriterThread | undefined;
@@ -159,9 +168,10 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
     ],
     r,
     () => {
-      if (!reader || closed || options.writerThread === false || thread?.stopped) return undefined;
+      if (!threadOn || closed || thread?.stopped) return undefined;
       thread ??= startWriterThread(path, {
         busyTimeoutMs,
+        ...(turns ? { turns } : {}),
         maxPageCount: writer.pragma("max_page_count", { simple: true }) as number,
       });
       return thread;

@@ -1,18 +1,21 @@
 // The ingest writer thread of a SQLite file (docs/stores.md, Ingest on a writer thread). A
 // batch's handlers run on the main thread against what the reader connection holds and keep
-// their writes; this thread, on a connection of its own, writes them: claims, new responses, new
-// loops with their search words, webhook deliveries. A claim or a response another writer took in
-// between (or any constraint) sends the batch back, so that it runs again the usual way.
+// their writes; this thread, on a connection of its own, writes them: claims, new responses and
+// feedback, new loops with their search words, webhook deliveries. A claim, a response or a
+// feedback item another writer took in between (or any constraint) sends the batch back, so that
+// it runs again the usual way.
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import { RESPONSE_KEYS, snake } from "../records.js";
 import { rowUpserts, storeSql } from "./statements.js";
 import { webhookSql } from "./webhooks.js";
+import type { WriteTurns } from "./write-turns.js";
 
 /** One write: which statement, its parameters, and (loops) the search words of a new loop. */
 export type WriteOp =
   | ["claim", unknown[]]
   | ["response", unknown[]]
+  | ["feedback", Record<string, unknown>]
   | ["loop", unknown[], string | null]
   | ["delivery", unknown[]];
 
@@ -125,7 +128,7 @@ export interface WriterThread {
 /** Starts the writer thread on the SQLite file at `path` (which must exist and be migrated). */
 export function startWriterThread(
   path: string,
-  options: { busyTimeoutMs: number; maxPageCount?: number },
+  options: { busyTimeoutMs: number; maxPageCount?: number; turns?: WriteTurns },
 ): WriterThread {
   const worker = new Worker(WORKER, {
     eval: true,
@@ -137,6 +140,7 @@ export function startWriterThread(
       sql: {
         claim: storeSql.claimIdempotency,
         response: insertResponse,
+        feedback: storeSql.insertFeedback,
         loop: rowUpserts.loop.insert,
         words: storeSql.loopWords,
         delivery: webhookSql.insertDelivery,
@@ -191,12 +195,17 @@ export function startWriterThread(
       // A thread that stopped (it could not open the file, say) writes nothing more: the batch
       // runs again the usual way.
       if (stopped) return Promise.resolve({ written: false, race: true });
-      const id = nextId++;
-      const written = new Promise<WriteOutcome>((resolve) => {
-        waiting.set(id, resolve);
-        worker.ref();
-        worker.postMessage({ id, ops });
-      });
+      const send = () =>
+        new Promise<WriteOutcome>((resolve) => {
+          // It may have stopped while the write was held back.
+          if (stopped) return resolve({ written: false, race: true });
+          const id = nextId++;
+          waiting.set(id, resolve);
+          worker.ref();
+          worker.postMessage({ id, ops });
+        });
+      // Held back while the main connection has its turn at the lock (write-turns.ts).
+      const written = options.turns ? options.turns.thread(send) : send();
       inFlight.add(written);
       void written.then(() => inFlight.delete(written));
       return written;
