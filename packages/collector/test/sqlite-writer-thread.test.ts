@@ -54,6 +54,9 @@ function contents(path: string) {
         "SELECT source_id, state, segment, owner, score, json_extract(meta, '$.youSaid') AS said FROM loops ORDER BY source_id",
       ),
       words: q("SELECT count(*) AS n FROM loop_words_data"),
+      risk: q(
+        "SELECT r.customer_id, r.reason, l.source_id FROM risk_signals r JOIN loops l ON l.env_id = r.env_id AND l.id = r.loop_id ORDER BY l.source_id, r.reason",
+      ),
       feedback: q(
         "SELECT channel, customer_id, json_extract(data, '$.text') AS text FROM feedback ORDER BY text",
       ),
@@ -118,6 +121,12 @@ function scenario() {
     data: { channel: "support", text: "" },
   };
   const rekeyed = { ...named, data: { ...named.data, text: "Invoice three times" } };
+  // Identified respondents (sent with the secret key), whose answers raise risk signals.
+  const by = (id: string, score: number) => ({
+    type: "response",
+    idempotencyKey: `r-${uuidv7()}`,
+    data: { ...response({ score }), respondent: { id } },
+  });
   return [
     batch(...finished.slice(0, 10)),
     batch(...finished.slice(0, 10)), // replayed: duplicates
@@ -128,6 +137,11 @@ function scenario() {
     batch(review, ...more, named), // new responses and feedback: the writer thread's way
     batch(review, empty, named), // replays and an invalid item
     batch(rekeyed), // a feedback item's key reused for other content: refused
+    // Answers of one batch share their time, so their order is their random loop ids': carol's
+    // two detractors raise one signal in either order.
+    batch(by("alice", 9), by("bob", 8)),
+    batch(by("alice", 2), by("bob", 1), by("carol", 1), by("carol", 2)), // drops; carol repeats
+    batch(by("alice", 0)), // alice's second detractor
   ];
 }
 
@@ -146,8 +160,15 @@ describe("ingest on a SQLite file's writer thread", () => {
     const withThread = await collectorOn(true);
     const without = await collectorOn(false);
     for (const body of batches) {
-      const a = await withThread.call("POST", "/v1/batch", withThread.pk, body);
-      const b = await without.call("POST", "/v1/batch", without.pk, body);
+      // Batches naming respondents come from a backend: the secret key, no tokens.
+      const backend = JSON.stringify(body).includes('"respondent":{"id"');
+      const a = await withThread.call(
+        "POST",
+        "/v1/batch",
+        backend ? withThread.sk : withThread.pk,
+        body,
+      );
+      const b = await without.call("POST", "/v1/batch", backend ? without.sk : without.pk, body);
       expect(a.status).toBe(200);
       expect(b.status).toBe(200);
       expect(shape(a.body)).toStrictEqual(shape(b.body));
@@ -165,9 +186,16 @@ describe("ingest on a SQLite file's writer thread", () => {
     expect(x.feedback).toStrictEqual(y.feedback);
     expect(x.feedbackLoops).toStrictEqual(y.feedbackLoops);
     expect(x.words).toStrictEqual(y.words);
-    expect(x.responses.length).toBe(36);
+    expect(x.risk).toStrictEqual(y.risk);
+    expect(x.risk.map((r) => `${r.customer_id} ${r.reason}`).sort()).toEqual([
+      "alice repeat_detractor",
+      "alice score_drop",
+      "bob score_drop",
+      "carol repeat_detractor",
+    ]);
+    expect(x.responses.length).toBe(43);
     expect(x.feedback.length).toBe(3);
-    expect(x.loops.length).toBe(39); // 36 responses and 3 feedback items
+    expect(x.loops.length).toBe(46); // 43 responses and 3 feedback items
   });
 
   it("the same batch sent twice at once stores it once: one send new, the other duplicates", async () => {
@@ -198,7 +226,30 @@ describe("ingest on a SQLite file's writer thread", () => {
     expect(stored.claims.length).toBe(300);
   });
 
-  it("a batch of feedback is decided on committed data: a call that path does not take runs it again, locked", async () => {
+  it("one respondent's answers in batches sent at once raise the risk signal once: the history is checked when written", async () => {
+    // Two detractor answers of one respondent, each in its own batch, sent at once: whichever is
+    // written second must see the first in the respondent's history. Read on committed data, both
+    // would see none; the writer thread finds the history grown and sends the second back.
+    const r = await collectorOn(true);
+    const who = Array.from({ length: 15 }, () => `cus-${uuidv7()}`);
+    for (const id of who) {
+      const answer = (score: number) =>
+        batch({ type: "response", data: { ...response({ score }), respondent: { id } } });
+      const sent = await Promise.all([
+        r.call("POST", "/v1/batch", r.sk, answer(1)),
+        r.call("POST", "/v1/batch", r.sk, answer(2)),
+      ]);
+      for (const s of sent) expect(s.body.accepted).toHaveLength(1);
+    }
+    const risk = contents(r.path).risk;
+    for (const id of who) {
+      expect(risk.filter((x) => x.customer_id === id).map((x) => x.reason)).toEqual([
+        "repeat_detractor",
+      ]);
+    }
+  });
+
+  it("a batch of feedback is decided on committed data, and so is a score history: a call that path does not take runs it again, locked", async () => {
     // On the writer thread's way `fn` runs against the reader; reading a loop is not part of that
     // way, so `fn` starts again in a locked transaction. A batch that went locked at once runs once.
     const path = join(mkdtempSync(join(tmpdir(), "closeloop-writer-thread-")), "c.db");
@@ -215,6 +266,18 @@ describe("ingest on a SQLite file's writer thread", () => {
         return n;
       };
       expect(await runs(["feedback"])).toBe(2);
+      // A respondent's score history is read on that way too: `fn` that reads it runs once.
+      let n = 0;
+      await store.transaction(async (tx) => {
+        n++;
+        await tx.prefetchBatch?.("env", {
+          keys: ["k2"],
+          responseIds: ["r2"],
+          itemTypes: ["response"],
+        });
+        expect(await tx.scoreHistory("env", "alice", "nps")).toEqual([]);
+      });
+      expect(n).toBe(1);
       expect(await runs(["customer"])).toBe(1);
       expect(await runs(["feedback", "ack-seen"])).toBe(1);
     } finally {

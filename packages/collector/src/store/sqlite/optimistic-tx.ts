@@ -1,15 +1,18 @@
 // A batch of new responses and feedback, run against the reader connection with its writes kept
 // for the writer thread (writer-thread.ts; docs/stores.md, Ingest on a writer thread). It answers
 // exactly what the locked transaction would for the case it takes: every item a response or a
-// feedback item, no response stored before. Anything else — a stored response to merge, a respondent's score history, a
-// write it does not keep — ends it with `RunAgain`, and the batch runs again the usual way, as a
-// batch whose key another transaction claimed does on PostgreSQL (`prefetchBatch`'s contract).
+// feedback item, no response stored before. A respondent's score history is read committed, and
+// the writer thread checks, before the batch's writes, that no answer joined it in between.
+// Anything else — a stored response to merge, a write it does not keep — ends it with `RunAgain`,
+// and the batch runs again the usual way, as a batch whose key another transaction claimed does
+// on PostgreSQL (`prefetchBatch`'s contract).
 import { ms } from "../columns.js";
+import { type HistoryRow, scoredLoop } from "../history.js";
 import { feedbackRow, loopRow, responseRow } from "../records.js";
 import { type IdempotencyRow, idempotencyRecord } from "../row-readers.js";
 import type { IdempotencyRecord, StoreTx } from "../types.js";
 import { webhookEnqueue } from "../webhook-enqueue.js";
-import { type Prepared, rowUpserts } from "./statements.js";
+import { type Prepared, rowUpserts, storeSql } from "./statements.js";
 import { webhookSql } from "./webhooks.js";
 import type { WriteOp } from "./writer-thread.js";
 
@@ -28,6 +31,10 @@ export const optimisticSql = {
     WHERE env_id = ? AND id IN (SELECT value FROM json_each(?)) LIMIT 1`,
 } as const;
 
+/** `scoreHistory`'s order: opening time, then loop id (SQLite's BINARY order, ids are ASCII). */
+const byOpening = (a: HistoryRow, b: HistoryRow) =>
+  a.t - b.t || (a.loopId < b.loopId ? -1 : a.loopId > b.loopId ? 1 : 0);
+
 /**
  * The overlay for one `fn`: `tx` answers from the reader (committed data) and from what the batch
  * did so far, and keeps its writes in `ops`. `ended()` makes any later call reject, as a `tx` that
@@ -41,6 +48,8 @@ export function optimisticTx(read: Prepared) {
   const written = new Set<string>();
   /** Feedback items the batch wrote, whose loops it may open. */
   const fed = new Set<string>();
+  /** The scored loops the batch opened, by respondent and score type, as the history reads them. */
+  const scored = new Map<string, HistoryRow[]>();
   const ops: WriteOp[] = [];
   let runAgain = false;
   let over = false;
@@ -118,6 +127,28 @@ export function optimisticTx(read: Prepared) {
         (loop.source.kind === "response" ? written.has(source) : fed.has(source));
       if (!opened) leave();
       ops.push(["loop", rowUpserts.loop.values(loopRow(envId, loop, meta)), meta.youSaid ?? null]);
+      if (meta.score && meta.respondent && "id" in meta.respondent) {
+        const k = `${envId}\n${meta.respondent.id}\n${meta.score.type}`;
+        const answer = {
+          loopId: loop.id,
+          t: ms(loop.openedAt),
+          score: meta.score.value,
+          segment: loop.segment,
+        };
+        scored.set(k, [...(scored.get(k) ?? []), answer]);
+      }
+    },
+    async scoreHistory(envId, respondentId, type) {
+      check();
+      const committed = read(storeSql.scoreHistory).all(envId, respondentId, type) as HistoryRow[];
+      const mine = scored.get(`${envId}\n${respondentId}\n${type}`) ?? [];
+      // Written only if the history still holds what was read (and this batch's answers).
+      ops.push(["history", [envId, respondentId, type], committed.length + mine.length]);
+      return [...committed, ...mine].sort(byOpening).map(scoredLoop);
+    },
+    async putRiskSignal(envId, { customerId, loopId, at, reason }) {
+      check();
+      ops.push(["risk", [envId, customerId, loopId, ms(at), reason]]);
     },
     async enqueueWebhook(...args) {
       check();

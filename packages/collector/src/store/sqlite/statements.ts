@@ -101,6 +101,10 @@ export const storeSql = {
   scoreHistory: `SELECT id AS loopId, opened_at AS t, score, segment FROM loops
     WHERE env_id = ? AND respondent_id = ? AND score_type = ? ORDER BY opened_at, id`,
 
+  /** How many answers a respondent's score history holds: it only grows (loops are kept). */
+  scoreHistorySize: `SELECT count(*) AS n FROM loops
+    WHERE env_id = ? AND respondent_id = ? AND score_type = ?`,
+
   putRiskSignal: `INSERT INTO risk_signals (env_id, customer_id, loop_id, at, reason)
     VALUES (?, ?, ?, ?, ?) ON CONFLICT (env_id, loop_id, reason) DO NOTHING`,
 

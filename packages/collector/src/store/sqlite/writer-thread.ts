@@ -1,9 +1,9 @@
 // The ingest writer thread of a SQLite file (docs/stores.md, Ingest on a writer thread). A
 // batch's handlers run on the main thread against what the reader connection holds and keep
 // their writes; this thread, on a connection of its own, writes them: claims, new responses and
-// feedback, new loops with their search words, webhook deliveries. A claim, a response or a
-// feedback item another writer took in between (or any constraint) sends the batch back, so that
-// it runs again the usual way.
+// feedback, new loops with their search words, risk signals, webhook deliveries. A claim, a
+// response or a feedback item another writer took in between, a score history that grew (or any
+// constraint) sends the batch back, so that it runs again the usual way.
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import { RESPONSE_KEYS, snake } from "../records.js";
@@ -17,7 +17,10 @@ export type WriteOp =
   | ["response", unknown[]]
   | ["feedback", Record<string, unknown>]
   | ["loop", unknown[], string | null]
-  | ["delivery", unknown[]];
+  | ["risk", unknown[]]
+  | ["delivery", unknown[]]
+  /** A check, not a write: the respondent's score history holds this many answers. */
+  | ["history", unknown[], number];
 
 /** How a batch's writes ended: written, sent back (`race`), or failed with SQLite's error. */
 export type WriteOutcome =
@@ -60,6 +63,10 @@ const failure = (e) => ({ written: false, race: false, error: { message: String(
 function writeAll(ops) {
   for (const op of ops) {
     const kind = op[0];
+    if (kind === "history") {
+      if (prepared(kind).get(op[1]).n !== op[2]) return false;
+      continue;
+    }
     const done = prepared(kind).run(op[1]);
     if (kind !== "delivery" && done.changes !== 1) return false;
     if (kind === "loop" && op[2] !== null) prepared("words").run(done.lastInsertRowid, op[2]);
@@ -142,6 +149,8 @@ export function startWriterThread(
         response: insertResponse,
         feedback: storeSql.insertFeedback,
         loop: rowUpserts.loop.insert,
+        risk: storeSql.putRiskSignal,
+        history: storeSql.scoreHistorySize,
         words: storeSql.loopWords,
         delivery: webhookSql.insertDelivery,
       },
