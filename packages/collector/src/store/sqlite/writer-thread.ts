@@ -57,7 +57,7 @@ parentPort.on("message", (message) => {
   if (queue.length === 1) setImmediate(writeQueued);
 });
 // At most this many batches per transaction: a locked transaction on the main thread waits for
-// the file's write lock with its event loop stopped, so the lock is not held for long.
+// the thread's writes in flight (write-turns.ts), so they are not let grow long.
 const MAX_GROUP = 16;
 const failure = (e) => ({ written: false, race: false, error: { message: String(e && e.message), code: e && e.code } });
 function writeAll(ops) {
