@@ -1,7 +1,8 @@
 // Which way a SQLite `transaction(fn)` runs, decided by its first call on `tx`: a batch of new
-// responses and feedback (`prefetchBatch` first, and `takes` agrees) runs against the reader with its writes
-// sent to the writer thread; everything else runs as before, inside a group-commit member on the
-// writer connection, entered at that first call (docs/stores.md, Ingest on a writer thread).
+// responses and feedback (`prefetchBatch` first, and `takes` agrees) runs against the reader with
+// its writes sent to the writer thread; everything else runs as before, inside a group-commit
+// member on the writer connection, entered at that first call (docs/stores.md, Ingest on a writer
+// thread).
 import type { StoreTx } from "../types.js";
 import { optimisticTx, RunAgain } from "./optimistic-tx.js";
 import type { Prepared } from "./statements.js";

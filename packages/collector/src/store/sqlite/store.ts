@@ -152,9 +152,9 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Col
     (await group.run((live) => fn(sqliteTx(whileLive("sqlite", w, live))))) as Awaited<
       ReturnType<typeof fn>
     >;
-  // Batches of new responses and feedback are written by a thread of their own (docs/stores.md, Ingest on a
-  // writer thread), started at the first: the file is migrated by then. None in memory, where
-  // a second connection would open another database.
+  // Batches of new responses and feedback are written by a thread of their own (docs/stores.md,
+  // Ingest on a writer thread), started at the first: the file is migrated by then. None in
+  // memory, where a second connection would open another database.
   let thread: WriterThread | undefined;
   let closed = false;
   const transaction = transactionWithWriterThread(
