@@ -68,6 +68,56 @@ describe.skipIf(unreachable !== undefined)("postgresStore batched writes", () =>
     }
   });
 
+  it("writes a batch of feedback with its claims and loops in one statement; a repeated id is inserted once, the first", async () => {
+    const schema = newPgSchema();
+    const [store] = (await pgStores(1, schema)) as [CollectorStore];
+    const client = new pg.Client(PG_URL);
+    await client.connect();
+    try {
+      await store.createEnvironment(environment("a"));
+      const item = (id: string, text: string) => ({
+        id,
+        channel: "support",
+        text,
+        tags: [],
+        receivedAt: at(0),
+      });
+      // Stored before the batch: inserting it again is a no-op.
+      await store.transaction((tx) => tx.insertFeedback("a", item("f-old", "first words")));
+      const ids = Array.from({ length: 50 }, (_, i) => `f${String(i).padStart(3, "0")}`);
+      const sent = await statementsOf(() =>
+        store.transaction(async (tx) => {
+          const keys = ids.map((id) => `k-${id}`);
+          await tx.prefetchBatch?.("a", {
+            keys,
+            responseIds: [],
+            itemTypes: ids.map(() => "feedback"),
+          });
+          for (const id of ids) {
+            const record = { type: "feedback", id, digest: "d" };
+            expect(await tx.claimIdempotency("a", `k-${id}`, record, at(0))).toBeUndefined();
+            await tx.insertFeedback("a", item(id, `ticket ${id}`));
+            await tx.putLoop("a", loop({ id: `L-${id}` }), {});
+          }
+          await tx.insertFeedback("a", item("f007", "again, other words"));
+          await tx.insertFeedback("a", item("f-old", "other words"));
+        }),
+      );
+      expect(sent).toStrictEqual(["BEGIN", "WITH endpoints AS", "WITH claims AS", "COMMIT"]);
+      await client.query(`SET search_path TO ${pg.escapeIdentifier(schema)}`);
+      const { rows } = await client.query(
+        "SELECT id, data->>'text' AS text FROM feedback WHERE env_id = 'a' ORDER BY id",
+      );
+      expect(rows).toHaveLength(51);
+      expect(rows.find((r) => r.id === "f007")?.text).toBe("ticket f007");
+      expect(rows.find((r) => r.id === "f-old")?.text).toBe("first words");
+      expect(await store.getLoop("a", "L-f049")).toStrictEqual(loop({ id: "L-f049" }));
+    } finally {
+      await client.end();
+      await store.close();
+    }
+  });
+
   it("queues a batch's webhook events for the endpoints its read found, with no read of its own", async () => {
     const [store] = (await pgStores(1)) as [CollectorStore];
     try {

@@ -85,6 +85,16 @@ export const RESPONSE_KEYS: readonly string[] = [
   "receivedAt",
   "data",
 ];
+/** The feedback row's keys in column order. */
+export const FEEDBACK_KEYS: readonly string[] = [
+  "envId",
+  "id",
+  "channel",
+  "customerId",
+  "createdAt",
+  "receivedAt",
+  "data",
+];
 export const environmentRow = (env: Environment): Row => ({
   id: env.id,
   createdAt: ms(env.createdAt),

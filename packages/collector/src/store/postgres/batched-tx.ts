@@ -3,11 +3,13 @@
 // statement is a round trip, and an ingested batch of 100 responses used to make four per response
 // (lock the response, claim its key, write it, write its loop): the collector's process spent half
 // its time in `writev`. Here a batch that announces itself (`prefetchBatch`) reads its keys and
-// locks its responses with one statement, and its claims, responses, loops and webhook deliveries
-// go out with one more.
+// locks its responses with one statement, and its claims, responses, feedback, loops and webhook
+// deliveries go out with one more.
 import type { PoolClient } from "pg";
 import { ms } from "../columns.js";
 import {
+  FEEDBACK_KEYS,
+  feedbackRow,
   LOOP_KEYS,
   loopRow,
   RESPONSE_KEYS,
@@ -85,6 +87,8 @@ const TABLES = {
     RESPONSE_KEYS,
     `ON CONFLICT (env_id, id) DO UPDATE SET ${upsertSet(RESPONSE_KEYS)}`,
   ),
+  // Inserted once: a replay of the same id is a no-op, as `insertFeedback` is.
+  feedback: insertRows("feedback", FEEDBACK_KEYS, "ON CONFLICT (env_id, id) DO NOTHING"),
   loops: insertRows(
     "loops",
     LOOP_KEYS,
@@ -147,6 +151,7 @@ export function batchedPostgresTx(c: () => PoolClient): StoreTx & { flush(): Pro
   const pending = {
     claims: new Map<string, Row>(),
     responses: new Map<string, Row>(),
+    feedback: new Map<string, Row>(),
     loops: new Map<string, Row>(),
     deliveries: [] as NewDelivery[],
   };
@@ -177,6 +182,7 @@ export function batchedPostgresTx(c: () => PoolClient): StoreTx & { flush(): Pro
     const claims = sorted(pending.claims);
     if (claims.length > 0) add("claims", claims);
     if (pending.responses.size > 0) add("responses", sorted(pending.responses));
+    if (pending.feedback.size > 0) add("feedback", sorted(pending.feedback));
     if (pending.loops.size > 0) add("loops", sorted(pending.loops));
     if (pending.deliveries.length > 0) {
       add(
@@ -188,6 +194,7 @@ export function batchedPostgresTx(c: () => PoolClient): StoreTx & { flush(): Pro
     }
     pending.claims.clear();
     pending.responses.clear();
+    pending.feedback.clear();
     pending.loops.clear();
     pending.deliveries.length = 0;
     if (tables.length === 0) return;
@@ -280,6 +287,12 @@ export function batchedPostgresTx(c: () => PoolClient): StoreTx & { flush(): Pro
       pending.responses.set(k, row);
       // Read back as a store read would answer it: the document as stored.
       responses.set(k, () => JSON.parse(row.data as string) as StoredResponse);
+    },
+    async insertFeedback(envId, feedback) {
+      c();
+      // The first insert of an id is the one that counts, as one statement per insert gives.
+      const k = `${envId}\n${feedback.id}`;
+      if (!pending.feedback.has(k)) pending.feedback.set(k, feedbackRow(envId, feedback));
     },
     async putLoop(envId, loop, meta) {
       c();

@@ -1,7 +1,14 @@
 // Every fixed SQL text of the PostgreSQL store. Values are always `$n` parameters. `run` sends each
 // text as a named statement, so every pooled connection parses and plans it once.
 import type { Pool, PoolClient, QueryResult, QueryResultRow } from "pg";
-import { LOOP_KEYS, RESPONSE_KEYS, type Row, snake, TIME_COLUMNS } from "../records.js";
+import {
+  FEEDBACK_KEYS,
+  LOOP_KEYS,
+  RESPONSE_KEYS,
+  type Row,
+  snake,
+  TIME_COLUMNS,
+} from "../records.js";
 import { postgresRows, toTimestamp } from "./dialect.js";
 
 /** An INSERT of `keys` (row keys, camelCase) with its parameter list, and an ON CONFLICT tail. */
@@ -41,11 +48,7 @@ export const rowWrites = {
   insertEnvironment: insert("environments", ["id", "createdAt", "data"], ""),
   insertKey: insert("keys", ["id", "envId", "kind", "hash", "createdAt", "revokedAt", "data"], ""),
   // Inserted once: a replay of the same id is a no-op, never an error that would fail a batch.
-  insertFeedback: insert(
-    "feedback",
-    ["envId", "id", "channel", "customerId", "createdAt", "receivedAt", "data"],
-    "ON CONFLICT (env_id, id) DO NOTHING",
-  ),
+  insertFeedback: insert("feedback", FEEDBACK_KEYS, "ON CONFLICT (env_id, id) DO NOTHING"),
   insertCustomerEvent: insert(
     "customer_events",
     ["envId", "id", "customerId", "event", "value", "at", "data"],
