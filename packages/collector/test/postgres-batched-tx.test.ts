@@ -29,6 +29,17 @@ async function statementsOf(body: () => Promise<unknown>): Promise<string[]> {
   return sent;
 }
 
+/** A store on a schema of its own with environment "a", and a client reading that schema. */
+async function storeWithClient(): Promise<{ store: CollectorStore; client: pg.Client }> {
+  const schema = newPgSchema();
+  const [store] = (await pgStores(1, schema)) as [CollectorStore];
+  await store.createEnvironment(environment("a"));
+  const client = new pg.Client(PG_URL);
+  await client.connect();
+  await client.query(`SET search_path TO ${pg.escapeIdentifier(schema)}`);
+  return { store, client };
+}
+
 describe.skipIf(unreachable !== undefined)("postgresStore batched writes", () => {
   it("reads a batch of 100 with one statement and writes its claims, responses and loops with one", async () => {
     const [store] = (await pgStores(1)) as [CollectorStore];
@@ -69,12 +80,8 @@ describe.skipIf(unreachable !== undefined)("postgresStore batched writes", () =>
   });
 
   it("writes a batch of feedback with its claims and loops in one statement; a repeated id is inserted once, the first", async () => {
-    const schema = newPgSchema();
-    const [store] = (await pgStores(1, schema)) as [CollectorStore];
-    const client = new pg.Client(PG_URL);
-    await client.connect();
+    const { store, client } = await storeWithClient();
     try {
-      await store.createEnvironment(environment("a"));
       const item = (id: string, text: string) => ({
         id,
         channel: "support",
@@ -104,7 +111,6 @@ describe.skipIf(unreachable !== undefined)("postgresStore batched writes", () =>
         }),
       );
       expect(sent).toStrictEqual(["BEGIN", "WITH endpoints AS", "WITH claims AS", "COMMIT"]);
-      await client.query(`SET search_path TO ${pg.escapeIdentifier(schema)}`);
       const { rows } = await client.query(
         "SELECT id, data->>'text' AS text FROM feedback WHERE env_id = 'a' ORDER BY id",
       );
@@ -156,13 +162,8 @@ describe.skipIf(unreachable !== undefined)("postgresStore batched writes", () =>
   });
 
   it("reads a batch's keys and responses through the primary keys, with a plan made on small tables", async () => {
-    const schema = newPgSchema();
-    const [store] = (await pgStores(1, schema)) as [CollectorStore];
-    const client = new pg.Client(PG_URL);
-    await client.connect();
+    const { store, client } = await storeWithClient();
     try {
-      await store.createEnvironment(environment("a"));
-      await client.query(`SET search_path TO ${pg.escapeIdentifier(schema)}`);
       await client.query(`PREPARE prefetch (text, text[], text[]) AS ${prefetchText}`);
       await client.query("BEGIN");
       // Five runs on empty tables, then 20,000 rows and no ANALYZE (a new database): the
