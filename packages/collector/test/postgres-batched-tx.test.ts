@@ -124,6 +124,62 @@ describe.skipIf(unreachable !== undefined)("postgresStore batched writes", () =>
     }
   });
 
+  it("locks and reads a batch's respondents' score histories with two statements; its answers and risk signals join the one write", async () => {
+    const { store, client } = await storeWithClient();
+    try {
+      const scored = (id: string, value: number) =>
+        [
+          loop({ id }),
+          { respondent: { id: "alice" }, score: { type: "nps" as const, value } },
+        ] as const;
+      await store.transaction((tx) => tx.putLoop("a", ...scored("L-before", 9)));
+      const sent = await statementsOf(() =>
+        store.transaction(async (tx) => {
+          await tx.prefetchBatch?.("a", {
+            keys: ["k1"],
+            responseIds: [],
+            respondentIds: ["alice", "bob", "alice"],
+          });
+          expect((await tx.scoreHistory("a", "alice", "nps")).map((h) => h.loopId)).toEqual([
+            "L-before",
+          ]);
+          expect(await tx.scoreHistory("a", "bob", "nps")).toEqual([]);
+          await tx.putLoop("a", ...scored("L-new", 2));
+          const history = await tx.scoreHistory("a", "alice", "nps");
+          expect(history.map((h) => [h.loopId, h.score])).toEqual([
+            ["L-before", 9],
+            ["L-new", 2],
+          ]);
+          const signal = {
+            customerId: "alice",
+            loopId: "L-new",
+            at: at(1),
+            reason: "score_drop" as const,
+          };
+          await tx.putRiskSignal("a", signal);
+          await tx.putRiskSignal("a", { ...signal, at: at(2) }); // the first is kept
+        }),
+      );
+      expect(sent.map((text) => text.split(" ").slice(0, 2).join(" "))).toStrictEqual([
+        "BEGIN",
+        "SELECT pg_advisory_xact_lock(hashtext($1),",
+        "SELECT x.*",
+        "WITH endpoints",
+        "WITH loops",
+        "COMMIT",
+      ]);
+      const { rows } = await client.query(
+        "SELECT customer_id, loop_id, reason, at FROM risk_signals WHERE env_id = 'a'",
+      );
+      expect(rows).toEqual([
+        { customer_id: "alice", loop_id: "L-new", reason: "score_drop", at: new Date(at(1)) },
+      ]);
+    } finally {
+      await client.end();
+      await store.close();
+    }
+  });
+
   it("queues a batch's webhook events for the endpoints its read found, with no read of its own", async () => {
     const [store] = (await pgStores(1)) as [CollectorStore];
     try {

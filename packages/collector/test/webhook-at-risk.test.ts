@@ -137,4 +137,36 @@ describe.each(cases)("customer.at_risk on %s", (name, open) => {
       }
     },
   );
+
+  it.skipIf(name === "postgres" && open === undefined)(
+    "batches naming the same respondents in opposite orders, sent at once, all succeed and raise each signal once",
+    async () => {
+      // Each batch reads its respondents' histories serialised; taken one answer at a time, two
+      // batches naming a and b in opposite orders could each wait for the other's respondent.
+      const c = await startCollector(open ? { store: await open() } : {});
+      try {
+        expect((await c.call("PUT", "/v1/surveys/onboarding-nps", c.sk, survey())).status).toBe(
+          201,
+        );
+        const answer = (who: string, score: number) => ({
+          type: "response",
+          data: { ...response({ score }), respondent: { id: who } },
+        });
+        const pairs = Array.from({ length: 10 }, (_, i) => [`a-${i}`, `b-${i}`] as const);
+        for (const [a, b] of pairs) {
+          const sent = await Promise.all([
+            c.call("POST", "/v1/batch", c.sk, batch(answer(a, 1), answer(b, 2))),
+            c.call("POST", "/v1/batch", c.sk, batch(answer(b, 1), answer(a, 2))),
+          ]);
+          expect(sent.map((r) => r.status)).toEqual([200, 200]);
+          for (const r of sent) expect(r.body.accepted).toHaveLength(2);
+        }
+        const m = await c.call("GET", "/v1/metrics", c.sk);
+        // Two detractor answers each: one repeat_detractor per respondent, whichever came first.
+        expect(m.body.total.atRisk.customers).toBe(20);
+      } finally {
+        await c.close();
+      }
+    },
+  );
 });

@@ -95,6 +95,10 @@ export async function ingestBatch(
         item.type === "response" && typeof item.data.id === "string" ? [item.data.id] : [],
       ),
       itemTypes: items.map((item) => item.type),
+      respondentIds: items.flatMap((item) => {
+        const who = item.data.respondent as { id?: unknown } | undefined;
+        return item.type === "response" && typeof who?.id === "string" ? [who.id] : [];
+      }),
     });
     const result: BatchResult = { accepted: [], rejected: [] };
     for (const [index, item] of items.entries()) {

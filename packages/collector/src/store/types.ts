@@ -136,6 +136,11 @@ export interface StoreTx extends WebhookTx {
       responseIds: readonly string[];
       /** Each item's type, in the batch's order (optional: a store may pick its way by them). */
       itemTypes?: readonly string[];
+      /**
+       * The identified respondents of its responses, whose score histories `fn` may read
+       * (optional: a store may lock and read them all at once).
+       */
+      respondentIds?: readonly string[];
     },
   ): Promise<void>;
   /**

@@ -3,8 +3,9 @@
 // statement is a round trip, and an ingested batch of 100 responses used to make four per response
 // (lock the response, claim its key, write it, write its loop): the collector's process spent half
 // its time in `writev`. Here a batch that announces itself (`prefetchBatch`) reads its keys and
-// locks its responses with one statement, and its claims, responses, feedback, loops and webhook
-// deliveries go out with one more.
+// locks its responses with one statement, its identified respondents' score histories are locked
+// and read with two more (respondent-histories.ts), and its claims, responses, feedback, loops,
+// risk signals and webhook deliveries go out with one more.
 import type { PoolClient } from "pg";
 import { ms } from "../columns.js";
 import {
@@ -23,6 +24,7 @@ import type { IdempotencyRecord, StoredResponse, StoreTx } from "../types.js";
 import type { NewDelivery } from "../webhook-enqueue.js";
 import { postgresRows } from "./dialect.js";
 import { run } from "./queries.js";
+import { respondentHistories } from "./respondent-histories.js";
 import { arrayType, type ColumnType, columnArray } from "./row-arrays.js";
 import { postgresTx } from "./tx.js";
 import type { EnabledEndpoint } from "./webhooks.js";
@@ -94,6 +96,11 @@ const TABLES = {
     LOOP_KEYS,
     `ON CONFLICT (env_id, id) DO UPDATE SET ${upsertSet(LOOP_KEYS)}`,
   ),
+  risks: insertRows(
+    "risk_signals",
+    ["envId", "customerId", "loopId", "at", "reason"],
+    "ON CONFLICT (env_id, loop_id, reason) DO NOTHING",
+  ),
   deliveries: insertRows("webhook_deliveries", DELIVERY_KEYS, ""),
 };
 type Table = keyof typeof TABLES;
@@ -153,6 +160,7 @@ export function batchedPostgresTx(c: () => PoolClient): StoreTx & { flush(): Pro
     responses: new Map<string, Row>(),
     feedback: new Map<string, Row>(),
     loops: new Map<string, Row>(),
+    risks: new Map<string, Row>(),
     deliveries: [] as NewDelivery[],
   };
   /** Keys read or claimed in this transaction: their first record, or `undefined` when free. */
@@ -161,6 +169,8 @@ export function batchedPostgresTx(c: () => PoolClient): StoreTx & { flush(): Pro
   const responses = new Map<string, (() => StoredResponse) | undefined>();
   /** Each environment's enabled webhook endpoints, as the first prefetch read them. */
   const endpoints = new Map<string, EnabledEndpoint[]>();
+  /** The batch's identified respondents, locked, with their score histories. */
+  const histories = respondentHistories();
   const direct = postgresTx(
     c,
     (d) => {
@@ -184,6 +194,7 @@ export function batchedPostgresTx(c: () => PoolClient): StoreTx & { flush(): Pro
     if (pending.responses.size > 0) add("responses", sorted(pending.responses));
     if (pending.feedback.size > 0) add("feedback", sorted(pending.feedback));
     if (pending.loops.size > 0) add("loops", sorted(pending.loops));
+    if (pending.risks.size > 0) add("risks", sorted(pending.risks));
     if (pending.deliveries.length > 0) {
       add(
         "deliveries",
@@ -196,6 +207,7 @@ export function batchedPostgresTx(c: () => PoolClient): StoreTx & { flush(): Pro
     pending.responses.clear();
     pending.feedback.clear();
     pending.loops.clear();
+    pending.risks.clear();
     pending.deliveries.length = 0;
     if (tables.length === 0) return;
     const { rows } = await run<{ claimed: number }>(db, writeText(tables), values);
@@ -224,6 +236,10 @@ export function batchedPostgresTx(c: () => PoolClient): StoreTx & { flush(): Pro
       const ids = [...new Set(batch.responseIds)]
         .filter((id) => !responses.has(`${envId}\n${id}`))
         .sort();
+      if (batch.respondentIds?.length) {
+        await flush();
+        await histories.prefetch(db, envId, batch.respondentIds);
+      }
       if (newKeys.length === 0 && ids.length === 0 && endpoints.has(envId)) return;
       await flush();
       const { rows } = await run<IdempotencyRow & { part: number; key: string }>(db, prefetchText, [
@@ -297,6 +313,22 @@ export function batchedPostgresTx(c: () => PoolClient): StoreTx & { flush(): Pro
     async putLoop(envId, loop, meta) {
       c();
       pending.loops.set(`${envId}\n${loop.id}`, loopRow(envId, loop, meta));
+      histories.written(envId, loop, meta);
+    },
+    async scoreHistory(envId, respondentId, type) {
+      c();
+      const read = histories.history(envId, respondentId, type);
+      if (read) return read;
+      await flush();
+      return direct.scoreHistory(envId, respondentId, type);
+    },
+    async putRiskSignal(envId, { customerId, loopId, at, reason }) {
+      c();
+      // The first of a loop's signals for one reason is the one kept, as ON CONFLICT keeps it.
+      const k = `${envId}\n${loopId}\n${reason}`;
+      if (!pending.risks.has(k)) {
+        pending.risks.set(k, { envId, customerId, loopId, at: ms(at), reason });
+      }
     },
   };
 }
