@@ -10,7 +10,10 @@ export interface ItemKey {
   digest: string;
 }
 
-/** JSON with every object's keys sorted: the same content, however a client ordered it (exported for its tests). */
+/**
+ * JSON with every object's keys sorted: the same content, however a client ordered it (exported
+ * for its tests).
+ */
 export function canonical(value: unknown): string {
   if (typeof value !== "object" || value === null) return JSON.stringify(value);
   if (Array.isArray(value)) {

@@ -15,3 +15,10 @@ export const scoredLoop = (r: HistoryRow): ScoredLoop => ({
   score: Number(r.score),
   segment: r.segment,
 });
+
+/**
+ * The `scoreHistory` queries' order (`ORDER BY opened_at, id`) for rows merged in memory: opening
+ * time, then loop id by code unit (loop ids are UUIDs, which both stores' orders agree on).
+ */
+export const byOpening = (a: HistoryRow, b: HistoryRow): number =>
+  a.t - b.t || (a.loopId < b.loopId ? -1 : a.loopId > b.loopId ? 1 : 0);

@@ -124,10 +124,11 @@ export interface StoreTx extends WebhookTx {
    * Optional: announces the idempotency keys a batch will claim and the responses it will read,
    * so that a store can read them all at once (PostgreSQL: two statements for the batch, not two
    * per item; SQLite: a batch of new responses and feedback is written by a writer thread). The
-   * calls that follow answer exactly as they would have without it. When another transaction claims one of
-   * these keys before this one writes it, or (SQLite) `fn` goes where that path does not, the
-   * store may run `fn` again from the start (`docs/stores.md`, Batched writes on PostgreSQL,
-   * Ingest on a writer thread): call it only from an `fn` that writes nothing but through `tx`.
+   * calls that follow answer exactly as they would have without it. When another transaction
+   * claims one of these keys before this one writes it, or (SQLite) `fn` goes where that path
+   * does not, the store may run `fn` again from the start (`docs/stores.md`, Batched writes on
+   * PostgreSQL, Ingest on a writer thread): call it only from an `fn` that writes nothing but
+   * through `tx`.
    */
   prefetchBatch?(
     envId: string,

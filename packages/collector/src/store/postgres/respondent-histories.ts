@@ -6,7 +6,7 @@
 // with one more; its answers then read from what was read and what the transaction opened since.
 import type { PoolClient } from "pg";
 import { ms } from "../columns.js";
-import { type HistoryRow, scoredLoop } from "../history.js";
+import { byOpening, type HistoryRow, scoredLoop } from "../history.js";
 import type { LoopMeta, ScoredLoop } from "../types.js";
 import { run } from "./queries.js";
 
@@ -19,10 +19,6 @@ export const historiesText = `SELECT x.* FROM unnest($2::text[]) AS k (id) CROSS
     SELECT respondent_id AS "respondentId", score_type AS "scoreType", id AS "loopId",
       (extract(epoch from opened_at) * 1000)::float8 AS t, score, segment
     FROM loops WHERE env_id = $1 AND respondent_id = k.id AND score_type IS NOT NULL) AS x`;
-
-/** `scoreHistory`'s order: opening time, then loop id. */
-const byOpening = (a: HistoryRow, b: HistoryRow) =>
-  a.t - b.t || (a.loopId < b.loopId ? -1 : a.loopId > b.loopId ? 1 : 0);
 
 /** One transaction's locked respondents and their histories. */
 export function respondentHistories() {
@@ -51,7 +47,7 @@ export function respondentHistories() {
       );
       for (const id of ids) locked.add(`${envId}\n${id}`);
       for (const { respondentId, scoreType, ...row } of rows) {
-        add(`${envId}\n${respondentId}\n${scoreType}`, { ...row, score: Number(row.score) });
+        add(`${envId}\n${respondentId}\n${scoreType}`, row);
       }
     },
     /** A loop this transaction writes joins its respondent's history, if that was read. */

@@ -7,7 +7,7 @@
 // and the batch runs again the usual way, as a batch whose key another transaction claimed does
 // on PostgreSQL (`prefetchBatch`'s contract).
 import { ms } from "../columns.js";
-import { type HistoryRow, scoredLoop } from "../history.js";
+import { byOpening, type HistoryRow, scoredLoop } from "../history.js";
 import { feedbackRow, loopRow, responseRow } from "../records.js";
 import { type IdempotencyRow, idempotencyRecord } from "../row-readers.js";
 import type { IdempotencyRecord, StoreTx } from "../types.js";
@@ -30,10 +30,6 @@ export const optimisticSql = {
   storedResponses: `SELECT 1 FROM responses
     WHERE env_id = ? AND id IN (SELECT value FROM json_each(?)) LIMIT 1`,
 } as const;
-
-/** `scoreHistory`'s order: opening time, then loop id (SQLite's BINARY order, ids are ASCII). */
-const byOpening = (a: HistoryRow, b: HistoryRow) =>
-  a.t - b.t || (a.loopId < b.loopId ? -1 : a.loopId > b.loopId ? 1 : 0);
 
 /**
  * The overlay for one `fn`: `tx` answers from the reader (committed data) and from what the batch
